@@ -1,0 +1,1 @@
+print("mqtt5-bench: not yet implemented")

@@ -1,0 +1,1 @@
+// The rrgen pipeline: parse, validate, render.

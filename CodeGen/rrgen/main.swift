@@ -1,0 +1,1 @@
+print("rrgen: not yet implemented")

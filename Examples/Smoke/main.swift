@@ -1,0 +1,1 @@
+print("mqtt5-smoke: not yet implemented")

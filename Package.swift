@@ -1,0 +1,133 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Warnings are errors in CI: `.ci/run` sets MQTT_RPC_WERROR=1.
+let strictSettings: [SwiftSetting] = {
+    var settings: [SwiftSetting] = [
+        .enableUpcomingFeature("ExistentialAny"),
+    ]
+    if Context.environment["MQTT_RPC_WERROR"] != nil {
+        settings.append(.treatAllWarnings(as: .error))
+    }
+    return settings
+}()
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
+let package = Package(
+    name: "swift-mqtt-rpc",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MQTT5", targets: ["MQTT5"]),
+        .library(name: "MQTT5Testing", targets: ["MQTT5Testing"]),
+        .library(name: "RequestResponse", targets: ["RequestResponse"]),
+        .library(name: "MQTTServiceRuntime", targets: ["MQTTServiceRuntime"]),
+        .library(name: "IoTShadow", targets: ["IoTShadow"]),
+        .library(name: "IoTJobs", targets: ["IoTJobs"]),
+        .library(name: "IoTIdentity", targets: ["IoTIdentity"]),
+        .library(name: "RRGenCore", targets: ["RRGenCore"]),
+        .executable(name: "rrgen", targets: ["rrgen"]),
+        .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
+        .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: Runtime libraries
+        .target(
+            name: "MQTT5",
+            dependencies: nio + [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MQTT5Testing",
+            dependencies: nio + [
+                "MQTT5",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RequestResponse",
+            dependencies: nio + [
+                "MQTT5",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MQTTServiceRuntime",
+            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
+        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
+        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
+
+        // MARK: Code generator
+        .target(name: "RRGenCore", path: "CodeGen/RRGenCore", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "rrgen",
+            dependencies: ["RRGenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "CodeGen/rrgen",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Examples and benchmarks
+        .executableTarget(
+            name: "mqtt5-smoke",
+            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            path: "Examples/Smoke",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mqtt5-bench",
+            dependencies: nio + ["MQTT5"],
+            path: "Benchmarks/CodecBenchmark",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "MQTT5Tests",
+            dependencies: nio + [
+                "MQTT5", "MQTT5Testing",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MQTT5IntegrationTests",
+            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RequestResponseTests",
+            dependencies: nio + ["RequestResponse", "MQTT5", "MQTT5Testing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RRGenCoreTests",
+            dependencies: ["RRGenCore"],
+            resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

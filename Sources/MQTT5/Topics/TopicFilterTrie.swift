@@ -1,0 +1,124 @@
+/// A routing table from topic filters to values, matched by topic name in time proportional
+/// to the number of levels rather than to the number of filters.
+///
+/// Several values may share one filter. Used to route incoming publishes to subscriptions
+/// and, by the test broker, to sessions.
+public struct TopicFilterTrie<Value>: Sendable where Value: Hashable & Sendable {
+    private final class Node: @unchecked Sendable {
+        var children: [Substring: Node] = [:]
+        var plus: Node?
+        var values: Set<Value> = []
+        var hashValues: Set<Value> = []
+
+        var isEmpty: Bool { children.isEmpty && plus == nil && values.isEmpty && hashValues.isEmpty }
+
+        func copy() -> Node {
+            let node = Node()
+            node.children = children.mapValues { $0.copy() }
+            node.plus = plus?.copy()
+            node.values = values
+            node.hashValues = hashValues
+            return node
+        }
+    }
+
+    private var root = Node()
+    /// The number of (filter, value) entries.
+    public private(set) var count = 0
+
+    /// Creates an empty trie.
+    public init() {}
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&root) { root = root.copy() }
+    }
+
+    /// Adds `value` under `filter` (a valid, non-shared filter). Returns `false` if it was already there.
+    @discardableResult
+    public mutating func insert(_ value: Value, for filter: String) -> Bool {
+        makeUnique()
+        var node = root
+        for level in filter.split(separator: "/", omittingEmptySubsequences: false) {
+            if level == "#" {
+                let inserted = node.hashValues.insert(value).inserted
+                if inserted { count += 1 }
+                return inserted
+            }
+            if level == "+" {
+                if node.plus == nil { node.plus = Node() }
+                node = node.plus!
+            } else {
+                if let next = node.children[level] {
+                    node = next
+                } else {
+                    let next = Node()
+                    node.children[level] = next
+                    node = next
+                }
+            }
+        }
+        let inserted = node.values.insert(value).inserted
+        if inserted { count += 1 }
+        return inserted
+    }
+
+    /// Removes `value` from `filter`. Returns `false` if it was not there.
+    @discardableResult
+    public mutating func remove(_ value: Value, for filter: String) -> Bool {
+        makeUnique()
+        let levels = filter.split(separator: "/", omittingEmptySubsequences: false)
+        let removed = Self.remove(value, levels: levels[...], from: root)
+        if removed { count -= 1 }
+        return removed
+    }
+
+    private static func remove(_ value: Value, levels: ArraySlice<Substring>, from node: Node) -> Bool {
+        guard let level = levels.first else { return node.values.remove(value) != nil }
+        if level == "#" { return node.hashValues.remove(value) != nil }
+        let rest = levels.dropFirst()
+        if level == "+" {
+            guard let child = node.plus else { return false }
+            let removed = remove(value, levels: rest, from: child)
+            if child.isEmpty { node.plus = nil }
+            return removed
+        }
+        guard let child = node.children[level] else { return false }
+        let removed = remove(value, levels: rest, from: child)
+        if child.isEmpty { node.children[level] = nil }
+        return removed
+    }
+
+    /// Calls `body` once for every value whose filter matches `topic`
+    /// (once per matching filter if a value is stored under several filters).
+    public func forEachMatch(of topic: String, _ body: (Value) throws -> Void) rethrows {
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        let isSystem = topic.utf8.first == MQTTTopic.dollar
+        try Self.visit(root, levels: levels[...], isFirstLevel: true, isSystem: isSystem, body)
+    }
+
+    private static func visit(
+        _ node: Node, levels: ArraySlice<Substring>, isFirstLevel: Bool, isSystem: Bool,
+        _ body: (Value) throws -> Void
+    ) rethrows {
+        let wildcardsAllowed = !(isFirstLevel && isSystem)
+        if wildcardsAllowed { for value in node.hashValues { try body(value) } }
+        guard let level = levels.first else {
+            for value in node.values { try body(value) }
+            return
+        }
+        let rest = levels.dropFirst()
+        if let child = node.children[level] {
+            try visit(child, levels: rest, isFirstLevel: false, isSystem: isSystem, body)
+        }
+        if wildcardsAllowed, let plus = node.plus {
+            try visit(plus, levels: rest, isFirstLevel: false, isSystem: isSystem, body)
+        }
+    }
+
+    /// The distinct values whose filters match `topic`.
+    public func matches(_ topic: String) -> Set<Value> {
+        var result = Set<Value>()
+        forEachMatch(of: topic) { result.insert($0) }
+        return result
+    }
+}

@@ -1,0 +1,1 @@
+// Runtime support shared by rrgen-generated service clients.
