@@ -2,8 +2,11 @@
 ///
 /// ``reasonCode`` is the reason code a DISCONNECT (or, while connecting, a CONNACK) should carry:
 /// ``MQTTDisconnectReasonCode/malformedPacket`` (0x81), ``MQTTDisconnectReasonCode/protocolError``
-/// (0x82), ``MQTTDisconnectReasonCode/packetTooLarge`` (0x95) and, for a Topic Alias of 0,
-/// ``MQTTDisconnectReasonCode/topicAliasInvalid`` (0x94).
+/// (0x82) or ``MQTTDisconnectReasonCode/packetTooLarge`` (0x95). Following the spec's terms,
+/// bytes that cannot be parsed (truncation, bad lengths, invalid UTF-8, U+0000, reserved bits,
+/// QoS 3, unknown property identifiers) are malformed; parsed data the protocol forbids
+/// (duplicate or misplaced properties, out-of-range property values, packet identifier 0,
+/// wildcards in a topic name, empty SUBSCRIBE) is a protocol error.
 public struct MQTTCodecError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The reason code to send in a DISCONNECT because of this error.
     public var reasonCode: MQTTDisconnectReasonCode

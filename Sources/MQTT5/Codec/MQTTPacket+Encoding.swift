@@ -9,8 +9,8 @@ extension MQTTPacket {
     ///
     /// For ``MQTTProtocolVersion/v3_1_1`` the 3.1.1 form is written and what 3.1.1 cannot carry is
     /// left out: properties, the reason codes of PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT and
-    /// UNSUBACK. CONNACK reason codes are mapped to 3.1.1 return codes and SUBACK error codes to
-    /// 0x80; a CONNACK code with no 3.1.1 return code and an AUTH packet throw.
+    /// UNSUBACK. CONNACK reason codes are mapped to 3.1.1 return codes (errors without an
+    /// equivalent become 0x03, server unavailable) and SUBACK error codes to 0x80; AUTH throws.
     ///
     /// - Parameters:
     ///   - buffer: The buffer to append to. Nothing is appended when the call throws.
@@ -24,6 +24,43 @@ extension MQTTPacket {
         version: MQTTProtocolVersion,
         maximumPacketSize: UInt32 = MQTTFrameDecoder.maximumPossiblePacketSize
     ) throws(MQTTCodecError) {
-        throw .protocolError("encoding not implemented yet")
+        let start = buffer.writerIndex
+        do {
+            switch self {
+            case .connect(let packet):
+                try packet.encode(into: &buffer, maximumPacketSize: maximumPacketSize)
+            case .connAck(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .publish(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .pubAck(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .pubRec(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .pubRel(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .pubComp(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .subscribe(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .subAck(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .unsubscribe(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .unsubAck(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .pingReq:
+                try MQTTFixedHeader.write(into: &buffer, type: .pingReq, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
+            case .pingResp:
+                try MQTTFixedHeader.write(into: &buffer, type: .pingResp, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
+            case .disconnect(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            case .auth(let packet):
+                try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+            }
+        } catch {
+            buffer.moveWriterIndex(to: start)
+            throw error
+        }
     }
 }
