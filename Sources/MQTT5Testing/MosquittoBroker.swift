@@ -46,7 +46,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     public let configuration: Configuration
 
     private let lock = NSLock()
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     /// Whether a `mosquitto` binary can be found.
     public static var isAvailable: Bool { executableURL != nil }
@@ -108,18 +108,13 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     private func launch() async throws {
         try writeConfiguration()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-c", configurationFile.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess(executable: executable.path, arguments: ["-c", configurationFile.path])
         lock.withLock { self.process = process }
         let deadline = ContinuousClock.now + configuration.startTimeout
         while ContinuousClock.now < deadline {
             if !process.isRunning {
                 let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-                throw MosquittoError("mosquitto exited with status \(process.terminationStatus) during start-up: \(log)")
+                throw MosquittoError("mosquitto exited during start-up: \(log)")
             }
             if Self.acceptsConnections(host: host, port: port) { return }
             try await Task.sleep(for: .milliseconds(20))
@@ -130,7 +125,7 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     /// The PID of the running broker, or `nil` when it is stopped.
     public var pid: Int32? {
-        lock.withLock { process?.isRunning == true ? process?.processIdentifier : nil }
+        lock.withLock { process?.isRunning == true ? process?.pid : nil }
     }
 
     /// Stops the broker with SIGTERM and waits (at most 5 s, then SIGKILL) for it to exit.
@@ -144,26 +139,11 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     private func terminate(signal: Int32) {
-        let process: Process? = lock.withLock {
+        let process: SpawnedProcess? = lock.withLock {
             defer { self.process = nil }
             return self.process
         }
-        guard let process, process.isRunning else { return }
-        #if canImport(Glibc)
-        Glibc.kill(process.processIdentifier, signal)
-        #else
-        Darwin.kill(process.processIdentifier, signal)
-        #endif
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            #if canImport(Glibc)
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            #else
-            Darwin.kill(process.processIdentifier, SIGKILL)
-            #endif
-            process.waitUntilExit()
-        }
+        process?.terminate(signal: signal, grace: .seconds(5))
     }
 
     /// Starts the broker again on the same port with the same configuration (after ``stop()`` or ``kill()``).
