@@ -1,0 +1,396 @@
+import NIOCore
+
+extension MQTTProperties {
+    // MARK: Encoding
+
+    /// Validates the properties for `context` and returns the length of the property list
+    /// (without the property length field itself).
+    ///
+    /// - Throws: ``MQTTCodecError`` (protocol error) for a property not allowed in `context`, an
+    ///   out-of-range value, a string or binary value too long, or authentication data without
+    ///   an authentication method.
+    func encodedLength(in context: MQTTPropertyContext) throws(MQTTCodecError) -> Int {
+        if subscriptionIdentifiers.isEmpty && userProperties.isEmpty && self == MQTTProperties() { return 0 }
+        var length = 0
+
+        @inline(__always)
+        func allow(_ identifier: MQTTPropertyIdentifier) throws(MQTTCodecError) {
+            guard identifier.allowedIn.contains(context) else {
+                throw .protocolError("\(identifier) is not allowed in \(context)")
+            }
+        }
+
+        if payloadFormatIndicator != nil {
+            try allow(.payloadFormatIndicator)
+            length += 2
+        }
+        if messageExpiryInterval != nil {
+            try allow(.messageExpiryInterval)
+            length += 5
+        }
+        if let contentType {
+            try allow(.contentType)
+            length += try 1 + MQTTEncodingValidation.stringSize(contentType, "Content Type")
+        }
+        if let responseTopic {
+            try allow(.responseTopic)
+            length += try 1 + MQTTEncodingValidation.topicNameSize(responseTopic, allowEmpty: false, "Response Topic")
+        }
+        if let correlationData {
+            try allow(.correlationData)
+            length += try 1 + MQTTEncodingValidation.binarySize(correlationData, "Correlation Data")
+        }
+        if !subscriptionIdentifiers.isEmpty {
+            try allow(.subscriptionIdentifier)
+            if context == .subscribe && subscriptionIdentifiers.count > 1 {
+                throw .protocolError("SUBSCRIBE with more than one Subscription Identifier")
+            }
+            for identifier in subscriptionIdentifiers {
+                guard identifier != 0 && identifier <= MQTTVariableByteInteger.maximum else {
+                    throw .protocolError("Subscription Identifier \(identifier) outside 1...268,435,455")
+                }
+                length += 1 + MQTTVariableByteInteger.size(identifier)
+            }
+        }
+        if sessionExpiryInterval != nil {
+            try allow(.sessionExpiryInterval)
+            length += 5
+        }
+        if let assignedClientIdentifier {
+            try allow(.assignedClientIdentifier)
+            length += try 1 + MQTTEncodingValidation.stringSize(assignedClientIdentifier, "Assigned Client Identifier")
+        }
+        if serverKeepAlive != nil {
+            try allow(.serverKeepAlive)
+            length += 3
+        }
+        if let authenticationMethod {
+            try allow(.authenticationMethod)
+            length += try 1 + MQTTEncodingValidation.stringSize(authenticationMethod, "Authentication Method")
+        }
+        if let authenticationData {
+            try allow(.authenticationData)
+            guard authenticationMethod != nil else {
+                throw .protocolError("Authentication Data without Authentication Method")
+            }
+            length += try 1 + MQTTEncodingValidation.binarySize(authenticationData, "Authentication Data")
+        }
+        if requestProblemInformation != nil {
+            try allow(.requestProblemInformation)
+            length += 2
+        }
+        if willDelayInterval != nil {
+            try allow(.willDelayInterval)
+            length += 5
+        }
+        if requestResponseInformation != nil {
+            try allow(.requestResponseInformation)
+            length += 2
+        }
+        if let responseInformation {
+            try allow(.responseInformation)
+            length += try 1 + MQTTEncodingValidation.stringSize(responseInformation, "Response Information")
+        }
+        if let serverReference {
+            try allow(.serverReference)
+            length += try 1 + MQTTEncodingValidation.stringSize(serverReference, "Server Reference")
+        }
+        if let reasonString {
+            try allow(.reasonString)
+            length += try 1 + MQTTEncodingValidation.stringSize(reasonString, "Reason String")
+        }
+        if let receiveMaximum {
+            try allow(.receiveMaximum)
+            guard receiveMaximum != 0 else { throw .protocolError("Receive Maximum of 0") }
+            length += 3
+        }
+        if topicAliasMaximum != nil {
+            try allow(.topicAliasMaximum)
+            length += 3
+        }
+        if let topicAlias {
+            try allow(.topicAlias)
+            guard topicAlias != 0 else { throw .protocolError("Topic Alias of 0") }
+            length += 3
+        }
+        if let maximumQoS {
+            try allow(.maximumQoS)
+            guard maximumQoS != .exactlyOnce else { throw .protocolError("Maximum QoS of 2 (leave it absent instead)") }
+            length += 2
+        }
+        if retainAvailable != nil {
+            try allow(.retainAvailable)
+            length += 2
+        }
+        if !userProperties.isEmpty {
+            try allow(.userProperty)
+            for property in userProperties {
+                length += try 1 + MQTTEncodingValidation.stringSize(property.name, "User Property name")
+                    + MQTTEncodingValidation.stringSize(property.value, "User Property value")
+            }
+        }
+        if let maximumPacketSize {
+            try allow(.maximumPacketSize)
+            guard maximumPacketSize != 0 else { throw .protocolError("Maximum Packet Size of 0") }
+            length += 5
+        }
+        if wildcardSubscriptionAvailable != nil {
+            try allow(.wildcardSubscriptionAvailable)
+            length += 2
+        }
+        if subscriptionIdentifiersAvailable != nil {
+            try allow(.subscriptionIdentifiersAvailable)
+            length += 2
+        }
+        if sharedSubscriptionAvailable != nil {
+            try allow(.sharedSubscriptionAvailable)
+            length += 2
+        }
+        guard length <= Int(MQTTVariableByteInteger.maximum) else { throw .packetTooLarge("properties too long") }
+        return length
+    }
+
+    /// Writes the property length (`length`, from ``encodedLength(in:)``) and the properties,
+    /// in ascending identifier order (user properties and subscription identifiers in order).
+    func write(into buffer: inout ByteBuffer, length: Int) {
+        buffer.writeMQTTVariableByteInteger(length)
+        guard length > 0 else { return }
+
+        @inline(__always)
+        func id(_ identifier: MQTTPropertyIdentifier, _ buffer: inout ByteBuffer) {
+            buffer.writeInteger(identifier.rawValue)
+        }
+
+        if let payloadFormatIndicator {
+            id(.payloadFormatIndicator, &buffer)
+            buffer.writeInteger(payloadFormatIndicator.rawValue)
+        }
+        if let messageExpiryInterval {
+            id(.messageExpiryInterval, &buffer)
+            buffer.writeInteger(messageExpiryInterval)
+        }
+        if let contentType {
+            id(.contentType, &buffer)
+            buffer.writeMQTTString(contentType)
+        }
+        if let responseTopic {
+            id(.responseTopic, &buffer)
+            buffer.writeMQTTString(responseTopic)
+        }
+        if let correlationData {
+            id(.correlationData, &buffer)
+            buffer.writeMQTTBinary(correlationData)
+        }
+        for identifier in subscriptionIdentifiers {
+            id(.subscriptionIdentifier, &buffer)
+            buffer.writeMQTTVariableByteInteger(identifier)
+        }
+        if let sessionExpiryInterval {
+            id(.sessionExpiryInterval, &buffer)
+            buffer.writeInteger(sessionExpiryInterval)
+        }
+        if let assignedClientIdentifier {
+            id(.assignedClientIdentifier, &buffer)
+            buffer.writeMQTTString(assignedClientIdentifier)
+        }
+        if let serverKeepAlive {
+            id(.serverKeepAlive, &buffer)
+            buffer.writeInteger(serverKeepAlive)
+        }
+        if let authenticationMethod {
+            id(.authenticationMethod, &buffer)
+            buffer.writeMQTTString(authenticationMethod)
+        }
+        if let authenticationData {
+            id(.authenticationData, &buffer)
+            buffer.writeMQTTBinary(authenticationData)
+        }
+        if let requestProblemInformation {
+            id(.requestProblemInformation, &buffer)
+            buffer.writeInteger(UInt8(requestProblemInformation ? 1 : 0))
+        }
+        if let willDelayInterval {
+            id(.willDelayInterval, &buffer)
+            buffer.writeInteger(willDelayInterval)
+        }
+        if let requestResponseInformation {
+            id(.requestResponseInformation, &buffer)
+            buffer.writeInteger(UInt8(requestResponseInformation ? 1 : 0))
+        }
+        if let responseInformation {
+            id(.responseInformation, &buffer)
+            buffer.writeMQTTString(responseInformation)
+        }
+        if let serverReference {
+            id(.serverReference, &buffer)
+            buffer.writeMQTTString(serverReference)
+        }
+        if let reasonString {
+            id(.reasonString, &buffer)
+            buffer.writeMQTTString(reasonString)
+        }
+        if let receiveMaximum {
+            id(.receiveMaximum, &buffer)
+            buffer.writeInteger(receiveMaximum)
+        }
+        if let topicAliasMaximum {
+            id(.topicAliasMaximum, &buffer)
+            buffer.writeInteger(topicAliasMaximum)
+        }
+        if let topicAlias {
+            id(.topicAlias, &buffer)
+            buffer.writeInteger(topicAlias)
+        }
+        if let maximumQoS {
+            id(.maximumQoS, &buffer)
+            buffer.writeInteger(maximumQoS.rawValue)
+        }
+        if let retainAvailable {
+            id(.retainAvailable, &buffer)
+            buffer.writeInteger(UInt8(retainAvailable ? 1 : 0))
+        }
+        for property in userProperties {
+            id(.userProperty, &buffer)
+            buffer.writeMQTTString(property.name)
+            buffer.writeMQTTString(property.value)
+        }
+        if let maximumPacketSize {
+            id(.maximumPacketSize, &buffer)
+            buffer.writeInteger(maximumPacketSize)
+        }
+        if let wildcardSubscriptionAvailable {
+            id(.wildcardSubscriptionAvailable, &buffer)
+            buffer.writeInteger(UInt8(wildcardSubscriptionAvailable ? 1 : 0))
+        }
+        if let subscriptionIdentifiersAvailable {
+            id(.subscriptionIdentifiersAvailable, &buffer)
+            buffer.writeInteger(UInt8(subscriptionIdentifiersAvailable ? 1 : 0))
+        }
+        if let sharedSubscriptionAvailable {
+            id(.sharedSubscriptionAvailable, &buffer)
+            buffer.writeInteger(UInt8(sharedSubscriptionAvailable ? 1 : 0))
+        }
+    }
+
+    // MARK: Decoding
+
+    /// Reads a property length and the property list that follows, checking each property is
+    /// known (else malformed), allowed in `context`, not duplicated and in range (else protocol
+    /// error).
+    static func read(from buffer: inout ByteBuffer, in context: MQTTPropertyContext) throws(MQTTCodecError) -> MQTTProperties {
+        let length = try buffer.readMQTTVariableByteInteger("property length of \(context)")
+        var properties = MQTTProperties()
+        guard length > 0 else { return properties }
+        guard var list = buffer.readSlice(length: Int(length)) else {
+            throw .malformedPacket("property length \(length) of \(context) exceeds the remaining length")
+        }
+        var seen: UInt64 = 0
+        while list.readableBytes > 0 {
+            let rawIdentifier = try list.readMQTTByte("property identifier")
+            guard let identifier = MQTTPropertyIdentifier(rawValue: rawIdentifier) else {
+                throw .malformedPacket("unknown property identifier 0x\(hexByte(rawIdentifier)) in \(context)")
+            }
+            guard identifier.allowedIn.contains(context) else {
+                throw .protocolError("\(identifier) is not allowed in \(context)")
+            }
+            let bit: UInt64 = 1 << UInt64(rawIdentifier)
+            if seen & bit != 0 && identifier != .userProperty
+                && !(identifier == .subscriptionIdentifier && context == .publish) {
+                throw .protocolError("\(identifier) included more than once in \(context)")
+            }
+            seen |= bit
+            try properties.readValue(of: identifier, from: &list)
+        }
+        if properties.authenticationData != nil && properties.authenticationMethod == nil {
+            throw .protocolError("Authentication Data without Authentication Method in \(context)")
+        }
+        return properties
+    }
+
+    private static func readBoolean(_ identifier: MQTTPropertyIdentifier, from buffer: inout ByteBuffer) throws(MQTTCodecError) -> Bool {
+        switch try buffer.readMQTTByte("\(identifier)") {
+        case 0: return false
+        case 1: return true
+        case let value: throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
+        }
+    }
+
+    private mutating func readValue(of identifier: MQTTPropertyIdentifier, from list: inout ByteBuffer) throws(MQTTCodecError) {
+        switch identifier {
+        case .payloadFormatIndicator:
+            let value = try list.readMQTTByte("\(identifier)")
+            guard let format = MQTTPayloadFormat(rawValue: value) else {
+                throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
+            }
+            payloadFormatIndicator = format
+        case .messageExpiryInterval:
+            messageExpiryInterval = try list.readMQTTUInt32("\(identifier)")
+        case .contentType:
+            contentType = try list.readMQTTString("\(identifier)")
+        case .responseTopic:
+            let topic = try list.readMQTTTopicName("\(identifier)")
+            guard !topic.isEmpty else { throw .protocolError("empty \(identifier)") }
+            responseTopic = topic
+        case .correlationData:
+            correlationData = try list.readMQTTBinary("\(identifier)")
+        case .subscriptionIdentifier:
+            let value = try list.readMQTTVariableByteInteger("\(identifier)")
+            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
+            subscriptionIdentifiers.append(value)
+        case .sessionExpiryInterval:
+            sessionExpiryInterval = try list.readMQTTUInt32("\(identifier)")
+        case .assignedClientIdentifier:
+            assignedClientIdentifier = try list.readMQTTString("\(identifier)")
+        case .serverKeepAlive:
+            serverKeepAlive = try list.readMQTTUInt16("\(identifier)")
+        case .authenticationMethod:
+            authenticationMethod = try list.readMQTTString("\(identifier)")
+        case .authenticationData:
+            authenticationData = try list.readMQTTBinary("\(identifier)")
+        case .requestProblemInformation:
+            requestProblemInformation = try Self.readBoolean(identifier, from: &list)
+        case .willDelayInterval:
+            willDelayInterval = try list.readMQTTUInt32("\(identifier)")
+        case .requestResponseInformation:
+            requestResponseInformation = try Self.readBoolean(identifier, from: &list)
+        case .responseInformation:
+            responseInformation = try list.readMQTTString("\(identifier)")
+        case .serverReference:
+            serverReference = try list.readMQTTString("\(identifier)")
+        case .reasonString:
+            reasonString = try list.readMQTTString("\(identifier)")
+        case .receiveMaximum:
+            let value = try list.readMQTTUInt16("\(identifier)")
+            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
+            receiveMaximum = value
+        case .topicAliasMaximum:
+            topicAliasMaximum = try list.readMQTTUInt16("\(identifier)")
+        case .topicAlias:
+            let value = try list.readMQTTUInt16("\(identifier)")
+            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
+            topicAlias = value
+        case .maximumQoS:
+            let value = try list.readMQTTByte("\(identifier)")
+            guard value <= 1, let qos = MQTTQoS(rawValue: value) else {
+                throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
+            }
+            maximumQoS = qos
+        case .retainAvailable:
+            retainAvailable = try Self.readBoolean(identifier, from: &list)
+        case .userProperty:
+            let name = try list.readMQTTString("User Property name")
+            let value = try list.readMQTTString("User Property value")
+            userProperties.append(MQTTUserProperty(name: name, value: value))
+        case .maximumPacketSize:
+            let value = try list.readMQTTUInt32("\(identifier)")
+            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
+            maximumPacketSize = value
+        case .wildcardSubscriptionAvailable:
+            wildcardSubscriptionAvailable = try Self.readBoolean(identifier, from: &list)
+        case .subscriptionIdentifiersAvailable:
+            subscriptionIdentifiersAvailable = try Self.readBoolean(identifier, from: &list)
+        case .sharedSubscriptionAvailable:
+            sharedSubscriptionAvailable = try Self.readBoolean(identifier, from: &list)
+        }
+    }
+}
