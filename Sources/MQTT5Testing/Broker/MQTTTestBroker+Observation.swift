@@ -14,6 +14,10 @@ extension MQTTTestBroker {
 
     /// The packets a client sent to the broker, oldest first, across all its connections.
     ///
+    /// A packet is recorded as it arrives, just before the broker handles it: a fault changed
+    /// right after a packet shows up here may still apply to it. To know a packet has been
+    /// handled, wait for its answer (or send PINGREQ after it and wait for PINGRESP).
+    ///
     /// ```swift
     /// let subscribes = broker.receivedPackets(clientID: "device-1").filter { $0.packetType == .subscribe }
     /// ```

@@ -127,6 +127,18 @@ struct MQTTTestBrokerConnectTests {
         }
     }
 
+    @Test("An unsupported protocol level gets CONNACK 0x84")
+    func unsupportedProtocolLevel() async throws {
+        try await withMQTTTestBroker { broker in
+            let client = try await RawMQTTClient.open(to: broker)
+            let mqtt = Array("MQTT".utf8)
+            // CONNECT, protocol level 6, clean start, keep alive 0, no properties, empty client identifier.
+            try await client.sendRaw([0x10, 0x0D, 0x00, 0x04] + mqtt + [0x06, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00])
+            let packets = try await client.waitForClose()
+            #expect(packets == [.connAck(MQTTConnAckPacket(reasonCode: .unsupportedProtocolVersion, properties: Self.reason("CONNECT with unsupported protocol MQTT level 6")))])
+        }
+    }
+
     @Test("Shutdown disconnects MQTT 5 clients with Server shutting down")
     func shutdownDisconnects() async throws {
         let broker = try await MQTTTestBroker.start()

@@ -43,7 +43,10 @@ struct MQTTTestBrokerFaultTests {
             try await publisher.expectNoPacket(within: .milliseconds(300))
             #expect(try await subscriber.receivePublish().payload == ByteBuffer(string: "x"))
             try await publisher.send(.publish(MQTTPublishPacket(topic: "t", payload: ByteBuffer(string: "x"), qos: .atLeastOnce, dup: true, packetIdentifier: 9)))
-            try await broker.waitUntil { broker.receivedPackets(clientID: "pub").count { $0.packetType == .publish } == 2 }
+            // PINGRESP proves the retransmission has been handled (packets are handled in order).
+            try await publisher.send(.pingReq)
+            #expect(try await publisher.receive() == .pingResp)
+            #expect(broker.receivedPackets(clientID: "pub").count { $0.packetType == .publish } == 2)
             broker.resetFaults()
             try await publisher.publish("t", "y", qos: .atLeastOnce, packetIdentifier: 10)
             #expect(try await publisher.receive() == .pubAck(MQTTPubAckPacket(packetIdentifier: 10)))

@@ -160,4 +160,69 @@ struct MQTTTestBrokerSessionTests {
             await again.close()
         }
     }
+
+    @Test("A session expires after its expiry interval")
+    func sessionExpiry() async throws {
+        try await withMQTTTestBroker { broker in
+            let (first, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("short", cleanStart: true, expiry: 1))
+            _ = try await first.subscribe("t", qos: .atLeastOnce)
+            try await first.disconnect()
+            #expect(await broker.sessionClientIDs == ["short"])
+            try await Task.sleep(for: .milliseconds(1200))
+            #expect(await broker.sessionClientIDs.isEmpty)
+            let (second, connAck) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("short", cleanStart: false, expiry: 1))
+            #expect(connAck.sessionPresent == false)
+            await second.close()
+        }
+    }
+
+    @Test("Queued messages whose message expiry passed are not delivered")
+    func messageExpiry() async throws {
+        try await withMQTTTestBroker { broker in
+            let (first, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("m", cleanStart: true))
+            _ = try await first.subscribe("t", qos: .atLeastOnce)
+            try await first.disconnect()
+            var expiring = MQTTProperties()
+            expiring.messageExpiryInterval = 1
+            try await broker.publish(topic: "t", payload: ByteBuffer(string: "stale"), qos: .atLeastOnce, properties: expiring)
+            var lasting = MQTTProperties()
+            lasting.messageExpiryInterval = 100
+            try await broker.publish(topic: "t", payload: ByteBuffer(string: "fresh"), qos: .atLeastOnce, properties: lasting)
+            try await Task.sleep(for: .milliseconds(1100))
+            let (second, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("m", cleanStart: false))
+            let delivered = try await second.receivePublish()
+            #expect(delivered.payload == ByteBuffer(string: "fresh"))
+            let remaining = try #require(delivered.properties.messageExpiryInterval)
+            #expect(remaining < 100 && remaining >= 98)
+            try await second.expectNoPacket()
+        }
+    }
+
+    @Test("A delayed will is published after its delay")
+    func delayedWillPublished() async throws {
+        try await withMQTTTestBroker { broker in
+            let watcher = try await RawMQTTClient.connect(to: broker, clientID: "watcher")
+            _ = try await watcher.subscribe("status/#", qos: .atLeastOnce)
+            var connect = Self.connectWithWill("dev4", delay: 1)
+            connect.properties.sessionExpiryInterval = 60
+            let (device, _) = try await RawMQTTClient.connect(to: broker, connect)
+            await device.close()
+            try await watcher.expectNoPacket(within: .milliseconds(500))
+            #expect(try await watcher.receivePublish(timeout: .seconds(2)).topic == "status/dev4")
+        }
+    }
+
+    @Test("Messages larger than the client's Maximum Packet Size are discarded")
+    func clientMaximumPacketSize() async throws {
+        try await withMQTTTestBroker { broker in
+            var properties = MQTTProperties()
+            properties.maximumPacketSize = 64
+            let (client, _) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "tiny", properties: properties))
+            _ = try await client.subscribe("t", qos: .atLeastOnce)
+            try await broker.publish(topic: "t", payload: ByteBuffer(string: String(repeating: "x", count: 100)), qos: .atLeastOnce)
+            try await broker.publish(topic: "t", payload: ByteBuffer(string: "small"), qos: .atLeastOnce)
+            #expect(try await client.receivePublish().payload == ByteBuffer(string: "small"))
+            try await client.expectNoPacket()
+        }
+    }
 }
