@@ -97,7 +97,7 @@ extension MQTTTestBroker {
     /// - Parameters:
     ///   - clientID: The client identifier.
     ///   - reasonCode: The DISCONNECT reason code, for example
-    ///     ``MQTT5/MQTTDisconnectReasonCode/serverShuttingDown`` or ``MQTT5/MQTTDisconnectReasonCode/useAnotherServer``.
+    ///     `.serverShuttingDown` or `.useAnotherServer`.
     ///   - reasonString: A Reason String property.
     ///   - serverReference: A Server Reference property.
     ///   - userProperties: User properties.
@@ -155,7 +155,7 @@ extension MQTTTestBroker {
     ///   - retain: Whether to store (or, with an empty payload, clear) the retained message.
     ///   - properties: PUBLISH properties forwarded to subscribers (content type, response topic,
     ///     correlation data, user properties, message expiry...).
-    /// - Throws: ``MQTT5/MQTTTopicError`` when `topic` is not a valid topic name.
+    /// - Throws: `MQTTTopicError` when `topic` is not a valid topic name.
     public func publish(
         topic: String,
         payload: ByteBuffer,
