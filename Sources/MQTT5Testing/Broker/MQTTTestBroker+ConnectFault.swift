@@ -7,12 +7,19 @@ extension MQTTTestBroker {
             case neverAnswer
             case refuse(MQTTConnectReasonCode, reasonString: String?, serverReference: String?)
             case close
+            case delay(Duration)
         }
 
         let kind: Kind
 
         /// Sends nothing back; the connection stays open until the client closes it.
         public static let neverAnswer = ConnectFault(kind: .neverAnswer)
+
+        /// Answers normally after `delay`, if the connection is still open then (for testing a
+        /// client's connect timeout with a CONNACK that comes too late).
+        public static func delay(_ delay: Duration) -> ConnectFault {
+            ConnectFault(kind: .delay(delay))
+        }
 
         /// Closes the connection without answering.
         public static let closeConnection = ConnectFault(kind: .close)

@@ -169,6 +169,20 @@ struct MQTTTestBrokerFaultTests {
         }
     }
 
+    @Test("CONNACK can be delayed")
+    func delayedConnAck() async throws {
+        try await withMQTTTestBroker { broker in
+            broker.faults.connectFault = { _ in .delay(.milliseconds(300)) }
+            let client = try await RawMQTTClient.open(to: broker)
+            let start = ContinuousClock.now
+            let connAck = try await client.handshake(MQTTConnectPacket(clientIdentifier: "late"))
+            #expect(connAck.reasonCode == .success)
+            #expect(ContinuousClock.now - start >= .milliseconds(250))
+            try await broker.waitForConnection(clientID: "late")
+            await client.close()
+        }
+    }
+
     @Test("CONNECT can be refused with a chosen code")
     func refuseConnect() async throws {
         try await withMQTTTestBroker { broker in

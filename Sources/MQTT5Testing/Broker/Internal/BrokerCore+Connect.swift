@@ -33,9 +33,22 @@ extension BrokerCore {
             case .refuse(let reasonCode, let reasonString, let serverReference):
                 refuse(connection, reasonCode, reasonString: reasonString, serverReference: serverReference)
                 return
+            case .delay(let delay):
+                logger.debug("delaying CONNACK", metadata: ["client": "\(clientID)", "delay": "\(delay)"])
+                connection.state = .connectIgnored
+                eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [weak self, weak connection] in
+                    guard let self, let connection, connection.state == .connectIgnored, !self.isShutDown else { return }
+                    self.acceptConnect(connect, clientID: clientID, assigned: assigned, on: connection)
+                }
+                return
             }
         }
+        acceptConnect(connect, clientID: clientID, assigned: assigned, on: connection)
+    }
 
+    /// Accepts a CONNECT that passed the connect fault: checks it against the capabilities,
+    /// takes over or resumes the session and answers CONNACK.
+    private func acceptConnect(_ connect: MQTTConnectPacket, clientID: String, assigned: Bool, on connection: BrokerConnection) {
         let capabilities = shared.currentCapabilities
         if connect.protocolVersion == .v5_0 {
             if connect.properties.authenticationMethod != nil {
