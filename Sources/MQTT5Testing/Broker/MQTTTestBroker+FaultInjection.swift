@@ -57,7 +57,7 @@ extension MQTTTestBroker {
     ///     UNSUBACK and PINGRESP.
     ///   - clientID: Only for this client; `nil` for all.
     public func dropAcks(_ types: Set<MQTTPacketType>, clientID: String? = nil) {
-        setAckFault(.drop, for: types, clientID: clientID)
+        setOutboundFault(.drop, for: types, clientID: clientID)
     }
 
     /// Delays every acknowledgement of the given types, by setting ``Faults/ackFault``.
@@ -68,10 +68,10 @@ extension MQTTTestBroker {
     ///   - delay: How long to hold each one.
     ///   - clientID: Only for this client; `nil` for all.
     public func delayAcks(_ types: Set<MQTTPacketType>, by delay: Duration, clientID: String? = nil) {
-        setAckFault(.delay(delay), for: types, clientID: clientID)
+        setOutboundFault(.delay(delay), for: types, clientID: clientID)
     }
 
-    private func setAckFault(_ fault: AckFault, for types: Set<MQTTPacketType>, clientID: String?) {
+    private func setOutboundFault(_ fault: OutboundFault, for types: Set<MQTTPacketType>, clientID: String?) {
         updateFaults { faults in
             faults.ackFault = { client, ack in
                 guard types.contains(ack.packetType), clientID == nil || client == clientID else { return .send }

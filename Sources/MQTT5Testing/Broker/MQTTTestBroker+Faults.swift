@@ -36,7 +36,13 @@ extension MQTTTestBroker {
         ///
         /// The broker's own state moves on as if the acknowledgement had been sent, so a dropped
         /// PUBACK makes the client retransmit and a dropped PINGRESP makes its keep-alive expire.
-        public var ackFault: (@Sendable (_ clientID: String, _ ack: MQTTPacket) -> AckFault)? = nil
+        public var ackFault: (@Sendable (_ clientID: String, _ ack: MQTTPacket) -> OutboundFault)? = nil
+        /// Decides what happens to each PUBLISH the broker is about to send to a client (as it
+        /// would be written, so with an empty topic when a topic alias replaces it).
+        ///
+        /// The broker's state moves on as if it had been sent: a dropped QoS 1 or 2 message stays
+        /// unacknowledged and is resent (with DUP) when the session resumes on a new connection.
+        public var publishFault: (@Sendable (_ clientID: String, _ publish: MQTTPublishPacket) -> OutboundFault)? = nil
         /// Sees every packet a connected client sends before the broker handles it.
         public var inboundInterceptor: (@Sendable (_ clientID: String, _ packet: MQTTPacket) -> InboundAction)? = nil
         /// Whether outbound PUBLISH packets use topic aliases when the client allows them (its

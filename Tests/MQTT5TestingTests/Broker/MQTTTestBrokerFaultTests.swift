@@ -53,6 +53,32 @@ struct MQTTTestBrokerFaultTests {
         }
     }
 
+    @Test("A dropped outbound PUBLISH is lost for one client and resent when its session resumes")
+    func droppedPublish() async throws {
+        try await withMQTTTestBroker { broker in
+            broker.faults.publishFault = { clientID, _ in clientID == "unlucky" ? .drop : .send }
+            var properties = MQTTProperties()
+            properties.sessionExpiryInterval = 60
+            let connect = MQTTConnectPacket(keepAlive: 0, clientIdentifier: "unlucky", properties: properties)
+            let (unlucky, _) = try await RawMQTTClient.connect(to: broker, connect)
+            let lucky = try await RawMQTTClient.connect(to: broker, clientID: "lucky")
+            _ = try await unlucky.subscribe("news", qos: .atLeastOnce)
+            _ = try await lucky.subscribe("news", qos: .atLeastOnce)
+            try await broker.publish(topic: "news", payload: ByteBuffer(string: "flash"), qos: .atLeastOnce)
+            #expect(try await lucky.receivePublish().payload == ByteBuffer(string: "flash"))
+            try await unlucky.expectNoPacket()
+            await unlucky.close()
+            try await broker.waitForDisconnection(clientID: "unlucky")
+            broker.resetFaults()
+            var resume = connect
+            resume.cleanStart = false
+            let (again, _) = try await RawMQTTClient.connect(to: broker, resume)
+            let resent = try await again.receivePublish()
+            #expect(resent.dup)
+            #expect(resent.payload == ByteBuffer(string: "flash"))
+        }
+    }
+
     @Test("A delayed SUBACK arrives after the delay")
     func delayedSubAck() async throws {
         try await withMQTTTestBroker { broker in

@@ -111,7 +111,7 @@ extension BrokerCore {
         if let limit = capabilities.maximumPacketSize {
             connection.codecSettings.maximumIncomingPacketSize = limit
         }
-        connection.serverReceiveMaximum = Int(capabilities.receiveMaximum ?? .max)
+        connection.serverReceiveMaximum = connect.protocolVersion == .v5_0 ? Int(capabilities.receiveMaximum ?? .max) : Int(UInt16.max)
         connection.serverTopicAliasMaximum = connect.protocolVersion == .v5_0 ? capabilities.topicAliasMaximum : 0
         connection.will = connect.will
 

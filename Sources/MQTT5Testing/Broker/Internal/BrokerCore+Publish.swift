@@ -261,7 +261,8 @@ extension BrokerCore {
         }
     }
 
-    /// Writes a PUBLISH, replacing its topic by a topic alias when that fault is on.
+    /// Writes a PUBLISH, replacing its topic by a topic alias when that fault is on, subject to
+    /// ``MQTTTestBroker/Faults/publishFault``.
     func sendPublish(_ publish: MQTTPublishPacket, on connection: BrokerConnection) {
         var wire = publish
         if connection.version == .v5_0, connection.clientTopicAliasMaximum > 0,
@@ -276,6 +277,19 @@ extension BrokerCore {
                 wire.properties.topicAlias = alias
             }
         }
-        send(.publish(wire), on: connection)
+        let fault = shared.currentFaults.publishFault?(connection.recordID, wire) ?? .send
+        switch fault.kind {
+        case .send:
+            send(.publish(wire), on: connection)
+        case .drop:
+            logger.debug("dropping PUBLISH", metadata: ["client": "\(connection.recordID)", "topic": "\(publish.topic)"])
+        case .replace(let replacement):
+            send(replacement, on: connection)
+        case .delay(let delay):
+            eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [weak self, weak connection] in
+                guard let self, let connection, connection.isConnected else { return }
+                self.send(.publish(wire), on: connection)
+            }
+        }
     }
 }
