@@ -16,7 +16,8 @@ extension MQTTTestBroker {
         public static let neverAnswer = ConnectFault(kind: .neverAnswer)
 
         /// Answers normally after `delay`, if the connection is still open then (for testing a
-        /// client's connect timeout with a CONNACK that comes too late).
+        /// client's connect timeout with a CONNACK that comes too late). Packets the client sends
+        /// before the CONNACK are logged and ignored.
         public static func delay(_ delay: Duration) -> ConnectFault {
             ConnectFault(kind: .delay(delay))
         }

@@ -70,6 +70,30 @@ struct MQTTTestBrokerConnectTests {
         }
     }
 
+    @Test("Unavailable features are refused in SUBACK and by DISCONNECT")
+    func unavailableFeatures() async throws {
+        var configuration = MQTTTestBroker.Configuration()
+        configuration.capabilities.wildcardSubscriptionAvailable = false
+        configuration.capabilities.sharedSubscriptionAvailable = false
+        configuration.capabilities.retainAvailable = false
+        try await withMQTTTestBroker(configuration: configuration) { broker in
+            let client = try await RawMQTTClient.connect(to: broker, clientID: "limited")
+            let subAck = try await client.subscribe([
+                MQTTSubscription(topicFilter: "a/+"),
+                MQTTSubscription(topicFilter: "$share/g/a"),
+                MQTTSubscription(topicFilter: "a/b"),
+            ])
+            #expect(subAck.reasonCodes == [.wildcardSubscriptionsNotSupported, .sharedSubscriptionsNotSupported, .grantedQoS1])
+            try await client.publish("a/b", "kept?", retain: true)
+            let packets = try await client.waitForClose()
+            #expect(packets.map(\.packetType) == [.disconnect])
+            if case .disconnect(let disconnect) = packets.first {
+                #expect(disconnect.reasonCode == .retainNotSupported)
+            }
+            #expect(await broker.retainedMessages.isEmpty)
+        }
+    }
+
     @Test("Runtime capability changes apply to the next connection")
     func runtimeCapabilities() async throws {
         try await withMQTTTestBroker { broker in
