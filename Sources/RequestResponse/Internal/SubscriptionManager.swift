@@ -549,3 +549,15 @@ struct SubscriptionManager {
         return "\(name), 0x\(String(code, radix: 16, uppercase: true))"
     }
 }
+
+extension SubscriptionManager {
+    /// Whether `filters` can all be joined without new capacity: each has a record of `kind`
+    /// that is neither poisoned nor being unsubscribed.
+    func canJoinWithoutCapacity(_ filters: [String], kind: Kind) -> Bool {
+        filters.allSatisfy { filter in
+            guard let record = records[filter], record.kind == kind, record.poison == nil else { return false }
+            if case .unsubscribing = record.status { return false }
+            return true
+        }
+    }
+}
