@@ -2,6 +2,7 @@ import Foundation
 import MQTT5
 import NIOCore
 import RequestResponse
+import Synchronization
 import Testing
 
 struct WaitTimedOut: Error, CustomStringConvertible {
@@ -91,5 +92,47 @@ enum ThingService {
         let body = token.map { #"{"state":{"reported":{"on":true}},"version":1,"clientToken":"\#($0)"}"# }
             ?? #"{"state":{}}"#
         return [IncomingPublish(topic: topic, payload: ByteBuffer(string: body), properties: properties)]
+    }
+}
+
+extension Error {
+    /// The request-response error code, if this is a ``RequestResponseError``.
+    var rrCode: RequestResponseError.Code? { (self as? RequestResponseError)?.code }
+}
+
+/// A ``ThingService`` that answers only things that are open; requests to closed things are
+/// held and answered when their thing opens.
+final class GatedThingService: Sendable {
+    private let state = Mutex<(open: Set<String>, held: [TestTransport.Published])>(([], []))
+
+    init(open: Set<String> = []) {
+        state.withLock { $0.open = open }
+    }
+
+    func install(on transport: TestTransport) {
+        transport.service { [self] published in
+            let thing = published.topic.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+            let isOpen = state.withLock { state in
+                if state.open.contains(thing) { return true }
+                state.held.append(published)
+                return false
+            }
+            return isOpen ? ThingService.respond(published) : []
+        }
+    }
+
+    /// Opens `thing` and answers its held requests.
+    func open(_ thing: String, on transport: TestTransport) {
+        let held = state.withLock { state in
+            state.open.insert(thing)
+            let (mine, others) = (state.held.filter { $0.topic.hasPrefix("things/\(thing)/") }, state.held.filter { !$0.topic.hasPrefix("things/\(thing)/") })
+            state.held = others
+            return mine
+        }
+        for published in held { ThingService.respond(published).forEach { transport.inject($0) } }
+    }
+
+    func close(_ thing: String) {
+        state.withLock { _ = $0.open.remove(thing) }
     }
 }
