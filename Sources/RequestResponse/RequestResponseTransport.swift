@@ -10,7 +10,9 @@ public import NIOCore
 /// implementation need not time anything out (but may).
 ///
 /// An implementation fails a future (rather than answering with a reason code) when the packet
-/// could not be exchanged at all, for example because the connection dropped.
+/// could not be exchanged at all, for example because the connection dropped; ``isConnected``
+/// must already be `false` when it fails futures because of a disconnect, so the layer retries
+/// them on reconnect instead of failing the requests.
 public protocol RequestResponseTransport: Sendable {
     /// The event loop on which all state lives, futures complete and listeners are invoked.
     var eventLoop: any EventLoop { get }

@@ -172,7 +172,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
                 let outcome: SubscriptionManager.SubscribeOutcome
                 switch result {
                 case .success(let code): outcome = code.isError ? .rejected(reasonCode: code.rawValue) : .granted
-                case .failure(let error): outcome = .transportFailure(error)
+                case .failure(let error):
+                    outcome = .transportFailure(error)
+                    noteConnectionStateBeforeFailure()
                 }
                 if case .granted = outcome {} else {
                     logger.debug("SUBSCRIBE failed", metadata: ["filter": "\(filter)", "outcome": "\(outcome)"])
@@ -184,7 +186,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
                 let outcome: SubscriptionManager.UnsubscribeOutcome
                 switch result {
                 case .success(let code): outcome = code.isError ? .rejected(reasonCode: code.rawValue) : .success
-                case .failure(let error): outcome = .transportFailure(error)
+                case .failure(let error):
+                    outcome = .transportFailure(error)
+                    noteConnectionStateBeforeFailure()
                 }
                 run(machine.unsubscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))
             }
@@ -193,7 +197,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
                 let outcome: RequestResponseStateMachine.PublishOutcome
                 switch result {
                 case .success(let code): outcome = .acknowledged(reasonCode: code.rawValue)
-                case .failure(let error): outcome = .transportFailure(error)
+                case .failure(let error):
+                    outcome = .transportFailure(error)
+                    noteConnectionStateBeforeFailure()
                 }
                 run(machine.publishCompleted(id: id, outcome: outcome, now: now()))
             }
@@ -206,6 +212,12 @@ final class RequestResponseClientCore: @unchecked Sendable {
         case .finishStream(let id):
             streamBuffers.removeValue(forKey: id)?.finish()
         }
+    }
+
+    /// A transport may fail the packets in flight before it reports the disconnect; learn it
+    /// from `isConnected` so the failure is treated as "retry on reconnect", not as final.
+    private func noteConnectionStateBeforeFailure() {
+        if !transport.isConnected { machine.disconnected() }
     }
 
     /// Keeps exactly one scheduled task, for the earliest deadline in the heap.

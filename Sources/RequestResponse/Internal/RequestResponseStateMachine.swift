@@ -215,6 +215,11 @@ struct RequestResponseStateMachine {
                 reasonCode: code
             )
             finishRequest(id, .failure(error), now: now, actions: &actions)
+        case .transportFailure where !subscriptions.isOnline:
+            // The connection dropped with the PUBLISH in flight: publish again when it is back
+            // (after resubscribing if the session is lost). The deadline keeps running.
+            operations[id]?.state = .waitingForConnection
+            waitingForConnection.append(id)
         case .transportFailure(let cause):
             let error = RequestResponseError(
                 code: .publishFailure,
