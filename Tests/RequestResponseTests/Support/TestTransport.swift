@@ -38,6 +38,8 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         var subscribes: [String] = []
         var unsubscribes: [String] = []
         var publishes: [Published] = []
+        /// When each SUBSCRIBE, UNSUBSCRIBE and PUBLISH was sent, in order.
+        var log: [(kind: String, name: String, at: ContinuousClock.Instant)] = []
         var activeSubscriptions: Set<String> = []
         var listeners: [Int: @Sendable (RequestResponseTransportEvent) -> Void] = [:]
         var nextListener = 0
@@ -79,6 +81,7 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         let promise = eventLoop.makePromise(of: MQTTSubAckReasonCode.self)
         let reply = state.withLock { state in
             state.subscribes.append(topicFilter)
+            state.log.append(("SUBSCRIBE", topicFilter, .now))
             return state.subscribeReply(topicFilter)
         }
         switch reply {
@@ -96,6 +99,7 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         let promise = eventLoop.makePromise(of: MQTTUnsubAckReasonCode.self)
         let reply = state.withLock { state in
             state.unsubscribes.append(topicFilter)
+            state.log.append(("UNSUBSCRIBE", topicFilter, .now))
             return state.unsubscribeReply(topicFilter)
         }
         switch reply {
@@ -113,6 +117,7 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         let published = Published(topic: topic, payload: payload, properties: properties)
         let (reply, service) = state.withLock { state in
             state.publishes.append(published)
+            state.log.append(("PUBLISH", topic, .now))
             return (state.publishReply(published), state.service)
         }
         switch reply {
@@ -145,6 +150,7 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
     var unsubscribes: [String] { state.withLock { $0.unsubscribes } }
     var publishes: [Published] { state.withLock { $0.publishes } }
     var activeSubscriptions: Set<String> { state.withLock { $0.activeSubscriptions } }
+    var log: [(kind: String, name: String, at: ContinuousClock.Instant)] { state.withLock { $0.log } }
     var listenerCount: Int { state.withLock { $0.listeners.count } }
 
     func onSubscribe(_ reply: @escaping @Sendable (String) -> Reply<MQTTSubAckReasonCode>) {
