@@ -55,8 +55,12 @@ extension RRSuite {
             options.idleSubscriptionTimeout = .milliseconds(250)
             let client = try RequestResponseClient(transport: transport, options: options)
             _ = try await client.request(ThingService.request(thing: "idle", token: "1"))
-            #expect(transport.unsubscribes.isEmpty)
-            try await waitUntil("idle UNSUBSCRIBE", timeout: .seconds(2)) { transport.unsubscribes == ["things/idle/get/+"] }
+            try await waitUntil("idle UNSUBSCRIBE", timeout: .seconds(3)) { transport.unsubscribes == ["things/idle/get/+"] }
+            // Not before the idle timeout: the subscription was in use until after the PUBLISH.
+            let log = transport.log
+            let published = try #require(log.first { $0.kind == "PUBLISH" }?.at)
+            let unsubscribed = try #require(log.first { $0.kind == "UNSUBSCRIBE" }?.at)
+            #expect(unsubscribed - published >= .milliseconds(250))
             try await waitUntil("record removed") { await client.statistics.requestResponseSubscriptions == 0 }
             await client.close()
         }
