@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "rrgen", targets: ["rrgen"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
+        .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -100,6 +101,12 @@ let package = Package(
             name: "mqtt5-bench",
             dependencies: nio + ["MQTT5"],
             path: "Benchmarks/CodecBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rr-token-bench",
+            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/TokenScanBenchmark",
             swiftSettings: strictSettings
         ),
 
