@@ -136,6 +136,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MQTT5TestingTests",
+            dependencies: nio + ["MQTT5Testing", "MQTT5"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "RequestResponseTests",
             dependencies: nio + ["RequestResponse", "MQTT5", "MQTT5Testing"],
             swiftSettings: strictSettings
