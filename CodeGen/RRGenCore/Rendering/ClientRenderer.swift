@@ -10,7 +10,13 @@ struct ClientRenderer {
         var writer = SwiftWriter()
         writer.line(context.header)
         writer.line()
-        for importLine in context.imports(["MQTTServiceRuntime", "RequestResponse"]) { writer.line(importLine) }
+        let parameterMembers = model.operations.flatMap(flattenedMembers)
+            + model.streams.flatMap { stream in stream.request.flatMap { model.structure($0)?.members } ?? [] }
+        var modules: [(name: String, usedPublicly: Bool)] = []
+        if context.usesFoundation(parameterMembers) { modules.append(("Foundation", true)) }
+        modules.append(("MQTTServiceRuntime", true))
+        modules.append(("RequestResponse", true))
+        for importLine in context.imports(modules) { writer.line(importLine) }
         writer.line()
         writer.block("extension \(model.name) {") { writer in
             renderProtocol(into: &writer)

@@ -7,7 +7,14 @@ struct ModelsRenderer {
         let model = context.model
         writer.line(context.header)
         writer.line()
-        for importLine in context.imports(["Foundation", "MQTTServiceRuntime"]) { writer.line(importLine) }
+        let members = model.shapes.flatMap { shape -> [MemberModel] in
+            if case .structure(let structure) = shape { return structure.members }
+            return []
+        }
+        var modules: [(name: String, usedPublicly: Bool)] = []
+        if context.usesFoundation(members) { modules.append(("Foundation", true)) }
+        modules.append(("MQTTServiceRuntime", context.usesRuntimeTypes(members)))
+        for importLine in context.imports(modules) { writer.line(importLine) }
         writer.line()
         writer.doc(model.documentation ?? "The \(model.name) service.")
         writer.doc("\nThis namespace holds the service's models, ``Client``, ``ClientProtocol`` and ``ServiceProtocol``.")

@@ -33,7 +33,7 @@ struct ServiceRenderer {
         let access = context.access
         writer.line(context.header)
         writer.line()
-        for importLine in context.imports(["MQTTServiceRuntime", "RequestResponse"]) { writer.line(importLine) }
+        for importLine in context.imports([("MQTTServiceRuntime", false), ("RequestResponse", true)]) { writer.line(importLine) }
         writer.line()
         writer.block("extension \(model.name) {") { writer in
             writer.doc("The service side of \(model.name): implement one handler per operation, then call\n``register(on:)`` to serve them through a `RequestResponder`.")

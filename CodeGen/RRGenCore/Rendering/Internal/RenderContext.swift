@@ -6,10 +6,24 @@ struct RenderContext {
     /// `public ` or nothing.
     var access: String { options.accessLevel == .public ? "public " : "" }
 
-    /// The import lines; `public import` when the generated API is public, so the code also
-    /// builds in modules that use `InternalImportsByDefault`.
-    func imports(_ modules: [String]) -> [String] {
-        modules.map { options.accessLevel == .public ? "public import \($0)" : "import \($0)" }
+    /// The import lines, in the order given. A module whose types appear in public declarations
+    /// gets `public import` when the generated API is public (so the code also builds with
+    /// `InternalImportsByDefault`); every other import is plain (a `public import` that no public
+    /// declaration uses is a warning).
+    func imports(_ modules: [(name: String, usedPublicly: Bool)]) -> [String] {
+        modules.map { module in
+            options.accessLevel == .public && module.usedPublicly ? "public import \(module.name)" : "import \(module.name)"
+        }
+    }
+
+    /// Whether any of `members` has a type from Foundation (`Date`, `Data`).
+    func usesFoundation(_ members: [MemberModel]) -> Bool {
+        members.contains { $0.type.usesFoundation }
+    }
+
+    /// Whether any of `members` has a type from the runtime (`JSONValue`, `Nullable`).
+    func usesRuntimeTypes(_ members: [MemberModel]) -> Bool {
+        members.contains { $0.type.usesJSONValue || ($0.isNullable && !$0.isRequired) }
     }
 
     /// The do-not-edit header.
@@ -120,6 +134,28 @@ struct RenderContext {
     func summary(_ text: String) -> String {
         let paragraph = text.components(separatedByBlankLines: ()).first ?? text
         return paragraph.split(separator: "\n").map { $0.trimmingTrailingWhitespace() }.joined(separator: " ")
+    }
+}
+
+extension ResolvedType {
+    /// Whether the Swift type involves `Date` or `Data`.
+    var usesFoundation: Bool {
+        switch self {
+        case .primitive(let primitive): primitive == .timestamp || primitive == .blob
+        case .structure, .enumeration: false
+        case .list(let element): element.usesFoundation
+        case .map(_, let value): value.usesFoundation
+        }
+    }
+
+    /// Whether the Swift type involves `JSONValue`.
+    var usesJSONValue: Bool {
+        switch self {
+        case .primitive(let primitive): primitive == .document
+        case .structure, .enumeration: false
+        case .list(let element): element.usesJSONValue
+        case .map(_, let value): value.usesJSONValue
+        }
     }
 }
 
