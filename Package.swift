@@ -73,12 +73,16 @@ let package = Package(
         ),
         .target(
             name: "MQTTServiceRuntime",
-            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "RequestResponse", "MQTT5",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
-        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
-        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
-        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
+        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
 
         // MARK: Code generator
         .target(name: "RRGenCore", path: "CodeGen/RRGenCore", swiftSettings: strictSettings),

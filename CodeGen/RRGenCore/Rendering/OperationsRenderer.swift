@@ -65,9 +65,13 @@ struct OperationsRenderer {
             case .correlationData:
                 writer.line("correlation: .correlationData,")
             case .token(let jsonName, let requestProperty, let responseProperty, let errorProperty):
-                let error = errorProperty.map { "\\.\($0)" } ?? "nil"
-                writer.line(
-                    "correlation: .token(jsonPath: \(swiftStringLiteral(jsonName)), request: \\.\(requestProperty), response: \\.\(responseProperty), error: \(error)),")
+                let error = errorProperty.map { "\\\(operation.error ?? "").\($0)" } ?? "nil"
+                writer.line("correlation: .token(")
+                writer.line("    jsonPath: \(swiftStringLiteral(jsonName)),")
+                writer.line("    request: \\\(operation.request).\(requestProperty),")
+                writer.line("    response: \\\(operation.response).\(responseProperty),")
+                writer.line("    error: \(error)")
+                writer.line("),")
             }
             let request = context.model.structure(operation.request)
             writer.line("topicParameters: \(topicParametersClosure(request?.members.filter(\.isTopicBound) ?? []))")

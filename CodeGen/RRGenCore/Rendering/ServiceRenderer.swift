@@ -67,7 +67,7 @@ struct ServiceRenderer {
                     return
                 }
                 writer.line("var registrations: [ResponderRegistration] = []")
-                writer.block("do {", closer: "} catch {") { writer in
+                writer.block("do throws(RequestResponseError) {", closer: "} catch {") { writer in
                     for operation in model.operations {
                         let descriptor = "\(model.name).Operations.\(operation.methodName)"
                         if let error = operation.error {

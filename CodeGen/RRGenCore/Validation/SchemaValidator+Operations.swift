@@ -162,8 +162,15 @@ extension SchemaValidator {
             for (response, source) in zip(responses, operation.responses) {
                 if let topic = response.topic, let text = source.topic { templates.append((topic, text)) }
             }
-            for (template, source) in templates {
+            let publishPlaceholders = publishTopic?.placeholders ?? []
+            for (index, (template, source)) in templates.enumerated() {
                 valid = checkPlaceholders(template, at: source, request: operation.request.value, members: requestMembers) && valid
+                if index > 0 || publishTopic == nil, publishTopic != nil,
+                    let extra = template.placeholders.first(where: { !publishPlaceholders.contains($0) })
+                {
+                    report(source, "placeholder {\(extra)} is not in the publish topic, so a service could not know its value")
+                    valid = false
+                }
                 for placeholder in template.placeholders where !boundMembers.contains(placeholder) {
                     boundMembers.append(placeholder)
                 }
