@@ -65,6 +65,10 @@ struct ModelsRenderer {
             let defaultValue = context.memberDefault(member).map { " = \($0)" } ?? ""
             return "\(member.swiftName): \(context.memberType(member))\(defaultValue)"
         }
+        if structure.members.isEmpty {
+            writer.line("\(context.access)init() {}")
+            return
+        }
         writer.block("\(context.access)init(\(parameters.joined(separator: ", "))) {") { writer in
             for member in structure.members {
                 writer.line("self.\(member.swiftName) = \(member.swiftName)")
