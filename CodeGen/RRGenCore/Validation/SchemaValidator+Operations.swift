@@ -25,10 +25,11 @@ extension SchemaValidator {
 
     /// Checks that every placeholder of `template` names a member of `request` usable in a topic.
     mutating func checkPlaceholders(
-        _ template: TopicTemplate, at topic: Sourced<String>, request: String, members: [MemberModel]
+        _ template: TopicTemplate, at topic: Sourced<String>, request: String, members: [MemberModel],
+        alreadyChecked: inout Set<String>
     ) -> Bool {
         var valid = true
-        for placeholder in template.placeholders {
+        for placeholder in template.placeholders where alreadyChecked.insert(placeholder).inserted {
             guard let member = members.first(where: { $0.name == placeholder }) else {
                 report(topic, "placeholder {\(placeholder)} is not a member of \(request)")
                 valid = false
@@ -163,9 +164,11 @@ extension SchemaValidator {
                 if let topic = response.topic, let text = source.topic { templates.append((topic, text)) }
             }
             let publishPlaceholders = publishTopic?.placeholders ?? []
+            var checked: Set<String> = []
             for (index, (template, source)) in templates.enumerated() {
-                valid = checkPlaceholders(template, at: source, request: operation.request.value, members: requestMembers) && valid
-                if index > 0 || publishTopic == nil, publishTopic != nil,
+                valid = checkPlaceholders(
+                    template, at: source, request: operation.request.value, members: requestMembers, alreadyChecked: &checked) && valid
+                if publishTopic != nil, index > 0,
                     let extra = template.placeholders.first(where: { !publishPlaceholders.contains($0) })
                 {
                     report(source, "placeholder {\(extra)} is not in the publish topic, so a service could not know its value")

@@ -14,7 +14,8 @@ extension SchemaValidator {
         if let request = stream.request {
             guard let members = structureMembers(request, role: "a stream request") else { return nil }
             if let topic {
-                valid = checkPlaceholders(topic, at: stream.topic, request: request.value, members: members) && valid
+                var checked: Set<String> = []
+                valid = checkPlaceholders(topic, at: stream.topic, request: request.value, members: members, alreadyChecked: &checked) && valid
                 for member in members where !topic.placeholders.contains(member.name) {
                     report(request, "member '\(member.name)' of \(request.value) is not a placeholder of the stream topic; a subscription has no payload to carry it")
                     valid = false
