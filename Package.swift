@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "IoTIdentity", targets: ["IoTIdentity"]),
         .library(name: "RRGenCore", targets: ["RRGenCore"]),
         .executable(name: "rrgen", targets: ["rrgen"]),
+        .plugin(name: "RRGenPlugin", targets: ["RRGenPlugin"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
     ],
@@ -92,6 +93,7 @@ let package = Package(
             path: "CodeGen/rrgen",
             swiftSettings: strictSettings
         ),
+        .plugin(name: "RRGenPlugin", capability: .buildTool(), dependencies: ["rrgen"]),
 
         // MARK: Examples and benchmarks
         .executableTarget(
@@ -126,6 +128,14 @@ let package = Package(
             name: "RequestResponseTests",
             dependencies: nio + ["RequestResponse", "MQTT5", "MQTT5Testing"],
             swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceClientTests",
+            dependencies: nio + [
+                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["RRGenPlugin"]
         ),
         .testTarget(
             name: "RRGenCoreTests",
