@@ -3,8 +3,9 @@ public import RequestResponse
 /// The error of a generated client call: the service's modeled rejection, or why the call
 /// could not complete.
 ///
+/// Generated methods throw it typed, so a `do throws(...)` block can match its cases:
 /// ```swift
-/// do {
+/// do throws(ServiceError<IoTShadow.ErrorResponse>) {
 ///     let shadow = try await client.getShadow(thingName: "dev-1")
 /// } catch .rejected(let error) where error.code == 404 {
 ///     // no shadow yet
@@ -12,6 +13,8 @@ public import RequestResponse
 ///     print(error)   // transport, invalid request or decoding problem
 /// }
 /// ```
+/// (Without the `throws(...)` clause the caught error is `any Error`; use ``modeledError`` after
+/// `catch let error as ServiceError<IoTShadow.ErrorResponse>`.)
 public enum ServiceError<Modeled: Error>: Error, CustomStringConvertible {
     /// The service rejected the request with its modeled error (for example a shadow
     /// `ErrorResponse` with code 404).
