@@ -89,7 +89,7 @@ extension SchemaValidator {
                 valid = false
             }
         } else if operation.subscriptions.isEmpty {
-            report(operation.path, "missing 'subscriptions': at least one topic filter is needed to receive responses")
+            report(operation.path, "missing 'subscriptions': at least one topic filter is needed to receive responses", at: name.location)
             valid = false
         }
         for subscription in operation.subscriptions where !usesCorrelationData {
@@ -101,7 +101,7 @@ extension SchemaValidator {
         var errorShape: Sourced<String>?
         var seenTopics: [String: Int] = [:]
         if operation.responses.isEmpty {
-            report(operation.path.appending("responses"), "an operation needs at least one response")
+            report(operation.path.appending("responses"), "an operation needs at least one response", at: name.location)
             valid = false
         }
         for (index, response) in operation.responses.enumerated() {
@@ -150,7 +150,7 @@ extension SchemaValidator {
             responses.append(ResponseModel(topic: template, isError: response.isError))
         }
         if successShape == nil && !operation.responses.isEmpty {
-            report(operation.path.appending("responses"), "no success response (one without \"error\": true)")
+            report(operation.path.appending("responses"), "no success response (one without \"error\": true)", at: name.location)
             valid = false
         }
 
