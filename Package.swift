@@ -30,8 +30,10 @@ let package = Package(
         .library(name: "IoTIdentity", targets: ["IoTIdentity"]),
         .library(name: "RRGenCore", targets: ["RRGenCore"]),
         .executable(name: "rrgen", targets: ["rrgen"]),
+        .plugin(name: "RRGenPlugin", targets: ["RRGenPlugin"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
+        .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -73,12 +75,16 @@ let package = Package(
         ),
         .target(
             name: "MQTTServiceRuntime",
-            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "RequestResponse", "MQTT5",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
-        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
-        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
-        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
+        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
 
         // MARK: Code generator
         .target(name: "RRGenCore", path: "CodeGen/RRGenCore", swiftSettings: strictSettings),
@@ -88,6 +94,7 @@ let package = Package(
             path: "CodeGen/rrgen",
             swiftSettings: strictSettings
         ),
+        .plugin(name: "RRGenPlugin", capability: .buildTool(), dependencies: ["rrgen"]),
 
         // MARK: Examples and benchmarks
         .executableTarget(
@@ -100,6 +107,12 @@ let package = Package(
             name: "mqtt5-bench",
             dependencies: nio + ["MQTT5"],
             path: "Benchmarks/CodecBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rr-token-bench",
+            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/TokenScanBenchmark",
             swiftSettings: strictSettings
         ),
 
@@ -137,6 +150,14 @@ let package = Package(
             name: "RequestResponseTests",
             dependencies: nio + ["RequestResponse", "MQTT5", "MQTT5Testing"],
             swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceClientTests",
+            dependencies: nio + [
+                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["RRGenPlugin"]
         ),
         .testTarget(
             name: "RRGenCoreTests",
