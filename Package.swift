@@ -103,6 +103,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Fuzzing
+        // `Fuzz/run-fuzzer.sh` builds this with `-sanitize=fuzzer,address -DFUZZING`; a normal
+        // build replays corpus files given as arguments.
+        .executableTarget(
+            name: "FrameDecoderFuzzer",
+            dependencies: ["MQTT5", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/FrameDecoderFuzzer",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "MQTT5Tests",

@@ -11,7 +11,11 @@ enum MQTTUTF8 {
 
     /// Decodes `bytes` if they are well-formed UTF-8 without U+0000.
     static func decode(_ bytes: UnsafeRawBufferPointer) -> Result {
-        let buffer = bytes.assumingMemoryBound(to: UInt8.self)
+        bytes.withMemoryRebound(to: UInt8.self) { decode($0) }
+    }
+
+    /// Decodes `buffer` if it is well-formed UTF-8 without U+0000.
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>) -> Result {
         var isASCII = true
         for byte in buffer {
             if byte == 0 { return .containsNull }
