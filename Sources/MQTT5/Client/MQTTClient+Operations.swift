@@ -51,6 +51,7 @@ extension MQTTClient {
     /// - Returns: The broker's SUBACK.
     /// - Throws: ``MQTTError`` when no SUBACK could be obtained (invalid filter, feature the broker
     ///   lacks, offline policy, timeout, stop, cancellation).
+    @discardableResult
     public func subscribe(_ subscriptions: [MQTTSubscription], properties: MQTTProperties = MQTTProperties()) async throws(MQTTError) -> MQTTSubAckPacket {
         let promise = eventLoop.makePromise(of: MQTTSubAckPacket.self)
         let packet = MQTTSubscribePacket(packetIdentifier: 1, subscriptions: subscriptions, properties: properties)

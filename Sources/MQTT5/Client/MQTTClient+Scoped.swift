@@ -20,6 +20,7 @@ import NIOPosix
 ///   - body: What to do with the client.
 /// - Returns: What `body` returns.
 /// - Throws: ``MQTTError`` when the first connection does not come in time, or what `body` throws.
+@discardableResult
 public func withMQTTClient<Result: Sendable>(
     configuration: MQTTClient.Configuration,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
