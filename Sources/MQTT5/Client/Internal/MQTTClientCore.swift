@@ -1,0 +1,557 @@
+import Logging
+import NIOCore
+import NIOSSL
+
+/// The state of an ``MQTTClient``, confined to its event loop: the connection state machine,
+/// the current connection, reconnection, listeners and waiters.
+///
+/// Every method must be called on ``eventLoop`` (hence `@unchecked Sendable`: the type is only
+/// ever touched there). Actions of the state machine are performed after each call returns, so
+/// a listener may call back into the client without re-entering the machine.
+final class MQTTClientCore: @unchecked Sendable {
+    typealias Machine = MQTTConnectionStateMachine<MQTTOperationToken>
+
+    enum State {
+        case stopped
+        case connecting(attempt: UInt64)
+        case connected(MQTTConnectionHandler)
+        case waitingToReconnect(Scheduled<Void>)
+    }
+
+    let eventLoop: any EventLoop
+    let configuration: MQTTClient.Configuration
+    let shared: MQTTClientSharedState
+    var logger: Logger
+
+    var machine: Machine
+    private var actions: [Machine.Action] = []
+    private var performing = false
+
+    private(set) var state: State = .stopped
+    private(set) var running = false
+    private var attempt: UInt64 = 0
+    private var backoff: MQTTBackoff
+    private var hadSuccessfulConnection = false
+    private var assignedClientIdentifier: String?
+    private var connectedSince: NIODeadline?
+    private var tlsContext: Result<NIOSSLContext?, MQTTError> = .success(nil)
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+    private var stopWaiters: [EventLoopPromise<Void>] = []
+    private var connectionWaiters: [(id: UInt64, promise: EventLoopPromise<MQTTNegotiatedSettings>, timeout: Scheduled<Void>?)] = []
+
+    // Listeners, in registration order.
+    private var nextListenerID: UInt64 = 0
+    private var eventListeners: [(id: MQTTListenerID, body: (MQTTClientEvent) -> Void)] = []
+    private var publishListeners: [(id: MQTTListenerID, body: (MQTTPublishPacket) -> Void)] = []
+    private var eventStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTClientEvent>.Continuation)] = []
+    private var publishStreams: [(id: MQTTListenerID, filter: TopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
+
+    init(configuration: MQTTClient.Configuration, eventLoop: any EventLoop, logger: Logger) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        self.logger = logger
+        self.logger[metadataKey: "mqtt.endpoint"] = "\(configuration.endpoint)"
+        if !configuration.clientIdentifier.isEmpty {
+            self.logger[metadataKey: "mqtt.client_id"] = "\(configuration.clientIdentifier)"
+        }
+        self.shared = MQTTClientSharedState()
+        self.backoff = MQTTBackoff(policy: configuration.reconnect)
+        self.machine = Machine(configuration: Self.machineConfiguration(configuration))
+    }
+
+    static func machineConfiguration(_ configuration: MQTTClient.Configuration) -> Machine.Configuration {
+        var result = Machine.Configuration()
+        result.protocolVersion = configuration.protocolVersion
+        result.keepAlive = keepAliveSeconds(configuration.keepAlive)
+        result.pingTimeout = TimeAmount(configuration.pingTimeout)
+        result.connAckTimeout = TimeAmount(configuration.connAckTimeout)
+        result.ackTimeout = configuration.ackTimeout.map { TimeAmount($0) }
+        result.receiveMaximum = configuration.receiveMaximum ?? 65_535
+        result.inboundTopicAliasMaximum = configuration.protocolVersion == .v5_0 ? configuration.topicAliasing.inbound.cacheSize : 0
+        result.outboundTopicAliasing = configuration.topicAliasing.outbound
+        result.offlineQueue = configuration.offlineQueue
+        result.enhancedAuthentication = configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
+        return result
+    }
+
+    static func keepAliveSeconds(_ duration: Duration) -> UInt16 {
+        let seconds = duration.components.seconds + (duration.components.attoseconds > 0 ? 1 : 0)
+        return UInt16(clamping: max(0, seconds))
+    }
+
+    // MARK: - Running the machine
+
+    /// Runs `body` on the machine, then performs the actions it produced (unless an outer call
+    /// is already performing, which then picks them up), flushes, publishes statistics and
+    /// re-arms the timer.
+    func run(_ body: (inout Machine, inout [Machine.Action]) -> Void) {
+        body(&machine, &actions)
+        guard !performing else { return }
+        performing = true
+        var index = 0
+        while index < actions.count {
+            let action = actions[index]
+            index += 1
+            perform(action)
+        }
+        actions.removeAll(keepingCapacity: actions.count < 1024)
+        performing = false
+        if case .connected(let handler) = state { handler.flush() }
+        shared.statistics = machine.statistics
+        armTimer()
+    }
+
+    private func perform(_ action: Machine.Action) {
+        switch action {
+        case .send(let packet):
+            if case .connected(let handler) = state { handler.write(packet) }
+        case .deliver(let publish):
+            deliver(publish)
+        case .succeedPublish(let token, let result):
+            if case .publish(let promise) = token { promise.succeed(result) }
+        case .succeedSubscribe(let token, let subAck):
+            if case .subscribe(let promise) = token { promise.succeed(subAck) }
+        case .succeedUnsubscribe(let token, let unsubAck):
+            if case .unsubscribe(let promise) = token { promise.succeed(unsubAck) }
+        case .succeedAuth(let token, let auth):
+            if case .auth(let promise) = token { promise.succeed(auth) }
+        case .fail(let token, let error):
+            token.fail(error)
+        case .connected(let connAck, let settings):
+            connectionSucceeded(connAck, settings)
+        case .authenticate(let auth):
+            answerAuthentication(auth)
+        case .close:
+            if case .connected(let handler) = state { handler.close() }
+        }
+    }
+
+    private func armTimer() {
+        guard let deadline = machine.nextDeadline else { return }
+        if let timerDeadline, timerDeadline <= deadline { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            timerDeadline = nil
+            run { machine, actions in machine.timerFired(now: .now(), into: &actions) }
+        }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+    }
+
+    // MARK: - Lifecycle
+
+    func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
+        guard !running else { return }
+        running = true
+        self.tlsContext = tlsContext
+        backoff.reset()
+        switch state {
+        case .stopped:
+            beginConnect()
+        case .connecting, .connected, .waitingToReconnect:
+            break  // a stop is still completing; it continues as a running client
+        }
+    }
+
+    func stop(disconnect packet: MQTTDisconnectPacket, promise: EventLoopPromise<Void>?) {
+        if let promise { stopWaiters.append(promise) }
+        running = false
+        switch state {
+        case .stopped:
+            finishStop(nil)
+        case .waitingToReconnect(let task):
+            task.cancel()
+            finishStop(nil)
+        case .connecting:
+            finishStop(nil)
+        case .connected(let handler):
+            let error = MQTTError(.clientStopped, "the client was stopped")
+            if machine.phase == .connected || machine.phase != .closing {
+                run { machine, actions in machine.disconnect(packet, error: error, now: .now(), into: &actions) }
+            }
+            if machine.phase == .disconnected { handler.close() }
+        }
+    }
+
+    private func finishStop(_ error: MQTTError?) {
+        state = .stopped
+        running = false
+        connectedSince = nil
+        cancelTimer()
+        let failure = error.map { MQTTError(.clientStopped, "the client stopped: \($0.message)", reasonCode: $0.reasonCode, reasonString: $0.reasonString, cause: $0) }
+            ?? MQTTError(.clientStopped, "the client was stopped")
+        run { machine, actions in machine.failAll(failure, into: &actions) }
+        shared.isConnected = false
+        shared.negotiatedSettings = nil
+        failConnectionWaiters(failure)
+        logger.debug("MQTT client stopped", metadata: error.map { ["mqtt.error": "\($0)"] } ?? [:])
+        emit(.stopped(error))
+        let waiters = stopWaiters
+        stopWaiters.removeAll()
+        for waiter in waiters { waiter.succeed() }
+    }
+
+    private func beginConnect() {
+        guard running else { return }
+        attempt += 1
+        let thisAttempt = attempt
+        state = .connecting(attempt: thisAttempt)
+        logger.debug("MQTT connecting", metadata: ["mqtt.attempt": "\(thisAttempt)"])
+        emit(.attemptingConnect)
+        guard case .connecting(thisAttempt) = state else { return }  // a listener stopped the client
+        let endpoint = configuration.endpoint
+        let tls: NIOSSLContext?
+        switch tlsContext {
+        case .success(let context): tls = context
+        case .failure(let error):
+            transportFailed(attempt: thisAttempt, error)
+            return
+        }
+        guard endpoint.transport.isWebSocket else {
+            openTransport(attempt: thisAttempt, tls: tls, request: nil)
+            return
+        }
+        let request = MQTTTransport.defaultHandshakeRequest(endpoint: endpoint, extraHeaders: configuration.webSocket.headers)
+        guard let transform = configuration.webSocket.handshakeTransform else {
+            openTransport(attempt: thisAttempt, tls: tls, request: request)
+            return
+        }
+        let loop = eventLoop
+        Task { [self] in
+            do {
+                let transformed = try await transform(request)
+                loop.execute { self.openTransport(attempt: thisAttempt, tls: tls, request: transformed) }
+            } catch {
+                loop.execute {
+                    self.transportFailed(attempt: thisAttempt, MQTTError(.transportFailure, "the WebSocket handshake transform failed: \(error)", cause: error))
+                }
+            }
+        }
+    }
+
+    private func openTransport(attempt thisAttempt: UInt64, tls: NIOSSLContext?, request: MQTTWebSocketHandshakeRequest?) {
+        guard case .connecting(thisAttempt) = state, running else { return }
+        let handler = MQTTConnectionHandler(core: self, version: configuration.protocolVersion)
+        let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
+        let codecSettings = MQTTCodecSettings(
+            version: configuration.protocolVersion,
+            maximumIncomingPacketSize: configuration.maximumPacketSize ?? MQTTFrameDecoder.maximumPossiblePacketSize
+        )
+        let future = MQTTTransport.connect(
+            endpoint: configuration.endpoint,
+            eventLoop: eventLoop,
+            tlsContext: tls,
+            tls: configuration.tls,
+            webSocketRequest: request,
+            maximumFrameSize: configuration.webSocket.maximumFrameSize,
+            connectTimeout: TimeAmount(configuration.connectTimeout),
+            addMQTTHandlers: { channel in
+                let operations = channel.pipeline.syncOperations
+                try operations.addHandler(ByteToMessageHandler(MQTTPacketDecoder(settings: codecSettings)))
+                try operations.addHandler(boundHandler.value)
+            }
+        )
+        future.whenComplete { [self] result in
+            switch result {
+            case .success(let channel):
+                self.transportReady(attempt: thisAttempt, handler: boundHandler.value, channel: channel)
+            case .failure(let error):
+                self.transportFailed(attempt: thisAttempt, error)
+            }
+        }
+    }
+
+    private func transportReady(attempt thisAttempt: UInt64, handler: MQTTConnectionHandler, channel: any Channel) {
+        guard case .connecting(thisAttempt) = state, running else {
+            channel.close(promise: nil)
+            return
+        }
+        guard handler.isActive else {
+            transportFailed(attempt: thisAttempt, handler.error ?? MQTTError(.transportFailure, "the connection closed while it was being set up"))
+            return
+        }
+        state = .connected(handler)
+        let connect = makeConnectPacket()
+        run { machine, actions in machine.connectionEstablished(connect: connect, now: .now(), into: &actions) }
+    }
+
+    private func transportFailed(attempt thisAttempt: UInt64, _ error: any Error) {
+        guard case .connecting(thisAttempt) = state else { return }
+        let failure = (error as? MQTTError)
+            ?? MQTTError(.transportFailure, "cannot connect to \(configuration.endpoint): \(error)", cause: error)
+        logger.debug("MQTT connection attempt failed", metadata: ["mqtt.error": "\(failure)"])
+        emit(.connectionFailure(nil, failure))
+        afterConnectionEnded(failure, connectedFor: nil)
+    }
+
+    func makeConnectPacket() -> MQTTConnectPacket {
+        let clientIdentifier = assignedClientIdentifier ?? configuration.clientIdentifier
+        var cleanStart: Bool
+        switch configuration.sessionBehavior.kind {
+        case .clean: cleanStart = true
+        case .rejoinPostSuccess: cleanStart = !hadSuccessfulConnection
+        case .rejoinAlways: cleanStart = false
+        }
+        if configuration.protocolVersion == .v3_1_1 && clientIdentifier.isEmpty { cleanStart = true }
+        var properties = MQTTProperties()
+        var will = configuration.will
+        if configuration.protocolVersion == .v5_0 {
+            if configuration.sessionExpiryInterval > 0 { properties.sessionExpiryInterval = configuration.sessionExpiryInterval }
+            properties.receiveMaximum = configuration.receiveMaximum
+            properties.maximumPacketSize = configuration.maximumPacketSize
+            let aliases = configuration.topicAliasing.inbound.cacheSize
+            if aliases > 0 { properties.topicAliasMaximum = aliases }
+            if configuration.requestResponseInformation { properties.requestResponseInformation = true }
+            if !configuration.requestProblemInformation { properties.requestProblemInformation = false }
+            properties.userProperties = configuration.userProperties
+            properties.authenticationMethod = configuration.authenticationMethod
+            properties.authenticationData = configuration.authenticationMethod == nil ? nil : configuration.authenticationData
+        } else {
+            will?.properties = MQTTProperties()
+        }
+        return MQTTConnectPacket(
+            protocolVersion: configuration.protocolVersion,
+            cleanStart: cleanStart,
+            keepAlive: Self.keepAliveSeconds(configuration.keepAlive),
+            clientIdentifier: clientIdentifier,
+            username: configuration.username,
+            password: configuration.password,
+            will: will,
+            properties: properties
+        )
+    }
+
+    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ negotiated: MQTTNegotiatedSettings) {
+        var settings = negotiated
+        if let assigned = connAck.properties.assignedClientIdentifier, configuration.clientIdentifier.isEmpty {
+            assignedClientIdentifier = assigned
+            logger[metadataKey: "mqtt.client_id"] = "\(assigned)"
+        }
+        settings.clientIdentifier = assignedClientIdentifier ?? configuration.clientIdentifier
+        hadSuccessfulConnection = true
+        connectedSince = .now()
+        shared.negotiatedSettings = settings
+        shared.isConnected = true
+        logger.debug("MQTT connected", metadata: ["mqtt.session_present": "\(connAck.sessionPresent)"])
+        let waiters = connectionWaiters
+        connectionWaiters.removeAll()
+        for waiter in waiters {
+            waiter.timeout?.cancel()
+            waiter.promise.succeed(settings)
+        }
+        emit(.connectionSuccess(connAck, settings))
+    }
+
+    private func answerAuthentication(_ auth: MQTTAuthPacket) {
+        guard case .connected(let handler) = state else { return }
+        guard let authenticate = configuration.authenticationHandler else {
+            let error = MQTTError(.authenticationFailed, "the broker continues enhanced authentication but no authentication handler is configured")
+            run { machine, actions in machine.authenticationFailed(error, now: .now(), into: &actions) }
+            return
+        }
+        let loop = eventLoop
+        let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
+        Task { [self] in
+            let result: Result<MQTTAuthPacket, any Error>
+            do {
+                result = .success(try await authenticate(auth))
+            } catch {
+                result = .failure(error)
+            }
+            loop.execute {
+                guard case .connected(let current) = self.state, current === boundHandler.value else { return }
+                switch result {
+                case .success(let reply):
+                    self.run { machine, actions in machine.sendAuth(reply, now: .now(), into: &actions) }
+                case .failure(let error):
+                    let failure = MQTTError(.authenticationFailed, "the authentication handler failed: \(error)", cause: error)
+                    self.run { machine, actions in machine.authenticationFailed(failure, now: .now(), into: &actions) }
+                }
+            }
+        }
+    }
+
+    // MARK: - Connection events
+
+    func received(_ packet: MQTTPacket, from handler: MQTTConnectionHandler) {
+        guard case .connected(let current) = state, current === handler else { return }
+        run { machine, actions in machine.receive(packet, now: .now(), into: &actions) }
+    }
+
+    func decodingFailed(_ error: MQTTCodecError, from handler: MQTTConnectionHandler) {
+        guard case .connected(let current) = state, current === handler else { return }
+        logger.debug("MQTT received an undecodable packet", metadata: ["mqtt.error": "\(error)"])
+        run { machine, actions in machine.decodingFailed(error, into: &actions) }
+    }
+
+    func encodingFailed(_ error: MQTTCodecError, packet: MQTTPacket, from handler: MQTTConnectionHandler) {
+        guard case .connected(let current) = state, current === handler else { return }
+        logger.error("MQTT could not encode a \(packet.packetType) packet", metadata: ["mqtt.error": "\(error)"])
+        let failure = MQTTError(.invalidArgument, "could not encode \(packet.packetType): \(error.message)", cause: error)
+        run { machine, actions in machine.close(.init(error: failure), into: &actions) }
+    }
+
+    func channelClosed(_ handler: MQTTConnectionHandler) {
+        guard case .connected(let current) = state, current === handler else { return }
+        var outcome: Machine.ClosedOutcome?
+        run { machine, actions in outcome = machine.connectionClosed(now: .now(), into: &actions) }
+        guard let outcome else { return }
+        var error = outcome.reason.error
+        if error.code == .connectionClosed, let cause = handler.error {
+            error = outcome.wasConnected
+                ? MQTTError(.connectionClosed, "the connection closed: \(cause)", cause: cause)
+                : MQTTError(.transportFailure, "cannot connect to \(configuration.endpoint): \(cause)", cause: cause)
+        }
+        shared.isConnected = false
+        shared.negotiatedSettings = nil
+        state = .stopped
+        let connectedFor = connectedSince.map { NIODeadline.now() - $0 }
+        connectedSince = nil
+        cancelTimer()
+        if outcome.wasConnected {
+            logger.debug("MQTT disconnected", metadata: ["mqtt.error": "\(error)"])
+            emit(.disconnection(outcome.reason.disconnect, error))
+        } else {
+            logger.debug("MQTT connection attempt failed", metadata: ["mqtt.error": "\(error)"])
+            emit(.connectionFailure(outcome.reason.connAck, error))
+        }
+        afterConnectionEnded(error, connectedFor: connectedFor)
+    }
+
+    /// Decides what follows the end of a connection or attempt: stop or reconnect after a delay.
+    private func afterConnectionEnded(_ error: MQTTError, connectedFor: TimeAmount?) {
+        state = .stopped
+        guard running else {
+            finishStop(nil)
+            return
+        }
+        if Self.cannotHeal(error) {
+            logger.warning("MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
+            finishStop(error)
+            return
+        }
+        if let connectedFor, connectedFor >= TimeAmount(configuration.reconnect.resetAfter) {
+            backoff.reset()
+        }
+        let delay = backoff.nextDelay()
+        logger.debug("MQTT reconnecting", metadata: ["mqtt.delay": "\(delay)"])
+        let task = eventLoop.scheduleTask(in: TimeAmount(delay)) { [self] in
+            guard case .waitingToReconnect = state else { return }
+            beginConnect()
+        }
+        state = .waitingToReconnect(task)
+    }
+
+    /// Whether a connection failure is one that retrying cannot heal (bad credentials, banned...).
+    static func cannotHeal(_ error: MQTTError) -> Bool {
+        if error.code == .invalidConfiguration { return true }
+        guard error.code == .connectionRefused, case .connAck(let code) = error.reasonCode else { return false }
+        switch code {
+        case .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid,
+             .badUserNameOrPassword, .notAuthorized, .banned, .badAuthenticationMethod, .topicNameInvalid,
+             .packetTooLarge, .payloadFormatInvalid, .retainNotSupported, .qosNotSupported, .serverMoved:
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: - Operations
+
+    func submit(_ operation: Machine.Operation, token: MQTTOperationToken?) {
+        run { machine, actions in machine.submit(operation, token: token, now: .now(), into: &actions) }
+    }
+
+    func cancel(_ identity: ObjectIdentifier) {
+        run { machine, actions in machine.cancel(where: { $0.identity == identity }, into: &actions) }
+    }
+
+    func reauthenticate(_ packet: MQTTAuthPacket, promise: EventLoopPromise<MQTTAuthPacket>) {
+        run { machine, actions in machine.reauthenticate(packet, token: .auth(promise), now: .now(), into: &actions) }
+    }
+
+    func waitForConnection(timeout: TimeAmount, promise: EventLoopPromise<MQTTNegotiatedSettings>) {
+        if machine.isConnected, let settings = shared.negotiatedSettings {
+            promise.succeed(settings)
+            return
+        }
+        guard running else {
+            promise.fail(MQTTError(.clientStopped, "the client is not started"))
+            return
+        }
+        nextListenerID += 1
+        let id = nextListenerID
+        let task = eventLoop.scheduleTask(in: timeout) { [self] in
+            guard let index = connectionWaiters.firstIndex(where: { $0.id == id }) else { return }
+            let waiter = connectionWaiters.remove(at: index)
+            waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))"))
+        }
+        connectionWaiters.append((id, promise, task))
+    }
+
+    private func failConnectionWaiters(_ error: MQTTError) {
+        let waiters = connectionWaiters
+        connectionWaiters.removeAll()
+        for waiter in waiters {
+            waiter.timeout?.cancel()
+            waiter.promise.fail(error)
+        }
+    }
+
+    // MARK: - Listeners
+
+    private func makeListenerID() -> MQTTListenerID {
+        nextListenerID += 1
+        return MQTTListenerID(rawValue: nextListenerID)
+    }
+
+    func addEventListener(_ body: @escaping (MQTTClientEvent) -> Void) -> MQTTListenerID {
+        let id = makeListenerID()
+        eventListeners.append((id, body))
+        return id
+    }
+
+    func addPublishListener(_ body: @escaping (MQTTPublishPacket) -> Void) -> MQTTListenerID {
+        let id = makeListenerID()
+        publishListeners.append((id, body))
+        return id
+    }
+
+    func addEventStream(_ continuation: AsyncStream<MQTTClientEvent>.Continuation) -> MQTTListenerID {
+        let id = makeListenerID()
+        eventStreams.append((id, continuation))
+        return id
+    }
+
+    func addPublishStream(_ continuation: AsyncStream<MQTTPublishPacket>.Continuation, filter: TopicFilter?) -> MQTTListenerID {
+        let id = makeListenerID()
+        publishStreams.append((id, filter, continuation))
+        return id
+    }
+
+    func removeListener(_ id: MQTTListenerID) {
+        eventListeners.removeAll { $0.id == id }
+        publishListeners.removeAll { $0.id == id }
+        eventStreams.removeAll { $0.id == id }
+        publishStreams.removeAll { $0.id == id }
+    }
+
+    private func emit(_ event: MQTTClientEvent) {
+        for listener in eventListeners { listener.body(event) }
+        for stream in eventStreams { stream.continuation.yield(event) }
+    }
+
+    private func deliver(_ publish: MQTTPublishPacket) {
+        for listener in publishListeners { listener.body(publish) }
+        for stream in publishStreams where stream.filter?.matches(publish.topic) ?? true {
+            stream.continuation.yield(publish)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import NIOCore
+
+/// How the client completes an operation the connection state machine finished: the promise
+/// of the caller, typed by operation.
+enum MQTTOperationToken: Sendable {
+    case publish(EventLoopPromise<MQTTPublishResult>)
+    case subscribe(EventLoopPromise<MQTTSubAckPacket>)
+    case unsubscribe(EventLoopPromise<MQTTUnsubAckPacket>)
+    case auth(EventLoopPromise<MQTTAuthPacket>)
+
+    /// Identifies the operation (for cancellation): its future.
+    var identity: ObjectIdentifier {
+        switch self {
+        case .publish(let promise): ObjectIdentifier(promise.futureResult)
+        case .subscribe(let promise): ObjectIdentifier(promise.futureResult)
+        case .unsubscribe(let promise): ObjectIdentifier(promise.futureResult)
+        case .auth(let promise): ObjectIdentifier(promise.futureResult)
+        }
+    }
+
+    func fail(_ error: MQTTError) {
+        switch self {
+        case .publish(let promise): promise.fail(error)
+        case .subscribe(let promise): promise.fail(error)
+        case .unsubscribe(let promise): promise.fail(error)
+        case .auth(let promise): promise.fail(error)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import NIOCore
+
+extension MQTTClient {
+    /// Everything an ``MQTTClient`` needs to know: where to connect, what to put in CONNECT, and
+    /// how to behave around connections (timeouts, reconnection, sessions, queueing, aliases).
+    ///
+    /// The CONNECT-related settings are used for every connection attempt.
+    public struct Configuration: Sendable {
+        /// Answers the broker's AUTH packets during enhanced authentication (MQTT 5): receives an
+        /// AUTH with reason code ``MQTTAuthReasonCode/continueAuthentication`` and returns the
+        /// client's AUTH. Throwing fails the connection attempt or the re-authentication.
+        public typealias AuthenticationHandler = @Sendable (MQTTAuthPacket) async throws -> MQTTAuthPacket
+
+        // MARK: Transport
+
+        /// Where the broker is and how to reach it.
+        public var endpoint: MQTTEndpoint
+        /// TLS settings; used for `mqtts://` and `wss://` (system trust when `nil`), and for
+        /// `mqtt://` too when set.
+        public var tls: MQTTTLSConfiguration?
+        /// WebSocket settings for `ws://` and `wss://`, including the upgrade request transform.
+        public var webSocket = MQTTWebSocketConfiguration()
+        /// The bound on opening the transport (TCP connect, TLS handshake, WebSocket upgrade).
+        public var connectTimeout: Duration = .seconds(10)
+
+        // MARK: CONNECT
+
+        /// The protocol version: MQTT 5 by default, 3.1.1 available.
+        public var protocolVersion: MQTTProtocolVersion = .v5_0
+        /// The client identifier; empty asks the broker to assign one, which is then reused on reconnection.
+        public var clientIdentifier: String
+        /// The user name, if any.
+        public var username: String?
+        /// The password, if any (binary in MQTT; see ``setPassword(_:)`` for text). Never logged.
+        public var password: ByteBuffer?
+        /// The keep-alive interval (whole seconds, at most 65,535); zero turns keep-alive off.
+        public var keepAlive: Duration = .seconds(60)
+        /// How long, in seconds, the broker keeps the session after a disconnection (MQTT 5).
+        /// Must be non-zero for ``MQTTSessionBehavior/rejoinPostSuccess`` or
+        /// ``MQTTSessionBehavior/rejoinAlways`` to resume anything.
+        public var sessionExpiryInterval: UInt32 = 0
+        /// How many inbound QoS 1 and 2 publishes the client accepts at once (MQTT 5); `nil` is 65,535.
+        public var receiveMaximum: UInt16?
+        /// The largest packet the client accepts, in bytes; `nil` for the protocol's limit.
+        public var maximumPacketSize: UInt32?
+        /// Whether to ask the broker for Response Information in CONNACK (MQTT 5).
+        public var requestResponseInformation = false
+        /// Whether the broker may send reason strings and user properties on failures (MQTT 5).
+        public var requestProblemInformation = true
+        /// The will message, with its properties (including ``MQTTProperties/willDelayInterval``).
+        public var will: MQTTWill?
+        /// User properties of the CONNECT packet (MQTT 5).
+        public var userProperties: [MQTTUserProperty] = []
+        /// The enhanced authentication method (MQTT 5), if any.
+        public var authenticationMethod: String?
+        /// The initial enhanced authentication data, if any.
+        public var authenticationData: ByteBuffer?
+        /// Answers the broker's AUTH challenges; required when the broker continues authentication.
+        public var authenticationHandler: AuthenticationHandler?
+
+        // MARK: Behaviour
+
+        /// How long to wait for CONNACK after sending CONNECT.
+        public var connAckTimeout: Duration = .seconds(20)
+        /// How long to wait for PINGRESP before closing the connection.
+        public var pingTimeout: Duration = .seconds(30)
+        /// How long to wait for the acknowledgement of a sent QoS 1 or 2 publish, subscribe or
+        /// unsubscribe before failing it with ``MQTTError/Code/ackTimeout``; `nil` waits as long as the
+        /// connection lives. (AWS CRT's default is no timeout; this client bounds every wait.)
+        public var ackTimeout: Duration? = .seconds(60)
+        /// The delays between connection attempts.
+        public var reconnect = MQTTReconnectPolicy()
+        /// Whether to resume sessions.
+        public var sessionBehavior: MQTTSessionBehavior = .clean
+        /// What happens to operations across disconnections and while disconnected.
+        public var offlineQueue = MQTTOfflineQueuePolicy()
+        /// Topic alias use in both directions.
+        public var topicAliasing = MQTTTopicAliasing()
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - endpoint: The broker.
+        ///   - clientIdentifier: The client identifier; empty for a broker-assigned one.
+        public init(endpoint: MQTTEndpoint, clientIdentifier: String = "") {
+            self.endpoint = endpoint
+            self.clientIdentifier = clientIdentifier
+        }
+
+        /// Creates a configuration from a URL such as `mqtts://broker.example:8883`.
+        ///
+        /// - Parameters:
+        ///   - url: The broker URL (see ``MQTTEndpoint``).
+        ///   - clientIdentifier: The client identifier; empty for a broker-assigned one.
+        /// - Throws: ``MQTTError`` (``MQTTError/Code/invalidConfiguration``) for a bad URL.
+        public init(url: String, clientIdentifier: String = "") throws(MQTTError) {
+            self.init(endpoint: try MQTTEndpoint(url: url), clientIdentifier: clientIdentifier)
+        }
+
+        /// Sets ``password`` to the UTF-8 bytes of `text` (or clears it).
+        ///
+        /// - Parameter text: The password.
+        public mutating func setPassword(_ text: String?) {
+            password = text.map { ByteBuffer(string: $0) }
+        }
+    }
+}

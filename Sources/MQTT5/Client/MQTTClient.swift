@@ -1,0 +1,125 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// An MQTT 5 (and 3.1.1) client on SwiftNIO that keeps itself connected.
+///
+/// All of its state lives on one event loop (``eventLoop``); the public API is `async` and can be
+/// called from anywhere, and nothing a caller does runs on the event loop. Incoming publishes and
+/// lifecycle events arrive through `AsyncSequence`s (``publishes(matching:bufferingPolicy:)``,
+/// ``events(bufferingPolicy:)``).
+///
+/// ```swift
+/// let client = MQTTClient(configuration: try .init(url: "mqtt://localhost", clientIdentifier: "sensor-1"))
+/// client.start()
+/// try await client.waitForConnection(timeout: .seconds(10))
+/// let result = try await client.publish(to: "sensors/1", payload: ByteBuffer(string: "21.5"), qos: .atLeastOnce)
+/// await client.stop()
+/// ```
+///
+/// Or scoped, so that the client is always stopped: ``withMQTTClient(configuration:eventLoopGroup:logger:connectTimeout:_:)``.
+public final class MQTTClient: Sendable {
+    /// The configuration the client was created with.
+    public let configuration: Configuration
+    /// The event loop on which all client state lives and every connection runs.
+    public let eventLoop: any EventLoop
+    let core: MQTTClientCore
+
+    /// Creates a stopped client; ``start()`` connects it.
+    ///
+    /// - Parameters:
+    ///   - configuration: Where and how to connect.
+    ///   - eventLoopGroup: The group to take an event loop from (the shared NIO singleton by default).
+    ///   - logger: Where to log (connection events at debug level; never credentials or payloads).
+    public init(
+        configuration: Configuration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "mqtt5.client")
+    ) {
+        self.configuration = configuration
+        self.eventLoop = eventLoopGroup.next()
+        self.core = MQTTClientCore(configuration: configuration, eventLoop: eventLoop, logger: logger)
+    }
+
+    /// Starts keeping the client connected: connects now and reconnects after every disconnection
+    /// (per ``Configuration/reconnect``) until ``stop(disconnect:)``, or until a connection failure
+    /// that retrying cannot heal stops it. Calling it on a started client does nothing.
+    ///
+    /// Follow progress with ``events(bufferingPolicy:)`` or wait with ``waitForConnection(timeout:)``.
+    public func start() {
+        let tls: Result<NIOSSLContextBox, MQTTError>
+        let endpoint = configuration.endpoint
+        if endpoint.transport.isSecure || (configuration.tls != nil && endpoint.transport != .unix) {
+            do {
+                tls = .success(NIOSSLContextBox(try MQTTTLSContextFactory.makeContext(configuration.tls ?? MQTTTLSConfiguration())))
+            } catch {
+                tls = .failure(error)
+            }
+        } else {
+            tls = .success(NIOSSLContextBox(nil))
+        }
+        execute { core in core.start(tlsContext: tls.map(\.context)) }
+    }
+
+    /// Stops the client: sends `disconnect` if connected, closes the connection, stops
+    /// reconnecting, fails every pending operation with ``MQTTError/Code/clientStopped`` and emits
+    /// ``MQTTClientEvent/stopped(_:)``. Returns once stopped.
+    ///
+    /// - Parameter disconnect: The DISCONNECT to send (normal disconnection by default; use
+    ///   ``MQTTDisconnectReasonCode/disconnectWithWillMessage`` to have the broker publish the will).
+    public func stop(disconnect: MQTTDisconnectPacket = MQTTDisconnectPacket()) async {
+        let promise = eventLoop.makePromise(of: Void.self)
+        execute { core in core.stop(disconnect: disconnect, promise: promise) }
+        try? await promise.futureResult.get()
+    }
+
+    /// Waits until the client is connected (returns at once if it is).
+    ///
+    /// - Parameter timeout: The longest wait.
+    /// - Returns: The settings of the connection.
+    /// - Throws: ``MQTTError`` with ``MQTTError/Code/connAckTimeout`` when the time runs out,
+    ///   ``MQTTError/Code/clientStopped`` when the client is or becomes stopped (for example after
+    ///   a refused CONNACK that cannot heal; the error's cause says why).
+    @discardableResult
+    public func waitForConnection(timeout: Duration) async throws(MQTTError) -> MQTTNegotiatedSettings {
+        let promise = eventLoop.makePromise(of: MQTTNegotiatedSettings.self)
+        execute { core in core.waitForConnection(timeout: TimeAmount(timeout), promise: promise) }
+        return try await Self.value(of: promise.futureResult)
+    }
+
+    /// The settings of the current connection, or `nil` while not connected. Readable from any thread.
+    public var negotiatedSettings: MQTTNegotiatedSettings? {
+        core.shared.negotiatedSettings
+    }
+
+    /// Whether the client is connected (a CONNACK accepted the current connection). Readable from any thread.
+    public var isConnected: Bool {
+        core.shared.isConnected
+    }
+
+    /// Counts and sizes of the queued and unacknowledged operations. Readable from any thread.
+    public var statistics: MQTTOperationStatistics {
+        core.shared.statistics
+    }
+
+    /// Runs `body` with the core on the event loop: at once when already there, else after one hop.
+    func execute(_ body: @escaping @Sendable (MQTTClientCore) -> Void) {
+        if eventLoop.inEventLoop {
+            body(core)
+        } else {
+            let core = self.core
+            eventLoop.execute { body(core) }
+        }
+    }
+
+    /// Awaits a future, mapping its error to ``MQTTError``.
+    static func value<Value: Sendable>(of future: EventLoopFuture<Value>) async throws(MQTTError) -> Value {
+        do {
+            return try await future.get()
+        } catch let error as MQTTError {
+            throw error
+        } catch {
+            throw MQTTError(.clientStopped, "the operation ended without a result: \(error)", cause: error)
+        }
+    }
+}
