@@ -39,6 +39,12 @@ package enum JSONTokenScanner {
             self.dotted = dotted
             self.segments = dotted.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
         }
+
+        /// Paths are equal when their dotted forms are (the segments follow from it).
+        package static func == (lhs: Path, rhs: Path) -> Bool { lhs.dotted == rhs.dotted }
+
+        /// Hashes the dotted form only.
+        package func hash(into hasher: inout Hasher) { hasher.combine(dotted) }
     }
 
     /// Nesting deeper than this is reported as ``Outcome/unsupported``.
