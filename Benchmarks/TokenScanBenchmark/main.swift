@@ -1,7 +1,7 @@
 // rr-token-bench: measures correlation-token extraction on a ~1 KB shadow document,
 // the JSON scanner against JSONSerialization (parse, then walk the path).
 //
-//     swift run -c release rr-token-bench [iterations]
+//     swift run -c release rr-token-bench [iterations] [scan-only]
 
 import Foundation
 import NIOCore
@@ -52,6 +52,7 @@ precondition(JSONTokenScanner.foundationExtract(from: document, path: path) == J
 precondition(JSONTokenScanner.scan(nestedDocument, path: nestedPath) == .found("abc"))
 let scan = measure("scanner (clientToken, last key)", iterations) { JSONTokenScanner.scan(document, path: path) }
 let scanNested = measure("scanner (meta.request.token, first key)", iterations) { JSONTokenScanner.scan(nestedDocument, path: nestedPath) }
+if CommandLine.arguments.contains("scan-only") { exit(0) }
 let foundationIterations = max(1, iterations / 10)
 let foundation = measure("JSONSerialization + walk (clientToken)", foundationIterations) {
     JSONTokenScanner.foundationExtract(from: document, path: path)

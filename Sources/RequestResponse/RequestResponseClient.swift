@@ -15,6 +15,9 @@ import Synchronization
 /// one continuation resume; incoming publishes are routed there with two dictionary look-ups.
 /// User code never runs on the loop.
 ///
+/// Call ``close()`` when done; releasing the client without closing it shuts it down too
+/// (without waiting for the UNSUBACKs), halting any stream still open.
+///
 /// ```swift
 /// let client = try RequestResponseClient(transport: transport, options: .init(
 ///     maxRequestResponseSubscriptions: 4, maxStreamingSubscriptions: 2, operationTimeout: .seconds(10)))

@@ -39,6 +39,12 @@ package enum JSONTokenScanner {
             self.dotted = dotted
             self.segments = dotted.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
         }
+
+        /// Paths are equal when their dotted forms are (the segments follow from it).
+        package static func == (lhs: Path, rhs: Path) -> Bool { lhs.dotted == rhs.dotted }
+
+        /// Hashes the dotted form only.
+        package func hash(into hasher: inout Hasher) { hasher.combine(dotted) }
     }
 
     /// Nesting deeper than this is reported as ``Outcome/unsupported``.
@@ -111,13 +117,21 @@ private struct Scanner {
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
 
+    @inline(__always)
     mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
+        // Compact JSON has no whitespace: one comparison in the common case.
+        if index < bytes.count, bytes[index] > 0x20 { return }
+        var position = index
+        let end = bytes.count
+        while position < end {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default:
+                index = position
+                return
             }
         }
+        index = position
     }
 
     /// Scans one value. `level` is how many path keys led here, or -1 when off the path.
@@ -251,13 +265,29 @@ private struct Scanner {
     private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     private mutating func skipDigits() {
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        var position = index
+        let end = bytes.count
+        while position < end, isDigit(bytes[position]) { position += 1 }
+        index = position
     }
 
     /// Skips a string starting at its opening quote.
     private mutating func skipString() throws(ScanError) {
         index += 1
-        while index < bytes.count {
+        while true {
+            // Fast path: plain ASCII characters, with the cursor in a local.
+            var position = index
+            let end = bytes.count
+            while position < end {
+                let byte = bytes[position]
+                if byte >= 0x20, byte < 0x80, byte != Self.quote, byte != Self.backslash {
+                    position += 1
+                } else {
+                    break
+                }
+            }
+            index = position
+            guard index < end else { throw .malformed }
             let byte = bytes[index]
             if byte == Self.quote {
                 index += 1
@@ -266,13 +296,10 @@ private struct Scanner {
                 _ = try readEscape()
             } else if byte < 0x20 {
                 throw .malformed
-            } else if byte >= 0x80 {
-                index += try utf8SequenceLength()
             } else {
-                index += 1
+                index += try utf8SequenceLength()
             }
         }
-        throw .malformed
     }
 
     /// Compares the string starting at its opening quote with `key`, consuming it.
