@@ -33,6 +33,7 @@ let package = Package(
         .plugin(name: "RRGenPlugin", targets: ["RRGenPlugin"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
+        .executable(name: "rrbench", targets: ["rrbench"]),
         .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
     ],
     dependencies: [
@@ -101,6 +102,16 @@ let package = Package(
             name: "mqtt5-smoke",
             dependencies: nio + ["MQTT5", "MQTT5Testing"],
             path: "Examples/Smoke",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rrbench",
+            dependencies: nio + [
+                "MQTT5", "RequestResponse",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RRBench",
             swiftSettings: strictSettings
         ),
         .executableTarget(
