@@ -132,10 +132,11 @@ let package = Package(
         // build replays corpus files given as arguments.
         .executableTarget(
             name: "FrameDecoderFuzzer",
-            dependencies: ["MQTT5", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["MQTT5", "CLibFuzzerDriver", .product(name: "NIOCore", package: "swift-nio")],
             path: "Fuzz/FrameDecoderFuzzer",
             swiftSettings: strictSettings
         ),
+        .target(name: "CLibFuzzerDriver", path: "Fuzz/CLibFuzzerDriver"),
 
         // MARK: Tests
         .testTarget(

@@ -4,6 +4,10 @@
 #
 #   Fuzz/run-fuzzer.sh [seconds]        (default 60)
 #
+# lld is used because gold crashes (internal error in format_file_lineno) linking the
+# sanitized binary. SwiftPM points `main` at the target's @main, which calls libFuzzer's
+# LLVMFuzzerRunDriver (declared by the CLibFuzzerDriver shim).
+#
 # Crashing inputs are written to Fuzz/crashes/; the corpus grows in .build-fuzz/corpus.
 # Replay an input without sanitizers: swift run FrameDecoderFuzzer Fuzz/crashes/crash-...
 set -euo pipefail
@@ -19,7 +23,7 @@ mkdir -p "$corpus" "$crashes"
 
 echo "== building FrameDecoderFuzzer (release, -sanitize=fuzzer,address)"
 swift build -c release --scratch-path "$scratch" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
     --product FrameDecoderFuzzer
 fuzzer="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/FrameDecoderFuzzer"
 

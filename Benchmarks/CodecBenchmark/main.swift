@@ -1,6 +1,6 @@
 // mqtt5-bench: throughput of the MQTT codec and of topic matching.
 //
-//   swift build -c release --product mqtt5-bench && .build/release/mqtt5-bench [seconds-per-case]
+//   swift build -c release --product mqtt5-bench && .build/release/mqtt5-bench [seconds-per-case] [name-filter]
 //
 // Each case runs for a fixed time (default 1 s) and reports operations per second; the codec
 // cases also report MB/s of frame bytes, beside a plain memcpy of the same bytes in the same run.
@@ -15,12 +15,14 @@ import NIOCore
 
 let secondsPerCase = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 1.0
 let caseDuration = Duration.milliseconds(Int64(secondsPerCase * 1_000))
+let nameFilter = CommandLine.arguments.dropFirst(2).first
 
 /// Accumulated so the optimiser cannot drop the measured work.
 nonisolated(unsafe) var sink = 0
 
 /// Runs `body` (doing `batch` operations per call) until the case duration has passed.
 func measure(_ name: String, batch: Int, bytesPerOperation: Int? = nil, _ body: () -> Void) {
+    if let nameFilter, !name.contains(nameFilter) { return }
     let clock = ContinuousClock()
     for _ in 0..<3 { body() }  // warm-up
     var operations = 0

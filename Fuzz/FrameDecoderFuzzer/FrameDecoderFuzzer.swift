@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibFuzzerDriver
 import MQTT5
 import NIOCore
 
@@ -79,20 +85,25 @@ enum FrameDecoderFuzzer {
     }
 }
 
-#if FUZZING
-/// The libFuzzer entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzFrameDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FrameDecoderFuzzer.run(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-#else
-/// Without `-DFUZZING`: replays corpus files (`FrameDecoderFuzzer FILE...`) or writes the seed
-/// corpus (`FrameDecoderFuzzer --write-seeds DIRECTORY`).
+/// The program's entry point.
+///
+/// Built with `-DFUZZING -sanitize=fuzzer`, it hands control to libFuzzer's driver with
+/// ``FrameDecoderFuzzer/run(_:)`` as the fuzz target (SwiftPM makes this function `main`, so
+/// libFuzzer's own `main` is not used). Otherwise it replays corpus files given as arguments
+/// (`FrameDecoderFuzzer FILE...`) or writes the seed corpus (`--write-seeds DIRECTORY`).
 @main
 enum FrameDecoderFuzzerMain {
     static func main() throws {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+            guard let data else { return 0 }
+            FrameDecoderFuzzer.run(UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        })
+        #else
         try FuzzerCommandLine.run(Array(CommandLine.arguments.dropFirst()))
+        #endif
     }
 }
-#endif

@@ -47,14 +47,19 @@ extension ByteBuffer {
     /// without U+0000 (MQTT 5 section 1.5.4).
     mutating func readMQTTString(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> String {
         let length = try readMQTTUInt16("length of \(what())")
-        return try readMQTTUTF8(length: Int(length), what())
+        return try readMQTTUTF8(length: Int(length), rejectWildcards: false, what())
     }
 
-    /// Reads `length` bytes of well-formed UTF-8 without U+0000.
-    mutating func readMQTTUTF8(length: Int, _ what: @autoclosure () -> String) throws(MQTTCodecError) -> String {
+    /// Reads `length` bytes of well-formed UTF-8 without U+0000 (and, when `rejectWildcards`,
+    /// without `+` and `#`, a protocol error).
+    mutating func readMQTTUTF8(
+        length: Int,
+        rejectWildcards: Bool,
+        _ what: @autoclosure () -> String
+    ) throws(MQTTCodecError) -> String {
         guard readableBytes >= length else { throw .malformedPacket("truncated \(what())") }
         let decoded: MQTTUTF8.Result = withUnsafeReadableBytes { raw in
-            MQTTUTF8.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]))
+            MQTTUTF8.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]), rejectWildcards: rejectWildcards)
         }
         switch decoded {
         case .string(let string):
@@ -62,6 +67,8 @@ extension ByteBuffer {
             return string
         case .containsNull:
             throw .malformedPacket("\(what()) contains U+0000")
+        case .containsWildcard:
+            throw .protocolError("\(what()) contains a wildcard")
         case .invalidUTF8:
             throw .malformedPacket("\(what()) is not well-formed UTF-8")
         }
@@ -77,10 +84,7 @@ extension ByteBuffer {
     /// Reads a topic name: a UTF-8 string without the wildcards `+` and `#`. It may be empty;
     /// callers decide whether that is allowed.
     mutating func readMQTTTopicName(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> String {
-        let topic = try readMQTTString(what())
-        if MQTTUTF8.containsWildcard(topic) {
-            throw .protocolError("\(what()) \"\(topic)\" contains a wildcard")
-        }
-        return topic
+        let length = try readMQTTUInt16("length of \(what())")
+        return try readMQTTUTF8(length: Int(length), rejectWildcards: true, what())
     }
 }

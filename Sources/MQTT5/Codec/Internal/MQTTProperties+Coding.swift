@@ -153,122 +153,134 @@ extension MQTTProperties {
     /// Writes the property length (`length`, from ``encodedLength(in:)``) and the properties,
     /// in ascending identifier order (user properties and subscription identifiers in order).
     func write(into buffer: inout ByteBuffer, length: Int) {
-        buffer.writeMQTTVariableByteInteger(length)
-        guard length > 0 else { return }
+        guard length > 0 else {
+            buffer.writeInteger(UInt8(0))
+            return
+        }
+        let total = MQTTVariableByteInteger.size(length) + length
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { memory in
+            var writer = MQTTRawWriter(memory)
+            writer.variableByteInteger(UInt32(length))
+            write(to: &writer)
+            assert(writer.offset == total, "property length mismatch")
+            return writer.offset
+        }
+    }
 
+    private func write(to buffer: inout MQTTRawWriter) {
         @inline(__always)
-        func id(_ identifier: MQTTPropertyIdentifier, _ buffer: inout ByteBuffer) {
-            buffer.writeInteger(identifier.rawValue)
+        func id(_ identifier: MQTTPropertyIdentifier, _ buffer: inout MQTTRawWriter) {
+            buffer.byte(identifier.rawValue)
         }
 
         if let payloadFormatIndicator {
             id(.payloadFormatIndicator, &buffer)
-            buffer.writeInteger(payloadFormatIndicator.rawValue)
+            buffer.byte(payloadFormatIndicator.rawValue)
         }
         if let messageExpiryInterval {
             id(.messageExpiryInterval, &buffer)
-            buffer.writeInteger(messageExpiryInterval)
+            buffer.uint32(messageExpiryInterval)
         }
         if let contentType {
             id(.contentType, &buffer)
-            buffer.writeMQTTString(contentType)
+            buffer.string(contentType)
         }
         if let responseTopic {
             id(.responseTopic, &buffer)
-            buffer.writeMQTTString(responseTopic)
+            buffer.string(responseTopic)
         }
         if let correlationData {
             id(.correlationData, &buffer)
-            buffer.writeMQTTBinary(correlationData)
+            buffer.binary(correlationData)
         }
         for identifier in subscriptionIdentifiers {
             id(.subscriptionIdentifier, &buffer)
-            buffer.writeMQTTVariableByteInteger(identifier)
+            buffer.variableByteInteger(identifier)
         }
         if let sessionExpiryInterval {
             id(.sessionExpiryInterval, &buffer)
-            buffer.writeInteger(sessionExpiryInterval)
+            buffer.uint32(sessionExpiryInterval)
         }
         if let assignedClientIdentifier {
             id(.assignedClientIdentifier, &buffer)
-            buffer.writeMQTTString(assignedClientIdentifier)
+            buffer.string(assignedClientIdentifier)
         }
         if let serverKeepAlive {
             id(.serverKeepAlive, &buffer)
-            buffer.writeInteger(serverKeepAlive)
+            buffer.uint16(serverKeepAlive)
         }
         if let authenticationMethod {
             id(.authenticationMethod, &buffer)
-            buffer.writeMQTTString(authenticationMethod)
+            buffer.string(authenticationMethod)
         }
         if let authenticationData {
             id(.authenticationData, &buffer)
-            buffer.writeMQTTBinary(authenticationData)
+            buffer.binary(authenticationData)
         }
         if let requestProblemInformation {
             id(.requestProblemInformation, &buffer)
-            buffer.writeInteger(UInt8(requestProblemInformation ? 1 : 0))
+            buffer.byte(UInt8(requestProblemInformation ? 1 : 0))
         }
         if let willDelayInterval {
             id(.willDelayInterval, &buffer)
-            buffer.writeInteger(willDelayInterval)
+            buffer.uint32(willDelayInterval)
         }
         if let requestResponseInformation {
             id(.requestResponseInformation, &buffer)
-            buffer.writeInteger(UInt8(requestResponseInformation ? 1 : 0))
+            buffer.byte(UInt8(requestResponseInformation ? 1 : 0))
         }
         if let responseInformation {
             id(.responseInformation, &buffer)
-            buffer.writeMQTTString(responseInformation)
+            buffer.string(responseInformation)
         }
         if let serverReference {
             id(.serverReference, &buffer)
-            buffer.writeMQTTString(serverReference)
+            buffer.string(serverReference)
         }
         if let reasonString {
             id(.reasonString, &buffer)
-            buffer.writeMQTTString(reasonString)
+            buffer.string(reasonString)
         }
         if let receiveMaximum {
             id(.receiveMaximum, &buffer)
-            buffer.writeInteger(receiveMaximum)
+            buffer.uint16(receiveMaximum)
         }
         if let topicAliasMaximum {
             id(.topicAliasMaximum, &buffer)
-            buffer.writeInteger(topicAliasMaximum)
+            buffer.uint16(topicAliasMaximum)
         }
         if let topicAlias {
             id(.topicAlias, &buffer)
-            buffer.writeInteger(topicAlias)
+            buffer.uint16(topicAlias)
         }
         if let maximumQoS {
             id(.maximumQoS, &buffer)
-            buffer.writeInteger(maximumQoS.rawValue)
+            buffer.byte(maximumQoS.rawValue)
         }
         if let retainAvailable {
             id(.retainAvailable, &buffer)
-            buffer.writeInteger(UInt8(retainAvailable ? 1 : 0))
+            buffer.byte(UInt8(retainAvailable ? 1 : 0))
         }
         for property in userProperties {
             id(.userProperty, &buffer)
-            buffer.writeMQTTString(property.name)
-            buffer.writeMQTTString(property.value)
+            buffer.string(property.name)
+            buffer.string(property.value)
         }
         if let maximumPacketSize {
             id(.maximumPacketSize, &buffer)
-            buffer.writeInteger(maximumPacketSize)
+            buffer.uint32(maximumPacketSize)
         }
         if let wildcardSubscriptionAvailable {
             id(.wildcardSubscriptionAvailable, &buffer)
-            buffer.writeInteger(UInt8(wildcardSubscriptionAvailable ? 1 : 0))
+            buffer.byte(UInt8(wildcardSubscriptionAvailable ? 1 : 0))
         }
         if let subscriptionIdentifiersAvailable {
             id(.subscriptionIdentifiersAvailable, &buffer)
-            buffer.writeInteger(UInt8(subscriptionIdentifiersAvailable ? 1 : 0))
+            buffer.byte(UInt8(subscriptionIdentifiersAvailable ? 1 : 0))
         }
         if let sharedSubscriptionAvailable {
             id(.sharedSubscriptionAvailable, &buffer)
-            buffer.writeInteger(UInt8(sharedSubscriptionAvailable ? 1 : 0))
+            buffer.byte(UInt8(sharedSubscriptionAvailable ? 1 : 0))
         }
     }
 
