@@ -125,7 +125,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTT5IntegrationTests",
-            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            dependencies: nio + [
+                "MQTT5", "MQTT5Testing",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
