@@ -32,6 +32,8 @@ let package = Package(
         .executable(name: "rrgen", targets: ["rrgen"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
+        .executable(name: "mqtt", targets: ["mqtt"]),
+        .executable(name: "mqtt-throughput", targets: ["mqtt-throughput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -110,6 +112,19 @@ let package = Package(
             name: "FrameDecoderFuzzer",
             dependencies: ["MQTT5", .product(name: "NIOCore", package: "swift-nio")],
             path: "Fuzz/FrameDecoderFuzzer",
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "mqtt",
+            dependencies: nio + ["MQTT5", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/mqtt",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mqtt-throughput",
+            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            path: "Benchmarks/MQTTThroughput",
             swiftSettings: strictSettings
         ),
 

@@ -41,6 +41,12 @@ public final class MQTTClient: Sendable {
         self.core = MQTTClientCore(configuration: configuration, eventLoop: eventLoop, logger: logger)
     }
 
+    deinit {
+        // A client dropped without `stop()` stops: no reconnection loop outlives its owner.
+        let core = self.core
+        eventLoop.execute { core.stop(disconnect: MQTTDisconnectPacket(), promise: nil) }
+    }
+
     /// Starts keeping the client connected: connects now and reconnects after every disconnection
     /// (per ``Configuration/reconnect``) until ``stop(disconnect:)``, or until a connection failure
     /// that retrying cannot heal stops it. Calling it on a started client does nothing.

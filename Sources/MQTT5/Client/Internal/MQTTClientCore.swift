@@ -34,6 +34,8 @@ final class MQTTClientCore: @unchecked Sendable {
     private var hadSuccessfulConnection = false
     private var assignedClientIdentifier: String?
     private var connectedSince: NIODeadline?
+    /// Why the last connection attempt failed or the last connection ended.
+    private var lastConnectionError: MQTTError?
     private var tlsContext: Result<NIOSSLContext?, MQTTError> = .success(nil)
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
@@ -173,7 +175,7 @@ final class MQTTClientCore: @unchecked Sendable {
             finishStop(nil)
         case .connected(let handler):
             let error = MQTTError(.clientStopped, "the client was stopped")
-            if machine.phase == .connected || machine.phase != .closing {
+            if machine.phase != .closing {
                 run { machine, actions in machine.disconnect(packet, error: error, now: .now(), into: &actions) }
             }
             if machine.phase == .disconnected { handler.close() }
@@ -428,6 +430,7 @@ final class MQTTClientCore: @unchecked Sendable {
     /// Decides what follows the end of a connection or attempt: stop or reconnect after a delay.
     private func afterConnectionEnded(_ error: MQTTError, connectedFor: TimeAmount?) {
         state = .stopped
+        lastConnectionError = error
         guard running else {
             finishStop(nil)
             return
@@ -491,7 +494,8 @@ final class MQTTClientCore: @unchecked Sendable {
         let task = eventLoop.scheduleTask(in: timeout) { [self] in
             guard let index = connectionWaiters.firstIndex(where: { $0.id == id }) else { return }
             let waiter = connectionWaiters.remove(at: index)
-            waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))"))
+            let last = lastConnectionError.map { " (last failure: \($0.code): \($0.message))" } ?? ""
+            waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))\(last)", cause: lastConnectionError))
         }
         connectionWaiters.append((id, promise, task))
     }
