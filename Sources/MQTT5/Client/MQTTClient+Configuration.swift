@@ -76,6 +76,8 @@ extension MQTTClient {
         public var offlineQueue = MQTTOfflineQueuePolicy()
         /// Topic alias use in both directions.
         public var topicAliasing = MQTTTopicAliasing()
+        /// Extra client-side checks for a specific broker's limits (none by default).
+        public var extendedValidation: MQTTExtendedValidation = .none
 
         /// Creates a configuration.
         ///

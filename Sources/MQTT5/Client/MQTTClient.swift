@@ -64,7 +64,13 @@ public final class MQTTClient: Sendable {
         } else {
             tls = .success(NIOSSLContextBox(nil))
         }
-        execute { core in core.start(tlsContext: tls.map(\.context)) }
+        let setup = tls.flatMap { context -> Result<NIOSSLContextBox, MQTTError> in
+            if let problem = configuration.extendedValidation.check(clientIdentifier: configuration.clientIdentifier) {
+                return .failure(MQTTError(.invalidConfiguration, problem))
+            }
+            return .success(context)
+        }
+        execute { core in core.start(tlsContext: setup.map(\.context)) }
     }
 
     /// Stops the client: sends `disconnect` if connected, closes the connection, stops

@@ -74,6 +74,7 @@ final class MQTTClientCore: @unchecked Sendable {
         result.outboundTopicAliasing = configuration.topicAliasing.outbound
         result.offlineQueue = configuration.offlineQueue
         result.enhancedAuthentication = configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
+        result.extendedValidation = configuration.extendedValidation
         return result
     }
 
