@@ -16,18 +16,18 @@ struct MQTTClientTransportTests {
         var clientCertificate: String { "\(directory)/client.crt" }
         var clientKey: String { "\(directory)/client.key" }
 
-        static func generate() throws -> Certificates {
+        static func generate() async throws -> Certificates {
             let directory = try makeTemporaryDirectory("mqtt-tls")
             let openssl = "/usr/bin/openssl"
             let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
             for ca in ["ca", "other-ca"] {
-                try runTool(openssl, ["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=\(ca) test"], in: directory)
+                try await runTool(openssl, ["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=\(ca) test"], in: directory)
             }
             try "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n".write(toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
             try "extendedKeyUsage=clientAuth\n".write(toFile: "\(directory)/client.ext", atomically: true, encoding: .utf8)
             for (name, subject) in [("server", "/CN=localhost"), ("client", "/CN=mqtt-client")] {
-                try runTool(openssl, ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
-                try runTool(openssl, ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"], in: directory)
+                try await runTool(openssl, ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
+                try await runTool(openssl, ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"], in: directory)
             }
             return Certificates(directory: directory)
         }
@@ -43,7 +43,7 @@ struct MQTTClientTransportTests {
 
     @Test("Mutual TLS with test-time certificates; a wrong CA or a missing client certificate is rejected")
     func mutualTLS() async throws {
-        let certificates = try Certificates.generate()
+        let certificates = try await Certificates.generate()
         let tlsPort = try MosquittoBroker.freePort()
         var brokerConfiguration = MosquittoBroker.Configuration()
         brokerConfiguration.extraConfiguration = """
