@@ -44,7 +44,10 @@ public final class MQTTClient: Sendable {
     deinit {
         // A client dropped without `stop()` stops: no reconnection loop outlives its owner.
         let core = self.core
-        eventLoop.execute { core.stop(disconnect: MQTTDisconnectPacket(), promise: nil) }
+        eventLoop.execute {
+            core.stop(disconnect: MQTTDisconnectPacket(), promise: nil)
+            core.finishStreams()
+        }
     }
 
     /// Starts keeping the client connected: connects now and reconnects after every disconnection

@@ -153,6 +153,10 @@ final class MQTTClientCore: @unchecked Sendable {
     func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
         guard !running else { return }
         running = true
+        // A stop still closing its connection is superseded: its callers return now.
+        let superseded = stopWaiters
+        stopWaiters.removeAll()
+        for waiter in superseded { waiter.succeed() }
         self.tlsContext = tlsContext
         backoff.reset()
         switch state {
@@ -343,13 +347,13 @@ final class MQTTClientCore: @unchecked Sendable {
         shared.negotiatedSettings = settings
         shared.isConnected = true
         logger.debug("MQTT connected", metadata: ["mqtt.session_present": "\(connAck.sessionPresent)"])
+        emit(.connectionSuccess(connAck, settings))
         let waiters = connectionWaiters
         connectionWaiters.removeAll()
         for waiter in waiters {
             waiter.timeout?.cancel()
             waiter.promise.succeed(settings)
         }
-        emit(.connectionSuccess(connAck, settings))
     }
 
     private func answerAuthentication(_ auth: MQTTAuthPacket) {
@@ -539,6 +543,16 @@ final class MQTTClientCore: @unchecked Sendable {
         let id = makeListenerID()
         publishStreams.append((id, filter, continuation))
         return id
+    }
+
+    /// Ends every public stream (the client was deallocated).
+    func finishStreams() {
+        let events = eventStreams
+        let publishes = publishStreams
+        eventStreams.removeAll()
+        publishStreams.removeAll()
+        for stream in events { stream.continuation.finish() }
+        for stream in publishes { stream.continuation.finish() }
     }
 
     func removeListener(_ id: MQTTListenerID) {
