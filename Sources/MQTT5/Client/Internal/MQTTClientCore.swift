@@ -153,6 +153,7 @@ final class MQTTClientCore: @unchecked Sendable {
     func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
         guard !running else { return }
         running = true
+        lastConnectionError = nil
         // A stop still closing its connection is superseded: its callers return now.
         let superseded = stopWaiters
         stopWaiters.removeAll()
@@ -491,7 +492,8 @@ final class MQTTClientCore: @unchecked Sendable {
             return
         }
         guard running else {
-            promise.fail(MQTTError(.clientStopped, "the client is not started"))
+            let reason = lastConnectionError.map { "the client stopped after: \($0.message)" } ?? "the client is not started"
+            promise.fail(MQTTError(.clientStopped, reason, reasonCode: lastConnectionError?.reasonCode, cause: lastConnectionError))
             return
         }
         nextListenerID += 1
