@@ -30,10 +30,13 @@ let package = Package(
         .library(name: "IoTIdentity", targets: ["IoTIdentity"]),
         .library(name: "RRGenCore", targets: ["RRGenCore"]),
         .executable(name: "rrgen", targets: ["rrgen"]),
+        .plugin(name: "RRGenPlugin", targets: ["RRGenPlugin"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
         .executable(name: "mqtt", targets: ["mqtt"]),
         .executable(name: "mqtt-throughput", targets: ["mqtt-throughput"]),
+        .executable(name: "rrbench", targets: ["rrbench"]),
+        .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -75,12 +78,16 @@ let package = Package(
         ),
         .target(
             name: "MQTTServiceRuntime",
-            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "RequestResponse", "MQTT5",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
-        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
-        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
-        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime"], swiftSettings: strictSettings),
+        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
 
         // MARK: Code generator
         .target(name: "RRGenCore", path: "CodeGen/RRGenCore", swiftSettings: strictSettings),
@@ -90,6 +97,7 @@ let package = Package(
             path: "CodeGen/rrgen",
             swiftSettings: strictSettings
         ),
+        .plugin(name: "RRGenPlugin", capability: .buildTool(), dependencies: ["rrgen"]),
 
         // MARK: Examples and benchmarks
         .executableTarget(
@@ -99,9 +107,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "rrbench",
+            dependencies: nio + [
+                "MQTT5", "RequestResponse",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RRBench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "mqtt5-bench",
             dependencies: nio + ["MQTT5"],
             path: "Benchmarks/CodecBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rr-token-bench",
+            dependencies: ["RequestResponse", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/TokenScanBenchmark",
             swiftSettings: strictSettings
         ),
 
@@ -148,9 +172,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MQTT5TestingTests",
+            dependencies: nio + ["MQTT5Testing", "MQTT5"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "RequestResponseTests",
             dependencies: nio + ["RequestResponse", "MQTT5", "MQTT5Testing"],
             swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceClientTests",
+            dependencies: nio + [
+                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["RRGenPlugin"]
         ),
         .testTarget(
             name: "RRGenCoreTests",

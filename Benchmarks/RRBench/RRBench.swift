@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MQTT5
+import NIOCore
+import NIOPosix
+import RequestResponse
+import Synchronization
+
+/// `rrbench`: closed-loop AWS IoT shadow "get" requests through our request-response client,
+/// following the contract in `shared/bench/README.md` (same flags and JSON line as `bench_paho.py`).
+@main
+struct RRBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rrbench",
+        abstract: "Request-response benchmark: shadow get requests kept in flight, one JSON line of results."
+    )
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 18830
+    @Option var scenario = "single-thing"
+    @Option(help: "Distinct thing names, used round-robin.") var things = 1
+    @Option(help: "Requests kept in flight.") var concurrency = 1
+    @Option(help: "Seconds before the window opens.") var warmup = 1.0
+    @Option(help: "Measurement window, seconds.") var duration = 10.0
+    @Option(help: "Max seconds to wait for in-flight requests after the window.") var drain = 6.0
+    @Option(name: .customLong("client-id")) var clientID: String?
+    @Option(name: .customLong("thing-prefix")) var thingPrefix = "bench-thing"
+    @Option(name: .customLong("watch-pids"), help: "Comma-separated name=pid to report CPU for.") var watchPIDs = ""
+    @Option(help: "Append one JSON line with the result here.") var out: String?
+    @Option(name: .customLong("max-rr-subs")) var maxRRSubs = 2
+    @Option(name: .customLong("max-streaming-subs")) var maxStreamingSubs = 1
+    @Option(name: .customLong("op-timeout"), help: "Operation timeout, seconds.") var opTimeout = 5.0
+    @Option(name: .customLong("label-suffix")) var labelSuffix = ""
+
+    func run() async throws {
+        var logger = Logger(label: "rrbench")
+        logger.logLevel = .warning
+        let clientID = self.clientID ?? "rrbench-\(getpid())"
+        var configuration = MQTTClient.Configuration(endpoint: try MQTTEndpoint(url: "mqtt://\(host):\(port)"))
+        configuration.clientIdentifier = clientID
+        let mqtt = MQTTClient(configuration: configuration, logger: logger)
+        mqtt.start()
+        _ = try await mqtt.waitForConnection(timeout: .seconds(10))
+        let rr = try RequestResponseClient(
+            mqtt,
+            options: .init(
+                maxRequestResponseSubscriptions: maxRRSubs,
+                maxStreamingSubscriptions: maxStreamingSubs,
+                operationTimeout: .milliseconds(Int64(opTimeout * 1000))
+            ),
+            logger: logger
+        )
+        let thingNames = (0..<things).map { "\(thingPrefix)-\($0)" }
+        let loop = ClosedLoop(concurrency: concurrency)
+        let result = await loop.run(warmup: warmup, duration: duration, drain: drain, watch: parseWatch()) { index in
+            let thing = thingNames[index % thingNames.count]
+            let token = "\(clientID)-\(index)"
+            let base = "$aws/things/\(thing)/shadow/get"
+            let request = RequestOptions(
+                subscriptionTopicFilters: [base + "/+"],
+                responsePaths: [
+                    ResponsePath(topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
+                    ResponsePath(topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
+                ],
+                publishTopic: base,
+                payload: ByteBuffer(string: #"{"clientToken":""# + token + #""}"#),
+                correlationToken: token
+            )
+            do throws(RequestResponseError) {
+                let response = try await rr.request(request)
+                return response.topic.hasSuffix("/accepted") ? nil : "rejected"
+            } catch {
+                return "\(error.code)"
+            }
+        }
+        let statistics = await rr.statistics
+        await rr.close()
+        await mqtt.stop()
+
+        var record: [(String, JSONLiteral)] = [
+            ("scenario", .string(scenario)),
+            ("client", .string("swift-mqtt-rpc" + labelSuffix)),
+            ("concurrency", .int(concurrency)),
+            ("things", .int(things)),
+            ("client_id", .string(clientID)),
+            ("max_rr_subs", .int(maxRRSubs)),
+            ("max_streaming_subs", .int(maxStreamingSubs)),
+            ("op_timeout_s", .double(opTimeout)),
+        ]
+        record += result.fields
+        record.append(("subscribes_sent", .int(statistics.subscribesSent)))
+        record.append(("unsubscribes_sent", .int(statistics.unsubscribesSent)))
+        let line = JSONLiteral.object(record).rendered
+        print(line)
+        if let out {
+            guard let file = fopen(out, "a") else { throw ValidationError("cannot open \(out) for appending") }
+            fputs(line + "\n", file)
+            fclose(file)
+        }
+    }
+
+    private func parseWatch() -> [(String, Int32)] {
+        var watch: [(String, Int32)] = [("client", getpid())]
+        for item in watchPIDs.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let pid = Int32(parts[1].trimmingCharacters(in: .whitespaces)) {
+                watch.append((String(parts[0]).trimmingCharacters(in: .whitespaces), pid))
+            }
+        }
+        return watch
+    }
+}

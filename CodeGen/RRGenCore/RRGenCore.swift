@@ -1,1 +1,0 @@
-// The rrgen pipeline: parse, validate, render.

@@ -1,1 +1,0 @@
-print("rrgen: not yet implemented")

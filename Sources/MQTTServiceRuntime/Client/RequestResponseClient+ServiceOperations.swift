@@ -1,0 +1,138 @@
+import Foundation
+public import RequestResponse
+import MQTT5
+import NIOCore
+
+extension RequestResponseClient {
+    /// Runs one operation of a generated client: fills the correlation token and the topic
+    /// placeholders, encodes the request (topic-bound members stay out of the payload), sends it
+    /// through the request-response layer and decodes the response by the path it arrived on.
+    ///
+    /// Generated clients call this; you rarely need to.
+    ///
+    /// - Parameters:
+    ///   - operation: The operation's descriptor.
+    ///   - request: The request; a `nil` correlation token is replaced by a fresh UUID.
+    ///   - timeout: Overrides the client's operation timeout.
+    /// - Returns: The decoded success response.
+    /// - Throws: ``ServiceError`` — ``ServiceError/rejected(_:)`` with the decoded modeled error
+    ///   for an error response, otherwise why the call failed.
+    public func perform<Input, Output, Modeled>(
+        _ operation: ServiceOperationDescriptor<Input, Output, Modeled>, _ request: Input, timeout: Duration? = nil
+    ) async throws(ServiceError<Modeled>) -> Output {
+        var request = request
+        var token: String?
+        var tokenPath: String?
+        if case .token(let jsonPath, let requestToken, _, _) = operation.correlation.kind {
+            let value = request[keyPath: requestToken] ?? UUID().uuidString
+            request[keyPath: requestToken] = value
+            token = value
+            tokenPath = jsonPath
+        }
+        let parameters = operation.topicParameters(request)
+        let publishTopic = try render(operation.publishTopic, parameters, operation: operation.name, as: Modeled.self)
+        let payload: ByteBuffer
+        do {
+            payload = try ServiceCoding.encode(request)
+        } catch {
+            throw .invalidRequest(ServiceRequestError(operation: operation.name, message: "cannot encode the request: \(error)", cause: error))
+        }
+
+        let options: RequestOptions
+        var routes: [(topic: String, isError: Bool)] = []
+        if case .correlationData = operation.correlation.kind {
+            options = .correlationData(publishTopic: publishTopic, payload: payload)
+        } else {
+            var filters: [String] = []
+            for filter in operation.subscriptionTopicFilters {
+                filters.append(try render(filter, parameters, operation: operation.name, as: Modeled.self))
+            }
+            for route in operation.responses {
+                guard let topic = route.topic else { continue }
+                routes.append((try render(topic, parameters, operation: operation.name, as: Modeled.self), route.isError))
+            }
+            options = RequestOptions(
+                subscriptionTopicFilters: filters,
+                responsePaths: routes.map { ResponsePath(topic: $0.topic, correlationTokenJSONPath: tokenPath) },
+                publishTopic: publishTopic, payload: payload, correlationToken: token)
+        }
+
+        let response: Response
+        do {
+            response = try await self.request(options, timeout: timeout)
+        } catch {
+            throw .transport(error)
+        }
+
+        let isError: Bool
+        if case .correlationData = operation.correlation.kind {
+            isError = response.properties?.userProperties.contains(ServiceResponseRoute.errorUserProperty) ?? false
+        } else if let route = routes.first(where: { $0.topic == response.topic }) {
+            isError = route.isError
+        } else {
+            throw .decoding(
+                ServiceDecodingError(
+                    operation: operation.name, topic: response.topic, typeName: nil,
+                    message: "the response arrived on a topic the operation does not expect",
+                    payloadPreview: ServiceDecodingError.preview(response.payload)))
+        }
+        if isError {
+            throw .rejected(try decodeResponse(Modeled.self, response, operation: operation.name, as: Modeled.self))
+        }
+        return try decodeResponse(Output.self, response, operation: operation.name, as: Modeled.self)
+    }
+
+    /// Opens one stream of a generated client.
+    ///
+    /// - Parameters:
+    ///   - stream: The stream's descriptor.
+    ///   - request: Fills the topic placeholders.
+    /// - Returns: The open stream.
+    /// - Throws: ``ServiceError/invalidRequest(_:)`` for an unusable placeholder value,
+    ///   ``ServiceError/transport(_:)`` when the request-response layer refuses the stream.
+    public func openStream<Input, Event>(
+        _ stream: ServiceStreamDescriptor<Input, Event>, _ request: Input
+    ) throws(ServiceError<Never>) -> ServiceEventStream<Event> {
+        let filter = try render(stream.topicFilter, stream.topicParameters(request), operation: stream.name, as: Never.self)
+        let operation: StreamingOperation
+        do {
+            operation = try streamingOperation(StreamingOperationOptions(topicFilter: filter))
+            try operation.open()
+        } catch {
+            throw .transport(error)
+        }
+        return ServiceEventStream(name: stream.name, operation: operation)
+    }
+
+    private func render<Modeled>(
+        _ template: TopicTemplate, _ parameters: [String: String], operation: String, as _: Modeled.Type
+    ) throws(ServiceError<Modeled>) -> String {
+        do {
+            return try template.render(parameters)
+        } catch {
+            throw .invalidRequest(ServiceRequestError(operation: operation, message: error.description, placeholderError: error))
+        }
+    }
+
+    private func decodeResponse<Value: Decodable, Modeled>(
+        _ type: Value.Type, _ response: Response, operation: String, as _: Modeled.Type
+    ) throws(ServiceError<Modeled>) -> Value {
+        do {
+            return try ServiceCoding.decode(Value.self, from: response.payload)
+        } catch {
+            throw .decoding(
+                ServiceDecodingError(
+                    operation: operation, topic: response.topic, typeName: String(describing: Value.self),
+                    message: String(describing: error), payloadPreview: ServiceDecodingError.preview(response.payload),
+                    cause: error))
+        }
+    }
+}
+
+extension ServiceDecodingError {
+    /// The first 256 characters of a payload as UTF-8 text (invalid bytes replaced).
+    static func preview(_ payload: ByteBuffer) -> String {
+        let text = String(decoding: payload.readableBytesView.prefix(1024), as: UTF8.self)
+        return text.count > 256 ? String(text.prefix(256)) + "…" : text
+    }
+}

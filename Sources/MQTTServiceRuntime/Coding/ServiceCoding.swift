@@ -1,0 +1,44 @@
+public import Foundation
+public import NIOCore
+
+/// The JSON settings of generated services: how payloads are encoded and decoded.
+///
+/// Output is compact UTF-8 with sorted keys (stable bytes for equal values) and unescaped
+/// slashes; dates use epoch seconds (generated models already code their timestamps through
+/// ``EpochSeconds``, so this only matters for `Date`s in your own types).
+public enum ServiceCoding {
+    /// An encoder with the service settings.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
+
+    /// A decoder with the service settings, carrying `topicPlaceholders` for topic-bound members.
+    public static func makeDecoder(topicPlaceholders: [String: String] = [:]) -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.userInfo[TopicPlaceholders.userInfoKey] = topicPlaceholders
+        return decoder
+    }
+
+    /// Encodes a value as a JSON payload.
+    public static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try makeEncoder().encode(value))
+    }
+
+    /// Decodes a JSON payload.
+    ///
+    /// - Parameters:
+    ///   - type: The type to decode.
+    ///   - payload: The payload.
+    ///   - topicPlaceholders: The placeholder values of the topic the payload arrived on, for
+    ///     topic-bound members.
+    public static func decode<Value: Decodable>(
+        _ type: Value.Type, from payload: ByteBuffer, topicPlaceholders: [String: String] = [:]
+    ) throws -> Value {
+        let data = Data(payload.readableBytesView)
+        return try makeDecoder(topicPlaceholders: topicPlaceholders).decode(Value.self, from: data)
+    }
+}

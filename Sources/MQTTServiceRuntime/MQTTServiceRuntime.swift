@@ -1,1 +1,0 @@
-// Runtime support shared by rrgen-generated service clients.

@@ -1,0 +1,246 @@
+import Logging
+import MQTT5
+import NIOCore
+import Synchronization
+
+/// The event-loop shell of a ``RequestResponseClient``: feeds transport events, calls and the
+/// timer into the ``RequestResponseStateMachine`` and performs the actions it returns.
+///
+/// Everything but the atomics is confined to `eventLoop` (hence `@unchecked Sendable`).
+final class RequestResponseClientCore: @unchecked Sendable {
+    typealias OperationID = RequestResponseStateMachine.OperationID
+    typealias Continuation = CheckedContinuation<Result<Response, RequestResponseError>, Never>
+
+    let eventLoop: any EventLoop
+    let transport: any RequestResponseTransport
+    let logger: Logger
+    private let closed = Atomic<Bool>(false)
+    private let nextID = Atomic<UInt64>(1)
+
+    // Loop-confined state.
+    private var machine: RequestResponseStateMachine
+    private var continuations: [OperationID: Continuation] = [:]
+    private var streamBuffers: [OperationID: StreamEventBuffer] = [:]
+    private var listenerID: RequestResponseTransportListenerID?
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: MonotonicTime?
+    private var closeFuture: EventLoopFuture<Void>?
+
+    init(transport: any RequestResponseTransport, configuration: RequestResponseStateMachine.Configuration, logger: Logger) {
+        self.eventLoop = transport.eventLoop
+        self.transport = transport
+        self.logger = logger
+        self.machine = RequestResponseStateMachine(configuration: configuration, isOnline: false, supportsProperties: true)
+    }
+
+    var isClosed: Bool { closed.load(ordering: .relaxed) }
+
+    func makeID() -> OperationID { nextID.add(1, ordering: .relaxed).oldValue }
+
+    private func now() -> MonotonicTime {
+        MonotonicTime(nanoseconds: Int64(truncatingIfNeeded: eventLoop.now.uptimeNanoseconds))
+    }
+
+    /// Registers with the transport and learns the connection state (on the loop).
+    func start() {
+        eventLoop.execute { [self] in
+            guard !closed.load(ordering: .relaxed) else { return }
+            listenerID = transport.addListener { [self] event in handle(event) }
+            if transport.isConnected {
+                run(machine.connected(sessionPresent: true, supportsProperties: transport.supportsProperties, now: now()))
+            }
+        }
+    }
+
+    private func handle(_ event: RequestResponseTransportEvent) {
+        eventLoop.assertInEventLoop()
+        switch event {
+        case .publish(let publish):
+            run(machine.incomingPublish(publish, now: now()))
+        case .connected(let sessionPresent):
+            logger.debug("transport connected", metadata: ["sessionPresent": "\(sessionPresent)"])
+            run(machine.connected(sessionPresent: sessionPresent, supportsProperties: transport.supportsProperties, now: now()))
+        case .disconnected:
+            logger.debug("transport disconnected")
+            machine.disconnected()
+        }
+    }
+
+    // MARK: Requests
+
+    func request(_ request: PreparedRequest, timeout: Duration) async -> Result<Response, RequestResponseError> {
+        let id = makeID()
+        let submitted = now()
+        let deadline = submitted + timeout
+        let cancellation = RequestCancellation()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: Continuation) in
+                eventLoop.execute { [self] in
+                    guard !cancellation.isCancelled else {
+                        continuation.resume(returning: .failure(.cancelled()))
+                        return
+                    }
+                    continuations[id] = continuation
+                    run(machine.submitRequest(id: id, request: request, timeout: timeout, deadline: deadline, now: now()))
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+            eventLoop.execute { [self] in
+                run(machine.cancelRequest(id: id, now: now()))
+            }
+        }
+    }
+
+    // MARK: Streams
+
+    func openStream(id: OperationID, filter: TopicFilter, buffer: StreamEventBuffer) {
+        eventLoop.execute { [self] in
+            streamBuffers[id] = buffer
+            run(machine.openStream(id: id, filter: filter, now: now()))
+        }
+    }
+
+    func closeStream(id: OperationID) {
+        eventLoop.execute { [self] in
+            run(machine.closeStream(id: id, now: now()))
+        }
+    }
+
+    // MARK: Statistics and shutdown
+
+    func statistics() async -> RequestResponseStatistics {
+        (try? await eventLoop.submit { [self] in machine.statistics }.get()) ?? RequestResponseStatistics()
+    }
+
+    func close() async {
+        closed.store(true, ordering: .relaxed)
+        let promise = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute { [self] in
+            shutdown().cascade(to: promise)
+        }
+        try? await promise.futureResult.get()
+    }
+
+    /// Called when the client is released without ``close()``: shuts down without waiting.
+    func shutdownWhenUnused() {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        eventLoop.execute { [self] in _ = shutdown() }
+    }
+
+    /// Runs the state machine's shutdown; the future completes when every UNSUBACK arrived (or
+    /// the acknowledgement timeout passed).
+    private func shutdown() -> EventLoopFuture<Void> {
+        if let closeFuture { return closeFuture }
+        var unsubscribes: [EventLoopFuture<Void>] = []
+        for action in machine.shutdown(now: now()) {
+            if case .unsubscribe(let filter, _) = action {
+                unsubscribes.append(transport.unsubscribe(topicFilter: filter).map { _ in }.recover { _ in })
+            } else {
+                perform(action)
+            }
+        }
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+        if let listenerID {
+            transport.removeListener(listenerID)
+            self.listenerID = nil
+        }
+        let all = EventLoopFuture.andAllComplete(unsubscribes, on: eventLoop)
+        let bounded = eventLoop.makePromise(of: Void.self)
+        all.cascade(to: bounded)
+        let bound = eventLoop.scheduleTask(in: .nanoseconds(machine.configuration.acknowledgementTimeout.nanosecondsClamped)) {
+            bounded.succeed()
+        }
+        all.whenComplete { _ in bound.cancel() }
+        closeFuture = bounded.futureResult
+        return bounded.futureResult
+    }
+
+    // MARK: Actions
+
+    private func run(_ actions: [RequestResponseStateMachine.Action]) {
+        for action in actions { perform(action) }
+        rescheduleTimer()
+    }
+
+    private func perform(_ action: RequestResponseStateMachine.Action) {
+        switch action {
+        case .subscribe(let filter, let generation):
+            transport.subscribe(topicFilter: filter).whenComplete { [self] result in
+                let outcome: SubscriptionManager.SubscribeOutcome
+                switch result {
+                case .success(let code): outcome = code.isError ? .rejected(reasonCode: code.rawValue) : .granted
+                case .failure(let error):
+                    outcome = .transportFailure(error)
+                    noteConnectionStateBeforeFailure()
+                }
+                if case .granted = outcome {} else {
+                    logger.debug("SUBSCRIBE failed", metadata: ["filter": "\(filter)", "outcome": "\(outcome)"])
+                }
+                run(machine.subscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))
+            }
+        case .unsubscribe(let filter, let generation):
+            transport.unsubscribe(topicFilter: filter).whenComplete { [self] result in
+                let outcome: SubscriptionManager.UnsubscribeOutcome
+                switch result {
+                case .success(let code): outcome = code.isError ? .rejected(reasonCode: code.rawValue) : .success
+                case .failure(let error):
+                    outcome = .transportFailure(error)
+                    noteConnectionStateBeforeFailure()
+                }
+                run(machine.unsubscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))
+            }
+        case .publish(let id, let topic, let payload, let properties):
+            transport.publish(topic: topic, payload: payload, properties: properties).whenComplete { [self] result in
+                let outcome: RequestResponseStateMachine.PublishOutcome
+                switch result {
+                case .success(let code): outcome = .acknowledged(reasonCode: code.rawValue)
+                case .failure(let error):
+                    outcome = .transportFailure(error)
+                    noteConnectionStateBeforeFailure()
+                }
+                run(machine.publishCompleted(id: id, outcome: outcome, now: now()))
+            }
+        case .completeRequest(let id, let result):
+            continuations.removeValue(forKey: id)?.resume(returning: result)
+        case .streamEvent(let id, let event):
+            if let buffer = streamBuffers[id], buffer.push(event) {
+                machine.noteStreamPublishDropped()
+            }
+        case .finishStream(let id):
+            streamBuffers.removeValue(forKey: id)?.finish()
+        }
+    }
+
+    /// A transport may fail the packets in flight before it reports the disconnect; learn it
+    /// from `isConnected` so the failure is treated as "retry on reconnect", not as final.
+    private func noteConnectionStateBeforeFailure() {
+        if !transport.isConnected { machine.disconnected() }
+    }
+
+    /// Keeps exactly one scheduled task, for the earliest deadline in the heap.
+    private func rescheduleTimer() {
+        guard let next = machine.nextDeadline else { return }
+        if let current = timerDeadline, current <= next { return }
+        timer?.cancel()
+        timerDeadline = next
+        let deadline = NIODeadline.uptimeNanoseconds(UInt64(max(0, next.nanoseconds)))
+        timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            timerDeadline = nil
+            run(machine.timerFired(now: now()))
+        }
+    }
+}
+
+/// Shared between a request's cancellation handler and its submission on the loop, so a
+/// cancellation that overtakes the submission is not lost.
+final class RequestCancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isCancelled: Bool { flag.load(ordering: .acquiring) }
+
+    func cancel() { flag.store(true, ordering: .releasing) }
+}

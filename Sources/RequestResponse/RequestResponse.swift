@@ -1,1 +1,0 @@
-// The request-response layer; see RequestResponseClient.

@@ -1,0 +1,7 @@
+import Testing
+
+/// The root of every request-response test suite. Serialized: the tests measure timer
+/// precision and promptness, which CPU-heavy tests running alongside on a small machine would
+/// distort; run one after another the whole target still takes a few seconds.
+@Suite("Request-response", .serialized)
+struct RRSuite {}

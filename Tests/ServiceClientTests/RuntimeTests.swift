@@ -1,0 +1,61 @@
+import Foundation
+import MQTTServiceRuntime
+import NIOCore
+import Testing
+
+@Suite struct RuntimeTests {
+    @Test func jsonValueLiteralsAccessorsAndCoding() throws {
+        let value: JSONValue = ["name": "lamp", "level": 3, "ratio": 0.5, "on": true, "tags": ["a", nil]]
+        #expect(value["name"]?.stringValue == "lamp")
+        #expect(value["level"]?.intValue == 3)
+        #expect(value["ratio"]?.doubleValue == 0.5)
+        #expect(value["on"]?.boolValue == true)
+        #expect(value["tags"]?[1]?.isNull == true)
+        #expect(value["missing"] == nil)
+        let encoded = String(buffer: try ServiceCoding.encode(value))
+        #expect(encoded == #"{"level":3,"name":"lamp","on":true,"ratio":0.5,"tags":["a",null]}"#)
+        #expect(value.description == encoded)
+        #expect(try ServiceCoding.decode(JSONValue.self, from: ByteBuffer(string: encoded)) == value)
+        // Booleans and numbers do not blur.
+        #expect(try ServiceCoding.decode(JSONValue.self, from: ByteBuffer(string: "[true, 1]")) == [true, 1])
+    }
+
+    @Test func topicTemplateRendersMatchesAndFilters() throws {
+        let template = TopicTemplate("$aws/things/{thingName}/shadow/name/{shadowName}/get")
+        #expect(try template.render(["thingName": "lamp", "shadowName": "cfg"]) == "$aws/things/lamp/shadow/name/cfg/get")
+        #expect(template.subscriptionFilter == "$aws/things/+/shadow/name/+/get")
+        #expect(template.match("$aws/things/lamp/shadow/name/cfg/get") == ["thingName": "lamp", "shadowName": "cfg"])
+        #expect(template.match("$aws/things/lamp/shadow/get") == nil)
+        #expect(template.match("$aws/things//shadow/name/cfg/get") == nil)
+    }
+
+    @Test(arguments: [
+        ("a/b", "placeholder {thingName} of topic 'things/{thingName}' cannot contain '/', which would add topic levels: 'a/b'"),
+        ("+", "placeholder {thingName} of topic 'things/{thingName}' cannot contain '+', an MQTT wildcard: '+'"),
+        ("x#", "placeholder {thingName} of topic 'things/{thingName}' cannot contain '#', an MQTT wildcard: 'x#'"),
+        ("", "placeholder {thingName} of topic 'things/{thingName}' cannot be empty"),
+    ])
+    func unusablePlaceholderValuesAreRejected(_ value: String, _ message: String) {
+        #expect(throws: TopicPlaceholderError.self) { try TopicTemplate("things/{thingName}").render(["thingName": value]) }
+        do {
+            _ = try TopicTemplate("things/{thingName}").render(["thingName": value])
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func nullableMapsAndReportsState() {
+        let value: Nullable<Int> = .value(2)
+        #expect(value.map { $0 * 2 } == .value(4))
+        #expect(Nullable<Int>.null.map { $0 * 2 } == .null)
+        #expect(Nullable<Int>.absent.isAbsent)
+        #expect(value.value == 2)
+    }
+
+    @Test func base64BytesCodeAsStrings() throws {
+        let bytes = Base64Bytes(Data([0, 1, 2, 255]))
+        #expect(String(buffer: try ServiceCoding.encode([bytes])) == #"["AAEC\/w=="]"#.replacingOccurrences(of: "\\/", with: "/"))
+        #expect(try ServiceCoding.decode([Base64Bytes].self, from: ByteBuffer(string: #"["AAEC/w=="]"#)) == [bytes])
+        #expect(throws: DecodingError.self) { try ServiceCoding.decode([Base64Bytes].self, from: ByteBuffer(string: #"["%%"]"#)) }
+    }
+}
