@@ -33,6 +33,8 @@ let package = Package(
         .plugin(name: "RRGenPlugin", targets: ["RRGenPlugin"]),
         .executable(name: "mqtt5-smoke", targets: ["mqtt5-smoke"]),
         .executable(name: "mqtt5-bench", targets: ["mqtt5-bench"]),
+        .executable(name: "mqtt", targets: ["mqtt"]),
+        .executable(name: "mqtt-throughput", targets: ["mqtt-throughput"]),
         .executable(name: "rrbench", targets: ["rrbench"]),
         .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
     ],
@@ -138,6 +140,19 @@ let package = Package(
         ),
         .target(name: "CLibFuzzerDriver", path: "Fuzz/CLibFuzzerDriver"),
 
+        .executableTarget(
+            name: "mqtt",
+            dependencies: nio + ["MQTT5", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/mqtt",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mqtt-throughput",
+            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            path: "Benchmarks/MQTTThroughput",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Tests
         .testTarget(
             name: "MQTT5Tests",
@@ -150,7 +165,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTT5IntegrationTests",
-            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            dependencies: nio + [
+                "MQTT5", "MQTT5Testing",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

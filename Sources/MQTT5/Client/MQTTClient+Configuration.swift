@@ -5,7 +5,7 @@ extension MQTTClient {
     /// how to behave around connections (timeouts, reconnection, sessions, queueing, aliases).
     ///
     /// The CONNECT-related settings are used for every connection attempt.
-    public struct Configuration: Sendable {
+    public struct Configuration: Sendable, CustomStringConvertible {
         /// Answers the broker's AUTH packets during enhanced authentication (MQTT 5): receives an
         /// AUTH with reason code ``MQTTAuthReasonCode/continueAuthentication`` and returns the
         /// client's AUTH. Throwing fails the connection attempt or the re-authentication.
@@ -76,6 +76,8 @@ extension MQTTClient {
         public var offlineQueue = MQTTOfflineQueuePolicy()
         /// Topic alias use in both directions.
         public var topicAliasing = MQTTTopicAliasing()
+        /// Extra client-side checks for a specific broker's limits (none by default).
+        public var extendedValidation: MQTTExtendedValidation = .none
 
         /// Creates a configuration.
         ///
@@ -95,6 +97,24 @@ extension MQTTClient {
         /// - Throws: ``MQTTError`` (``MQTTError/Code/invalidConfiguration``) for a bad URL.
         public init(url: String, clientIdentifier: String = "") throws(MQTTError) {
             self.init(endpoint: try MQTTEndpoint(url: url), clientIdentifier: clientIdentifier)
+        }
+
+        /// A summary for logs; the password and authentication data are never shown.
+        public var description: String {
+            var parts = [
+                "endpoint: \(endpoint)",
+                "protocolVersion: \(protocolVersion)",
+                "clientIdentifier: '\(clientIdentifier)'",
+                "keepAlive: \(keepAlive)",
+                "sessionBehavior: \(sessionBehavior)",
+                "sessionExpiryInterval: \(sessionExpiryInterval)",
+                "offlineQueue: \(offlineQueue.behavior)",
+            ]
+            if let username { parts.append("username: '\(username)'") }
+            if password != nil { parts.append("password: <redacted>") }
+            if let authenticationMethod { parts.append("authenticationMethod: \(authenticationMethod)") }
+            if tls != nil { parts.append("tls: configured") }
+            return "MQTTClient.Configuration(\(parts.joined(separator: ", ")))"
         }
 
         /// Sets ``password`` to the UTF-8 bytes of `text` (or clears it).

@@ -41,6 +41,15 @@ public final class MQTTClient: Sendable {
         self.core = MQTTClientCore(configuration: configuration, eventLoop: eventLoop, logger: logger)
     }
 
+    deinit {
+        // A client dropped without `stop()` stops: no reconnection loop outlives its owner.
+        let core = self.core
+        eventLoop.execute {
+            core.stop(disconnect: MQTTDisconnectPacket(), promise: nil)
+            core.finishStreams()
+        }
+    }
+
     /// Starts keeping the client connected: connects now and reconnects after every disconnection
     /// (per ``Configuration/reconnect``) until ``stop(disconnect:)``, or until a connection failure
     /// that retrying cannot heal stops it. Calling it on a started client does nothing.
@@ -58,7 +67,13 @@ public final class MQTTClient: Sendable {
         } else {
             tls = .success(NIOSSLContextBox(nil))
         }
-        execute { core in core.start(tlsContext: tls.map(\.context)) }
+        let setup = tls.flatMap { context -> Result<NIOSSLContextBox, MQTTError> in
+            if let problem = configuration.extendedValidation.check(clientIdentifier: configuration.clientIdentifier) {
+                return .failure(MQTTError(.invalidConfiguration, problem))
+            }
+            return .success(context)
+        }
+        execute { core in core.start(tlsContext: setup.map(\.context)) }
     }
 
     /// Stops the client: sends `disconnect` if connected, closes the connection, stops

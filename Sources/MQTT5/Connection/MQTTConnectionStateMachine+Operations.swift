@@ -56,6 +56,9 @@ extension MQTTConnectionStateMachine {
                 } catch {
                     return .failure(MQTTError(.invalidArgument, "invalid topic name: \(error)", cause: error))
                 }
+                if let problem = configuration.extendedValidation.check(topic: packet.topic) {
+                    return .failure(MQTTError(.invalidArgument, problem))
+                }
                 var stripped = packet
                 stripped.properties.subscriptionIdentifiers = []
                 stripped.properties.topicAlias = nil
@@ -64,7 +67,13 @@ extension MQTTConnectionStateMachine {
                 guard !packet.subscriptions.isEmpty else {
                     return .failure(MQTTError(.invalidArgument, "SUBSCRIBE needs at least one subscription"))
                 }
+                if let problem = configuration.extendedValidation.check(subscriptionCount: packet.subscriptions.count) {
+                    return .failure(MQTTError(.invalidArgument, problem))
+                }
                 for subscription in packet.subscriptions {
+                    if let problem = configuration.extendedValidation.check(topic: subscription.topicFilter) {
+                        return .failure(MQTTError(.invalidArgument, problem))
+                    }
                     do {
                         let filter = try TopicFilter(subscription.topicFilter)
                         if filter.isShared && subscription.noLocal {

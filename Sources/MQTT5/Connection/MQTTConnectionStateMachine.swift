@@ -34,6 +34,8 @@ struct MQTTConnectionStateMachine<Token> {
         var offlineQueue = MQTTOfflineQueuePolicy()
         /// Whether an authentication method is configured (needed for re-authentication).
         var enhancedAuthentication = false
+        /// Extra checks for a broker's limits.
+        var extendedValidation: MQTTExtendedValidation = .none
     }
 
     /// An operation as submitted.

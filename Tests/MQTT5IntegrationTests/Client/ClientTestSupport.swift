@@ -19,33 +19,33 @@ final class EventRecorder: Sendable {
 
     /// Waits for the next event satisfying `predicate`, skipping others.
     @discardableResult
-    func next(timeout: Duration = .seconds(5), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
+    func next(timeout: Duration = .seconds(10), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
         try await events.first(timeout: timeout, "client event", where: predicate)
     }
 
     @discardableResult
-    func connectionSuccess(timeout: Duration = .seconds(5)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
+    func connectionSuccess(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
         let event = try await next(timeout: timeout) { if case .connectionSuccess = $0 { true } else { false } }
         guard case .connectionSuccess(let connAck, let settings) = event else { fatalError() }
         return (connAck, settings)
     }
 
     @discardableResult
-    func disconnection(timeout: Duration = .seconds(5)) async throws -> (MQTTDisconnectPacket?, MQTTError) {
+    func disconnection(timeout: Duration = .seconds(10)) async throws -> (MQTTDisconnectPacket?, MQTTError) {
         let event = try await next(timeout: timeout) { if case .disconnection = $0 { true } else { false } }
         guard case .disconnection(let packet, let error) = event else { fatalError() }
         return (packet, error)
     }
 
     @discardableResult
-    func connectionFailure(timeout: Duration = .seconds(5)) async throws -> (MQTTConnAckPacket?, MQTTError) {
+    func connectionFailure(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket?, MQTTError) {
         let event = try await next(timeout: timeout) { if case .connectionFailure = $0 { true } else { false } }
         guard case .connectionFailure(let connAck, let error) = event else { fatalError() }
         return (connAck, error)
     }
 
     @discardableResult
-    func stopped(timeout: Duration = .seconds(5)) async throws -> MQTTError? {
+    func stopped(timeout: Duration = .seconds(10)) async throws -> MQTTError? {
         let event = try await next(timeout: timeout) { if case .stopped = $0 { true } else { false } }
         guard case .stopped(let error) = event else { fatalError() }
         return error
@@ -67,7 +67,7 @@ final class PublishRecorder: Sendable {
 
     deinit { task.cancel() }
 
-    func next(timeout: Duration = .seconds(5)) async throws -> MQTTPublishPacket {
+    func next(timeout: Duration = .seconds(10)) async throws -> MQTTPublishPacket {
         try await publishes.next(timeout: timeout, "incoming publish")
     }
 }
@@ -99,20 +99,30 @@ extension MQTTClient {
     }
 }
 
-/// Runs a command line tool and throws with its output when it fails.
-func runTool(_ executable: String, _ arguments: [String], in directory: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        throw TestTimeout("\(executable) \(arguments.joined(separator: " ")) failed: \(text)")
+/// Runs a command line tool on a dispatch queue (not blocking Swift's cooperative threads) and
+/// throws with its output when it fails.
+func runTool(_ executable: String, _ arguments: [String], in directory: String) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        DispatchQueue.global().async {
+            do {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+                process.currentDirectoryURL = URL(fileURLWithPath: directory)
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = output
+                try process.run()
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                guard process.terminationStatus == 0 else {
+                    throw TestTimeout("\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))")
+                }
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ import Testing
 struct MQTTClientAuthorizationTests {
     static func secureBroker() async throws -> MosquittoBroker {
         let directory = try makeTemporaryDirectory("mqtt-auth")
-        try runTool("/usr/bin/mosquitto_passwd", ["-b", "-c", "\(directory)/passwd", "alice", "s3cret"], in: directory)
+        try await runTool("/usr/bin/mosquitto_passwd", ["-b", "-c", "\(directory)/passwd", "alice", "s3cret"], in: directory)
         try """
         user alice
         topic readwrite allowed/#
@@ -50,7 +50,7 @@ struct MQTTClientAuthorizationTests {
         guard FileManager.default.fileExists(atPath: plugin) else { throw TestTimeout("no dynamic security plugin at \(plugin)") }
         let directory = try makeTemporaryDirectory("mqtt-dynsec")
         let file = "\(directory)/dynsec.json"
-        try runTool("/usr/bin/mosquitto_ctrl", ["dynsec", "init", file, "alice", "s3cret"], in: directory)
+        try await runTool("/usr/bin/mosquitto_ctrl", ["dynsec", "init", file, "alice", "s3cret"], in: directory)
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         guard var json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               var roles = json["roles"] as? [[String: Any]], !roles.isEmpty

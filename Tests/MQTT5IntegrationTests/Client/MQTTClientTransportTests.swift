@@ -16,18 +16,18 @@ struct MQTTClientTransportTests {
         var clientCertificate: String { "\(directory)/client.crt" }
         var clientKey: String { "\(directory)/client.key" }
 
-        static func generate() throws -> Certificates {
+        static func generate() async throws -> Certificates {
             let directory = try makeTemporaryDirectory("mqtt-tls")
             let openssl = "/usr/bin/openssl"
             let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
             for ca in ["ca", "other-ca"] {
-                try runTool(openssl, ["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=\(ca) test"], in: directory)
+                try await runTool(openssl, ["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=\(ca) test"], in: directory)
             }
             try "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n".write(toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
             try "extendedKeyUsage=clientAuth\n".write(toFile: "\(directory)/client.ext", atomically: true, encoding: .utf8)
             for (name, subject) in [("server", "/CN=localhost"), ("client", "/CN=mqtt-client")] {
-                try runTool(openssl, ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
-                try runTool(openssl, ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"], in: directory)
+                try await runTool(openssl, ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
+                try await runTool(openssl, ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"], in: directory)
             }
             return Certificates(directory: directory)
         }
@@ -43,7 +43,7 @@ struct MQTTClientTransportTests {
 
     @Test("Mutual TLS with test-time certificates; a wrong CA or a missing client certificate is rejected")
     func mutualTLS() async throws {
-        let certificates = try Certificates.generate()
+        let certificates = try await Certificates.generate()
         let tlsPort = try MosquittoBroker.freePort()
         var brokerConfiguration = MosquittoBroker.Configuration()
         brokerConfiguration.extraConfiguration = """
@@ -96,13 +96,17 @@ struct MQTTClientTransportTests {
         try await Self.expectTransportFailure(noClientCertificate)
     }
 
-    static func expectTransportFailure(_ configuration: MQTTClient.Configuration) async throws {
+    static func expectTransportFailure(_ configuration: MQTTClient.Configuration, messageContains: String? = nil) async throws {
         let client = MQTTClient(configuration: configuration)
         let events = EventRecorder(client)
         client.start()
         let (_, error) = try await events.connectionFailure()
         #expect(error.code == .transportFailure || error.code == .connectionClosed, "\(error)")
-        #expect(error.cause != nil, "\(error)")
+        if let messageContains {
+            #expect(error.message.contains(messageContains), "\(error)")
+        } else {
+            #expect(error.cause != nil, "\(error)")
+        }
         #expect(!client.isConnected)
         await client.stop()
     }
@@ -133,5 +137,50 @@ struct MQTTClientTransportTests {
         try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(5)) { client in
             try await Self.roundTrip(client, "unix")
         }
+    }
+}
+
+@Suite("Client over WebSocket", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+struct MQTTClientWebSocketTests {
+    @Test("ws:// through a WebSocket front to mosquitto, with an asynchronous handshake transform")
+    func webSocket() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        let bridge = try await WebSocketBridge.start(brokerPort: broker.port)
+        var configuration = try MQTTClient.Configuration.test(url: "ws://127.0.0.1:\(bridge.port)", clientIdentifier: "ws")
+        configuration.webSocket.headers = [("X-Static", "1")]
+        configuration.webSocket.handshakeTransform = { request in
+            try await Task.sleep(for: .milliseconds(10))  // e.g. fetching credentials
+            var signed = request
+            signed.path += "?X-Amz-Signature=abc"
+            signed.setHeader("X-Signature", "signed-\(request.host)")
+            return signed
+        }
+        try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(5)) { client in
+            try await MQTTClientTransportTests.roundTrip(client, "ws")
+        }
+        let head = try await bridge.requests.next()
+        #expect(head.uri == "/mqtt?X-Amz-Signature=abc")
+        #expect(head.headers["X-Signature"] == ["signed-127.0.0.1:\(bridge.port)"])
+        #expect(head.headers["X-Static"] == ["1"])
+        #expect(head.headers["Sec-WebSocket-Protocol"] == ["mqtt"])
+        await bridge.close()
+    }
+
+    @Test("A refused upgrade and a failing transform are transport failures")
+    func refusedUpgrade() async throws {
+        let broker = try await MosquittoBroker.start()
+        defer { broker.stop() }
+        let bridge = try await WebSocketBridge.start(brokerPort: broker.port)
+        var wrongPath = try MQTTClient.Configuration.test(url: "ws://127.0.0.1:\(bridge.port)/elsewhere", clientIdentifier: "ws-refused")
+        wrongPath.reconnect.minimumDelay = .seconds(5)
+        let start = ContinuousClock.now
+        try await MQTTClientTransportTests.expectTransportFailure(wrongPath, messageContains: "HTTP 404")
+        #expect(ContinuousClock.now - start < .seconds(1))  // the 404 ends it, not the connect timeout
+        var failingTransform = try MQTTClient.Configuration.test(url: "ws://127.0.0.1:\(bridge.port)", clientIdentifier: "ws-transform")
+        struct NoCredentials: Error {}
+        failingTransform.webSocket.handshakeTransform = { _ in throw NoCredentials() }
+        try await MQTTClientTransportTests.expectTransportFailure(failingTransform)
+        await bridge.close()
     }
 }

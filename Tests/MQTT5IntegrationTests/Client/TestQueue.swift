@@ -41,7 +41,7 @@ final class TestQueue<Element: Sendable>: Sendable {
     /// The next element, waiting at most `timeout`.
     ///
     /// - Throws: ``TestTimeout`` when nothing arrives in time or the queue is finished.
-    func next(timeout: Duration = .seconds(5), _ what: String = "element") async throws -> Element {
+    func next(timeout: Duration = .seconds(10), _ what: String = "element") async throws -> Element {
         let element: Element? = await withCheckedContinuation { continuation in
             let id: UInt64? = state.withLock { state in
                 if !state.items.isEmpty {
@@ -72,7 +72,7 @@ final class TestQueue<Element: Sendable>: Sendable {
     }
 
     /// Takes elements until one satisfies `predicate` (returned), within `timeout` overall.
-    func first(timeout: Duration = .seconds(5), _ what: String = "element", where predicate: (Element) -> Bool) async throws -> Element {
+    func first(timeout: Duration = .seconds(10), _ what: String = "element", where predicate: (Element) -> Bool) async throws -> Element {
         let deadline = ContinuousClock.now + timeout
         while true {
             let remaining = deadline - ContinuousClock.now

@@ -217,3 +217,22 @@ struct MQTTConnectionStateMachineOutboundTests {
         #expect(harness.machine.inFlight.isEmpty)
     }
 }
+
+@Suite("Connection state machine: AWS IoT Core extended validation")
+struct MQTTExtendedValidationTests {
+    @Test("Topic length and depth, subscriptions per SUBSCRIBE; $aws/rules prefix not counted")
+    func awsIoTCoreLimits() {
+        var harness = StateMachineHarness { $0.extendedValidation = .awsIoTCore }
+        harness.connect()
+        #expect(harness.publish(String(repeating: "a", count: 257), qos: .atMostOnce, token: 1).failures.first?.1.code == .invalidArgument)
+        #expect(harness.publish("1/2/3/4/5/6/7/8/9", qos: .atMostOnce, token: 2).failures.first?.1.code == .invalidArgument)
+        #expect(harness.publish("1/2/3/4/5/6/7/8", qos: .atMostOnce, token: 3).failures.isEmpty)
+        #expect(harness.publish("$aws/rules/myrule/1/2/3/4/5/6/7/8", qos: .atMostOnce, token: 4).failures.isEmpty)
+        #expect(harness.subscribe((0..<9).map { "t/\($0)" }, token: 5).failures.first?.1.code == .invalidArgument)
+        #expect(harness.subscribe((0..<8).map { "t/\($0)" }, token: 6).failures.isEmpty)
+        #expect(MQTTExtendedValidation.awsIoTCore.check(clientIdentifier: String(repeating: "c", count: 129)) != nil)
+        var plain = StateMachineHarness()
+        plain.connect()
+        #expect(plain.publish("1/2/3/4/5/6/7/8/9", qos: .atMostOnce, token: 1).failures.isEmpty)
+    }
+}

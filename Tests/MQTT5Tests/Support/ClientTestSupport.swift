@@ -18,33 +18,33 @@ final class EventRecorder: Sendable {
 
     /// Waits for the next event satisfying `predicate`, skipping others.
     @discardableResult
-    func next(timeout: Duration = .seconds(5), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
+    func next(timeout: Duration = .seconds(10), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
         try await events.first(timeout: timeout, "client event", where: predicate)
     }
 
     @discardableResult
-    func connectionSuccess(timeout: Duration = .seconds(5)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
+    func connectionSuccess(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
         let event = try await next(timeout: timeout) { if case .connectionSuccess = $0 { true } else { false } }
         guard case .connectionSuccess(let connAck, let settings) = event else { fatalError() }
         return (connAck, settings)
     }
 
     @discardableResult
-    func disconnection(timeout: Duration = .seconds(5)) async throws -> (MQTTDisconnectPacket?, MQTTError) {
+    func disconnection(timeout: Duration = .seconds(10)) async throws -> (MQTTDisconnectPacket?, MQTTError) {
         let event = try await next(timeout: timeout) { if case .disconnection = $0 { true } else { false } }
         guard case .disconnection(let packet, let error) = event else { fatalError() }
         return (packet, error)
     }
 
     @discardableResult
-    func connectionFailure(timeout: Duration = .seconds(5)) async throws -> (MQTTConnAckPacket?, MQTTError) {
+    func connectionFailure(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket?, MQTTError) {
         let event = try await next(timeout: timeout) { if case .connectionFailure = $0 { true } else { false } }
         guard case .connectionFailure(let connAck, let error) = event else { fatalError() }
         return (connAck, error)
     }
 
     @discardableResult
-    func stopped(timeout: Duration = .seconds(5)) async throws -> MQTTError? {
+    func stopped(timeout: Duration = .seconds(10)) async throws -> MQTTError? {
         let event = try await next(timeout: timeout) { if case .stopped = $0 { true } else { false } }
         guard case .stopped(let error) = event else { fatalError() }
         return error
@@ -66,7 +66,7 @@ final class PublishRecorder: Sendable {
 
     deinit { task.cancel() }
 
-    func next(timeout: Duration = .seconds(5)) async throws -> MQTTPublishPacket {
+    func next(timeout: Duration = .seconds(10)) async throws -> MQTTPublishPacket {
         try await publishes.next(timeout: timeout, "incoming publish")
     }
 }

@@ -48,14 +48,14 @@ final class ScriptedMQTTServer: Sendable {
     var url: String { "mqtt://127.0.0.1:\(port)" }
 
     /// The next accepted connection.
-    func nextConnection(timeout: Duration = .seconds(5)) async throws -> ScriptedConnection {
+    func nextConnection(timeout: Duration = .seconds(10)) async throws -> ScriptedConnection {
         try await connections.next(timeout: timeout, "connection")
     }
 
     /// Accepts the next connection, reads its CONNECT and answers `connAck`.
     func acceptClient(
         _ connAck: MQTTConnAckPacket = MQTTConnAckPacket(),
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(10)
     ) async throws -> (ScriptedConnection, MQTTConnectPacket) {
         let connection = try await nextConnection(timeout: timeout)
         guard case .connect(let connect) = try await connection.receive(timeout: timeout) else {
@@ -68,6 +68,7 @@ final class ScriptedMQTTServer: Sendable {
 
     func close() async {
         try? await channel.close()
+        connections.finish()
     }
 }
 
@@ -98,12 +99,12 @@ final class ScriptedConnection: Sendable {
     }
 
     /// The next packet from the client.
-    func receive(timeout: Duration = .seconds(5)) async throws -> MQTTPacket {
+    func receive(timeout: Duration = .seconds(10)) async throws -> MQTTPacket {
         try await packets.next(timeout: timeout, "packet from the client")
     }
 
     /// Skips packets (PINGREQs...) until one matches.
-    func receive(timeout: Duration = .seconds(5), where predicate: (MQTTPacket) -> Bool) async throws -> MQTTPacket {
+    func receive(timeout: Duration = .seconds(10), where predicate: (MQTTPacket) -> Bool) async throws -> MQTTPacket {
         try await packets.first(timeout: timeout, "matching packet from the client", where: predicate)
     }
 
@@ -125,7 +126,7 @@ final class ScriptedConnection: Sendable {
     }
 
     /// Waits until the client closes the connection.
-    func waitForClose(timeout: Duration = .seconds(5)) async throws {
+    func waitForClose(timeout: Duration = .seconds(10)) async throws {
         if isClosed { return }
         try await closedQueue.next(timeout: timeout, "connection close")
     }

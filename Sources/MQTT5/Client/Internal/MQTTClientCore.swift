@@ -34,6 +34,8 @@ final class MQTTClientCore: @unchecked Sendable {
     private var hadSuccessfulConnection = false
     private var assignedClientIdentifier: String?
     private var connectedSince: NIODeadline?
+    /// Why the last connection attempt failed or the last connection ended.
+    private var lastConnectionError: MQTTError?
     private var tlsContext: Result<NIOSSLContext?, MQTTError> = .success(nil)
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
@@ -72,6 +74,7 @@ final class MQTTClientCore: @unchecked Sendable {
         result.outboundTopicAliasing = configuration.topicAliasing.outbound
         result.offlineQueue = configuration.offlineQueue
         result.enhancedAuthentication = configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
+        result.extendedValidation = configuration.extendedValidation
         return result
     }
 
@@ -150,6 +153,11 @@ final class MQTTClientCore: @unchecked Sendable {
     func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
         guard !running else { return }
         running = true
+        lastConnectionError = nil
+        // A stop still closing its connection is superseded: its callers return now.
+        let superseded = stopWaiters
+        stopWaiters.removeAll()
+        for waiter in superseded { waiter.succeed() }
         self.tlsContext = tlsContext
         backoff.reset()
         switch state {
@@ -173,7 +181,7 @@ final class MQTTClientCore: @unchecked Sendable {
             finishStop(nil)
         case .connected(let handler):
             let error = MQTTError(.clientStopped, "the client was stopped")
-            if machine.phase == .connected || machine.phase != .closing {
+            if machine.phase != .closing {
                 run { machine, actions in machine.disconnect(packet, error: error, now: .now(), into: &actions) }
             }
             if machine.phase == .disconnected { handler.close() }
@@ -340,13 +348,13 @@ final class MQTTClientCore: @unchecked Sendable {
         shared.negotiatedSettings = settings
         shared.isConnected = true
         logger.debug("MQTT connected", metadata: ["mqtt.session_present": "\(connAck.sessionPresent)"])
+        emit(.connectionSuccess(connAck, settings))
         let waiters = connectionWaiters
         connectionWaiters.removeAll()
         for waiter in waiters {
             waiter.timeout?.cancel()
             waiter.promise.succeed(settings)
         }
-        emit(.connectionSuccess(connAck, settings))
     }
 
     private func answerAuthentication(_ auth: MQTTAuthPacket) {
@@ -428,6 +436,7 @@ final class MQTTClientCore: @unchecked Sendable {
     /// Decides what follows the end of a connection or attempt: stop or reconnect after a delay.
     private func afterConnectionEnded(_ error: MQTTError, connectedFor: TimeAmount?) {
         state = .stopped
+        lastConnectionError = error
         guard running else {
             finishStop(nil)
             return
@@ -483,7 +492,8 @@ final class MQTTClientCore: @unchecked Sendable {
             return
         }
         guard running else {
-            promise.fail(MQTTError(.clientStopped, "the client is not started"))
+            let reason = lastConnectionError.map { "the client stopped after: \($0.message)" } ?? "the client is not started"
+            promise.fail(MQTTError(.clientStopped, reason, reasonCode: lastConnectionError?.reasonCode, cause: lastConnectionError))
             return
         }
         nextListenerID += 1
@@ -491,7 +501,8 @@ final class MQTTClientCore: @unchecked Sendable {
         let task = eventLoop.scheduleTask(in: timeout) { [self] in
             guard let index = connectionWaiters.firstIndex(where: { $0.id == id }) else { return }
             let waiter = connectionWaiters.remove(at: index)
-            waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))"))
+            let last = lastConnectionError.map { " (last failure: \($0.code): \($0.message))" } ?? ""
+            waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))\(last)", cause: lastConnectionError))
         }
         connectionWaiters.append((id, promise, task))
     }
@@ -534,6 +545,16 @@ final class MQTTClientCore: @unchecked Sendable {
         let id = makeListenerID()
         publishStreams.append((id, filter, continuation))
         return id
+    }
+
+    /// Ends every public stream (the client was deallocated).
+    func finishStreams() {
+        let events = eventStreams
+        let publishes = publishStreams
+        eventStreams.removeAll()
+        publishStreams.removeAll()
+        for stream in events { stream.continuation.finish() }
+        for stream in publishes { stream.continuation.finish() }
     }
 
     func removeListener(_ id: MQTTListenerID) {
