@@ -4,6 +4,9 @@ public import RequestResponse
 /// Connects an MQTT client to `broker`, runs `body` with it, and disconnects, also when `body`
 /// throws.
 ///
+/// Like `withMQTTClient(configuration:connectTimeout:_:)`, but when the connection does not come
+/// up in time the error says why the last attempt failed (refused, TLS, not authorized…).
+///
 /// - Parameters:
 ///   - broker: Where to connect.
 ///   - clientID: The MQTT client identifier.
@@ -11,17 +14,45 @@ public import RequestResponse
 ///   - narrator: Where to say so.
 ///   - body: What to do while connected.
 /// - Returns: What `body` returns.
-/// - Throws: `MQTTError` when the connection does not come up in ``ExampleBroker/connectTimeout``,
-///   or what `body` throws.
+/// - Throws: ``ExampleError`` when the connection does not come up in
+///   ``ExampleBroker/connectTimeout``, or what `body` throws.
 public func withConnectedClient<Result: Sendable>(
     to broker: ExampleBroker, clientID: String, role: String, narrator: Narrator,
     _ body: (MQTTClient) async throws -> Result
 ) async throws -> Result {
-    let configuration = try broker.clientConfiguration(clientID: clientID)
-    return try await withMQTTClient(configuration: configuration, connectTimeout: broker.connectTimeout) { client in
-        let version = client.negotiatedSettings?.protocolVersion == .v3_1_1 ? "MQTT 3.1.1" : "MQTT 5"
-        narrator.note(role, "connected as '\(clientID)' (\(version))")
-        return try await body(client)
+    let client = MQTTClient(configuration: try broker.clientConfiguration(clientID: clientID))
+    // Remember why connection attempts fail, to say so if none succeeds.
+    let events = client.events(bufferingPolicy: .bufferingNewest(16))
+    let lastFailure = Task { () -> MQTTError? in
+        var last: MQTTError?
+        for await event in events {
+            switch event {
+            case .connectionSuccess: return nil
+            case .connectionFailure(_, let error): last = error
+            case .stopped(let error): return last ?? error
+            default: continue
+            }
+        }
+        return last
+    }
+    client.start()
+    do {
+        let settings = try await client.waitForConnection(timeout: broker.connectTimeout)
+        lastFailure.cancel()
+        narrator.note(role, "connected as '\(clientID)' (\(settings.protocolVersion == .v3_1_1 ? "MQTT 3.1.1" : "MQTT 5"))")
+    } catch {
+        await client.stop()
+        lastFailure.cancel()
+        let reason = await lastFailure.value.map { "\($0)" } ?? "\(error)"
+        throw ExampleError("\(role) '\(clientID)' cannot connect to \(broker.url) within \(broker.connectTimeout): \(reason)")
+    }
+    do {
+        let result = try await body(client)
+        await client.stop()
+        return result
+    } catch {
+        await client.stop()
+        throw error
     }
 }
 

@@ -98,7 +98,9 @@ struct JobsExample: AsyncParsableCommand {
         } else {
             narrator.step("List the pending job executions")
             let pending = try await jobs.getPendingJobExecutions(thingName: thing)
-            narrator.result("in progress: \(pending.inProgressJobs.map(\.jobId)), queued: \(pending.queuedJobs.map(\.jobId))")
+            let inProgress = pending.inProgressJobs.map(\.jobId).joined(separator: ", ")
+            let queued = pending.queuedJobs.map(\.jobId).joined(separator: ", ")
+            narrator.result("in progress: [\(inProgress)], queued: [\(queued)]")
         }
 
         narrator.step("Start the next pending job execution")
@@ -156,7 +158,7 @@ struct JobsExample: AsyncParsableCommand {
     /// `QUEUED [firmware-update-1, log-upload-1]`.
     func describe(_ event: IoTJobs.JobExecutionsChangedEvent) -> String {
         event.jobs.sorted { $0.key.rawValue < $1.key.rawValue }
-            .map { status, summaries in "\(status) \(summaries.map(\.jobId))" }
+            .map { status, summaries in "\(status) [\(summaries.map(\.jobId).joined(separator: ", "))]" }
             .joined(separator: ", ")
     }
 }

@@ -12,7 +12,7 @@ import Testing
         let transcript = recorder.transcript
         #expect(recorder.contains("subscribed to $aws/things/example-sensor/jobs/notify"), "\(transcript)")
         #expect(recorder.contains("subscribed to $aws/things/example-sensor/jobs/notify-next"), "\(transcript)")
-        #expect(recorder.contains(#"JobExecutionsChanged: QUEUED ["firmware-update-1", "log-upload-1"]"#), "\(transcript)")
+        #expect(recorder.contains("JobExecutionsChanged: QUEUED [firmware-update-1, log-upload-1]"), "\(transcript)")
         #expect(recorder.contains("NextJobExecutionChanged: firmware-update-1 QUEUED (version 1)"), "\(transcript)")
         #expect(recorder.contains("firmware-update-1 IN_PROGRESS (version 2)"), "\(transcript)")
         #expect(recorder.contains("accepted: IN_PROGRESS (version 3) progress=50%, step=installing"), "\(transcript)")
