@@ -36,7 +36,8 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("client-id"), help: "MQTT client identifier (default: a random one). AWS IoT policies often require the thing name.")
     public var clientID: String?
 
-    /// Creates the defaults: the embedded broker, no TLS.
+    /// For the argument parser; create options with `ConnectionOptions.parse([...])` (an
+    /// instance made with `init()` has no values yet).
     public init() {}
 
     /// Rejects inconsistent TLS flags before anything connects.
