@@ -34,7 +34,7 @@ struct CustomServiceExample: AsyncParsableCommand {
     var device = "living-room"
 
     func run() async throws {
-        try await runExample("CustomServiceExample") { narrator in
+        try await runExample("CustomServiceExample", deadline: connection.runDeadline) { narrator in
             try await run(narrator: narrator)
         }
     }
@@ -42,8 +42,8 @@ struct CustomServiceExample: AsyncParsableCommand {
     /// The whole example: picks the broker, starts the service, then the app.
     func run(narrator: Narrator) async throws {
         try await withExampleBroker(connection, narrator: narrator) { broker in
-            try await withInProcessService(on: broker, clientID: "thermostat-service-\(randomSuffix())", narrator: narrator) { connection, responder in
-                let thermostats = SimulatedThermostats(deviceIDs: [device], celsius: 19.5, events: .mqtt(connection))
+            try await withInProcessService(on: broker, clientID: "thermostat-service-\(randomSuffix())", narrator: narrator) { serviceConnection, responder in
+                let thermostats = SimulatedThermostats(deviceIDs: [device], celsius: 19.5, events: .mqtt(serviceConnection))
                 let registrations = try await thermostats.register(on: responder)
                 narrator.note("service", "simulated thermostat '\(device)' answering \(registrations.count) operations on thermostats/+/...")
                 return thermostats

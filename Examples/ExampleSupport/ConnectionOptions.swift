@@ -50,6 +50,11 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
         }
     }
 
+    /// The longest a whole run may take before the watchdog of ``runExample(_:deadline:_:)``
+    /// ends it: a run on the embedded broker takes well under a second, one over the internet
+    /// waits for connections and responses.
+    public var runDeadline: Duration { url == nil ? .seconds(20) : .seconds(90) }
+
     /// The TLS settings the flags describe, or `nil` when none was given (an `mqtts://` or
     /// `wss://` URL then uses TLS with the system's trust roots).
     public var tlsConfiguration: MQTTTLSConfiguration? {

@@ -32,7 +32,7 @@ struct JobsExample: AsyncParsableCommand {
     var thing = "example-sensor"
 
     func run() async throws {
-        try await runExample("JobsExample") { narrator in
+        try await runExample("JobsExample", deadline: connection.runDeadline) { narrator in
             try await run(narrator: narrator)
         }
     }
@@ -44,8 +44,8 @@ struct JobsExample: AsyncParsableCommand {
                 return try await runDevice(on: broker, console: nil, narrator: narrator)
             }
             // No AWS here: this process also plays the jobs service, on a connection of its own.
-            try await withInProcessService(on: broker, clientID: "jobs-service", narrator: narrator) { connection, responder in
-                let service = InMemoryJobsService(events: .mqtt(connection))
+            try await withInProcessService(on: broker, clientID: "jobs-service", narrator: narrator) { serviceConnection, responder in
+                let service = InMemoryJobsService(events: .mqtt(serviceConnection))
                 let registrations = try await service.register(on: responder)
                 narrator.note("service", "in-memory jobs service answering \(registrations.count) operations on $aws/things/+/jobs/...")
                 return service

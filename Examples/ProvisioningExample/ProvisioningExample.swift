@@ -40,7 +40,7 @@ struct ProvisioningExample: AsyncParsableCommand {
     var csr: String?
 
     func run() async throws {
-        try await runExample("ProvisioningExample") { narrator in
+        try await runExample("ProvisioningExample", deadline: connection.runDeadline) { narrator in
             try await run(narrator: narrator)
         }
     }

@@ -32,7 +32,7 @@ struct ShadowExample: AsyncParsableCommand {
     var thing = "example-lamp"
 
     func run() async throws {
-        try await runExample("ShadowExample") { narrator in
+        try await runExample("ShadowExample", deadline: connection.runDeadline) { narrator in
             try await run(narrator: narrator)
         }
     }
@@ -44,8 +44,8 @@ struct ShadowExample: AsyncParsableCommand {
                 return try await runDevice(on: broker, narrator: narrator)
             }
             // No AWS here: this process also plays the shadow service, on a connection of its own.
-            try await withInProcessService(on: broker, clientID: "shadow-service", narrator: narrator) { connection, responder in
-                let service = InMemoryShadowService(events: .mqtt(connection))
+            try await withInProcessService(on: broker, clientID: "shadow-service", narrator: narrator) { serviceConnection, responder in
+                let service = InMemoryShadowService(events: .mqtt(serviceConnection))
                 let registrations = try await service.register(on: responder)
                 narrator.note("service", "in-memory shadow service answering \(registrations.count) operations on $aws/things/+/shadow/...")
                 return service
