@@ -37,6 +37,10 @@ let package = Package(
         .executable(name: "mqtt-throughput", targets: ["mqtt-throughput"]),
         .executable(name: "rrbench", targets: ["rrbench"]),
         .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
+        .executable(name: "ShadowExample", targets: ["ShadowExample"]),
+        .executable(name: "JobsExample", targets: ["JobsExample"]),
+        .executable(name: "ProvisioningExample", targets: ["ProvisioningExample"]),
+        .executable(name: "CustomServiceExample", targets: ["CustomServiceExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -105,6 +109,56 @@ let package = Package(
             dependencies: nio + ["MQTT5", "MQTT5Testing"],
             path: "Examples/Smoke",
             swiftSettings: strictSettings
+        ),
+        // The runnable examples: each starts an embedded broker and the service it talks to when
+        // no --url is given. `ExampleSupport` holds their command-line and connection plumbing,
+        // `ExampleServices` the in-memory AWS IoT services (also used by ServiceClientTests).
+        .target(
+            name: "ExampleSupport",
+            dependencies: [
+                "MQTT5", "MQTT5Testing", "RequestResponse", "MQTTServiceRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ExampleSupport",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ExampleServices",
+            dependencies: [
+                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "MQTT5",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/ExampleServices",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ShadowExample",
+            dependencies: ["ExampleSupport", "ExampleServices", "IoTShadow", "MQTTServiceRuntime", "RequestResponse", "MQTT5"],
+            path: "Examples/ShadowExample",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "JobsExample",
+            dependencies: ["ExampleSupport", "ExampleServices", "IoTJobs", "MQTTServiceRuntime", "RequestResponse", "MQTT5"],
+            path: "Examples/JobsExample",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ProvisioningExample",
+            dependencies: ["ExampleSupport", "ExampleServices", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5"],
+            path: "Examples/ProvisioningExample",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "CustomServiceExample",
+            dependencies: [
+                "ExampleSupport", "ExampleServices", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/CustomService",
+            swiftSettings: strictSettings,
+            plugins: ["RRGenPlugin"]
         ),
         .executableTarget(
             name: "rrbench",
@@ -186,9 +240,18 @@ let package = Package(
             name: "ServiceClientTests",
             dependencies: nio + [
                 "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+                "ExampleServices",
             ],
             swiftSettings: strictSettings,
             plugins: ["RRGenPlugin"]
+        ),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: [
+                "ShadowExample", "JobsExample", "ProvisioningExample", "CustomServiceExample",
+                "ExampleSupport", "ExampleServices", "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime",
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RRGenCoreTests",

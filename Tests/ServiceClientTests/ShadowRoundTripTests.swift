@@ -1,3 +1,4 @@
+import ExampleServices
 import Foundation
 import IoTShadow
 import MQTTServiceRuntime
@@ -13,7 +14,8 @@ import Testing
         _ body: (IoTShadow.Client) async throws -> Result
     ) async throws -> Result {
         try await withClientAndResponder(broker) { client, responder in
-            let registrations = try await InMemoryShadowService().register(on: responder)
+            let service = InMemoryShadowService(clock: { Date(timeIntervalSince1970: 1_700_000_000) })
+            let registrations = try await service.register(on: responder)
             #expect(registrations.count == 6)
             return try await body(IoTShadow.Client(client))
         }
