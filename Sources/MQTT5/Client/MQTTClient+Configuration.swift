@@ -66,7 +66,8 @@ extension MQTTClient {
         public var pingTimeout: Duration = .seconds(30)
         /// How long to wait for the acknowledgement of a sent QoS 1 or 2 publish, subscribe or
         /// unsubscribe before failing it with ``MQTTError/Code/ackTimeout``; `nil` waits as long as the
-        /// connection lives. (AWS CRT's default is no timeout; this client bounds every wait.)
+        /// connection lives. Time spent queued (offline, or behind the broker's Receive Maximum) does
+        /// not count. (AWS CRT's default is no timeout; this client bounds every wait on a connection.)
         public var ackTimeout: Duration? = .seconds(60)
         /// The delays between connection attempts.
         public var reconnect = MQTTReconnectPolicy()

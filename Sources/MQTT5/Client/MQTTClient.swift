@@ -94,12 +94,26 @@ public final class MQTTClient: Sendable {
     /// - Returns: The settings of the connection.
     /// - Throws: ``MQTTError`` with ``MQTTError/Code/connAckTimeout`` when the time runs out,
     ///   ``MQTTError/Code/clientStopped`` when the client is or becomes stopped (for example after
-    ///   a refused CONNACK that cannot heal; the error's cause says why).
+    ///   a refused CONNACK that cannot heal; the error's cause says why), or
+    ///   ``MQTTError/Code/cancelled`` when the calling task is cancelled.
     @discardableResult
     public func waitForConnection(timeout: Duration) async throws(MQTTError) -> MQTTNegotiatedSettings {
         let promise = eventLoop.makePromise(of: MQTTNegotiatedSettings.self)
         execute { core in core.waitForConnection(timeout: TimeAmount(timeout), promise: promise) }
-        return try await Self.value(of: promise.futureResult)
+        let core = self.core
+        let loop = eventLoop
+        let future = promise.futureResult
+        do {
+            return try await withTaskCancellationHandler {
+                try await future.get()
+            } onCancel: {
+                loop.execute { core.cancelConnectionWaiter(promise) }
+            }
+        } catch let error as MQTTError {
+            throw error
+        } catch {
+            throw MQTTError(.clientStopped, "the wait ended without a result: \(error)", cause: error)
+        }
     }
 
     /// The settings of the current connection, or `nil` while not connected. Readable from any thread.

@@ -132,6 +132,23 @@ struct MQTTClientLifecycleTests {
         #expect(count != nil, "the event stream did not finish")
     }
 
+    @Test("Cancelling withMQTTClient while it waits for the first connection stops the client at once")
+    func cancelWhileConnecting() async throws {
+        let server = try await ScriptedMQTTServer.start()
+        let start = ContinuousClock.now
+        let task = Task {
+            try await withMQTTClient(configuration: try .test(url: server.url), connectTimeout: .seconds(30)) { _ in }
+        }
+        let connection = try await server.nextConnection()  // never answered
+        task.cancel()
+        let result = await task.result
+        #expect(throws: MQTTError.self) { try result.get() }
+        if case .failure(let error as MQTTError) = result { #expect(error.code == .cancelled) }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        try await connection.waitForClose()
+        await server.close()
+    }
+
     @Test("Statistics and negotiated settings are readable from any thread")
     func readableAnywhere() async throws {
         let server = try await ScriptedMQTTServer.start()

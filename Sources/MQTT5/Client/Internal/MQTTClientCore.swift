@@ -92,6 +92,8 @@ final class MQTTClientCore: @unchecked Sendable {
         body(&machine, &actions)
         guard !performing else { return }
         performing = true
+        // Published before completing promises, so a caller resuming sees them up to date.
+        shared.statistics = machine.statistics
         var index = 0
         while index < actions.count {
             let action = actions[index]
@@ -505,6 +507,13 @@ final class MQTTClientCore: @unchecked Sendable {
             waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))\(last)", cause: lastConnectionError))
         }
         connectionWaiters.append((id, promise, task))
+    }
+
+    func cancelConnectionWaiter(_ promise: EventLoopPromise<MQTTNegotiatedSettings>) {
+        guard let index = connectionWaiters.firstIndex(where: { $0.promise.futureResult === promise.futureResult }) else { return }
+        let waiter = connectionWaiters.remove(at: index)
+        waiter.timeout?.cancel()
+        waiter.promise.fail(MQTTError(.cancelled, "the wait for a connection was cancelled"))
     }
 
     private func failConnectionWaiters(_ error: MQTTError) {
