@@ -208,10 +208,17 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Helpers shared by the MQTT5 unit and integration tests (not a product).
+        .target(
+            name: "MQTT5TestSupport",
+            dependencies: ["MQTT5", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/MQTT5TestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "MQTT5Tests",
             dependencies: nio + [
-                "MQTT5", "MQTT5Testing",
+                "MQTT5", "MQTT5Testing", "MQTT5TestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -220,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "MQTT5IntegrationTests",
             dependencies: nio + [
-                "MQTT5", "MQTT5Testing",
+                "MQTT5", "MQTT5Testing", "MQTT5TestSupport",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],

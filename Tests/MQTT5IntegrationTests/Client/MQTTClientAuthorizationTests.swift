@@ -1,4 +1,5 @@
 @testable import MQTT5
+import MQTT5TestSupport
 import Foundation
 import MQTT5Testing
 import NIOCore

@@ -1,3 +1,4 @@
+import MQTT5TestSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix

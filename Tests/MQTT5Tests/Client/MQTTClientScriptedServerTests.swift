@@ -1,3 +1,4 @@
+import MQTT5TestSupport
 import MQTT5
 import NIOCore
 import Testing

@@ -2,11 +2,11 @@ import MQTT5
 import NIOCore
 
 /// Records a client's lifecycle events for bounded waits.
-final class EventRecorder: Sendable {
-    let events = TestQueue<MQTTClientEvent>()
+public final class EventRecorder: Sendable {
+    public let events = TestQueue<MQTTClientEvent>()
     private let task: Task<Void, Never>
 
-    init(_ client: MQTTClient) {
+    public init(_ client: MQTTClient) {
         let stream = client.events()
         let events = self.events
         task = Task {
@@ -18,33 +18,33 @@ final class EventRecorder: Sendable {
 
     /// Waits for the next event satisfying `predicate`, skipping others.
     @discardableResult
-    func next(timeout: Duration = .seconds(10), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
+    public func next(timeout: Duration = .seconds(10), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
         try await events.first(timeout: timeout, "client event", where: predicate)
     }
 
     @discardableResult
-    func connectionSuccess(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
+    public func connectionSuccess(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
         let event = try await next(timeout: timeout) { if case .connectionSuccess = $0 { true } else { false } }
         guard case .connectionSuccess(let connAck, let settings) = event else { fatalError() }
         return (connAck, settings)
     }
 
     @discardableResult
-    func disconnection(timeout: Duration = .seconds(10)) async throws -> (MQTTDisconnectPacket?, MQTTError) {
+    public func disconnection(timeout: Duration = .seconds(10)) async throws -> (MQTTDisconnectPacket?, MQTTError) {
         let event = try await next(timeout: timeout) { if case .disconnection = $0 { true } else { false } }
         guard case .disconnection(let packet, let error) = event else { fatalError() }
         return (packet, error)
     }
 
     @discardableResult
-    func connectionFailure(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket?, MQTTError) {
+    public func connectionFailure(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket?, MQTTError) {
         let event = try await next(timeout: timeout) { if case .connectionFailure = $0 { true } else { false } }
         guard case .connectionFailure(let connAck, let error) = event else { fatalError() }
         return (connAck, error)
     }
 
     @discardableResult
-    func stopped(timeout: Duration = .seconds(10)) async throws -> MQTTError? {
+    public func stopped(timeout: Duration = .seconds(10)) async throws -> MQTTError? {
         let event = try await next(timeout: timeout) { if case .stopped = $0 { true } else { false } }
         guard case .stopped(let error) = event else { fatalError() }
         return error
@@ -52,11 +52,11 @@ final class EventRecorder: Sendable {
 }
 
 /// Collects the incoming publishes of a client.
-final class PublishRecorder: Sendable {
-    let publishes = TestQueue<MQTTPublishPacket>()
+public final class PublishRecorder: Sendable {
+    public let publishes = TestQueue<MQTTPublishPacket>()
     private let task: Task<Void, Never>
 
-    init(_ client: MQTTClient, matching filter: String? = nil) {
+    public init(_ client: MQTTClient, matching filter: String? = nil) {
         let stream = client.publishes(matching: filter)
         let publishes = self.publishes
         task = Task {
@@ -66,14 +66,14 @@ final class PublishRecorder: Sendable {
 
     deinit { task.cancel() }
 
-    func next(timeout: Duration = .seconds(10)) async throws -> MQTTPublishPacket {
+    public func next(timeout: Duration = .seconds(10)) async throws -> MQTTPublishPacket {
         try await publishes.next(timeout: timeout, "incoming publish")
     }
 }
 
 extension MQTTClient.Configuration {
     /// A configuration for tests: short timeouts, fast reconnection.
-    static func test(url: String, clientIdentifier: String = "test-client", version: MQTTProtocolVersion = .v5_0) throws -> MQTTClient.Configuration {
+    public static func test(url: String, clientIdentifier: String = "test-client", version: MQTTProtocolVersion = .v5_0) throws -> MQTTClient.Configuration {
         var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: clientIdentifier)
         configuration.protocolVersion = version
         configuration.connectTimeout = .seconds(2)
@@ -86,5 +86,5 @@ extension MQTTClient.Configuration {
 
 extension ByteBuffer {
     /// The readable bytes as a string.
-    var text: String { String(buffer: self) }
+    public var text: String { String(buffer: self) }
 }

@@ -2,7 +2,7 @@ import Synchronization
 
 /// A multi-producer queue a test awaits with a bound: ``next(timeout:)`` returns the next
 /// element or throws ``TestTimeout``.
-final class TestQueue<Element: Sendable>: Sendable {
+public final class TestQueue<Element: Sendable>: Sendable {
     private struct State {
         var items: [Element] = []
         var waiter: (id: UInt64, continuation: CheckedContinuation<Element?, Never>)?
@@ -12,9 +12,9 @@ final class TestQueue<Element: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
-    func push(_ element: Element) {
+    public func push(_ element: Element) {
         let waiter: CheckedContinuation<Element?, Never>? = state.withLock { state in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -26,7 +26,7 @@ final class TestQueue<Element: Sendable>: Sendable {
         waiter?.resume(returning: element)
     }
 
-    func finish() {
+    public func finish() {
         let waiter = state.withLock { state in
             state.finished = true
             defer { state.waiter = nil }
@@ -36,12 +36,12 @@ final class TestQueue<Element: Sendable>: Sendable {
     }
 
     /// Elements received and not yet taken.
-    var pending: [Element] { state.withLock { $0.items } }
+    public var pending: [Element] { state.withLock { $0.items } }
 
     /// The next element, waiting at most `timeout`.
     ///
     /// - Throws: ``TestTimeout`` when nothing arrives in time or the queue is finished.
-    func next(timeout: Duration = .seconds(10), _ what: String = "element") async throws -> Element {
+    public func next(timeout: Duration = .seconds(10), _ what: String = "element") async throws -> Element {
         let element: Element? = await withCheckedContinuation { continuation in
             let id: UInt64? = state.withLock { state in
                 if !state.items.isEmpty {
@@ -72,7 +72,7 @@ final class TestQueue<Element: Sendable>: Sendable {
     }
 
     /// Takes elements until one satisfies `predicate` (returned), within `timeout` overall.
-    func first(timeout: Duration = .seconds(10), _ what: String = "element", where predicate: (Element) -> Bool) async throws -> Element {
+    public func first(timeout: Duration = .seconds(10), _ what: String = "element", where predicate: (Element) -> Bool) async throws -> Element {
         let deadline = ContinuousClock.now + timeout
         while true {
             let remaining = deadline - ContinuousClock.now
@@ -84,7 +84,7 @@ final class TestQueue<Element: Sendable>: Sendable {
 }
 
 /// A bounded wait in a test ran out.
-struct TestTimeout: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestTimeout: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
