@@ -1,0 +1,215 @@
+import Foundation
+import MQTT5
+import MQTT5Testing
+import NIOCore
+import RequestResponse
+import Testing
+
+extension RRSuite.Mosquitto {
+    @Suite("StreamingOperation over mosquitto")
+    struct StreamingTests {
+        /// Publishes `payload` on `topic` at QoS 1 and checks the PUBACK.
+        static func publish(_ client: MQTTClient, _ topic: String, _ payload: String) async throws {
+            let result = try await client.publish(to: topic, payload: ByteBuffer(string: payload), qos: .atLeastOnce)
+            #expect(result.isSuccess)
+        }
+
+        /// Expects no event within `interval`.
+        static func expectQuiet(_ reader: inout EventReader, for interval: Duration = .milliseconds(150), sourceLocation: SourceLocation = #_sourceLocation) async {
+            do {
+                let event = try await reader.next(timeout: interval)
+                Issue.record("expected no event, got \(String(describing: event))", sourceLocation: sourceLocation)
+            } catch {}
+        }
+
+        @Test("ESTABLISHED, then the events published on the filter; a stream budget of 1 halts a second filter until both are closed")
+        func establishedEventsAndBudget() async throws {
+            try await withMosquitto { rig in
+                let publisher = try await rig.client("publisher")
+                let client = try RequestResponseClient(transport: try await rig.transport("client"), options: .test(rr: 2, streaming: 1))
+                let first = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/+"))
+                try first.open()
+                var firstReader = EventReader(first)
+                #expect(try await firstReader.status()?.type == .established)
+                for index in 0..<3 { try await Self.publish(publisher, "\(rig.prefix)/events/\(index)", "e\(index)") }
+                for index in 0..<3 {
+                    let publish = try await firstReader.publish()
+                    #expect(publish?.topic == "\(rig.prefix)/events/\(index)")
+                    #expect(publish.map { String(buffer: $0.payload) } == "e\(index)")
+                }
+
+                let second = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/other/#"))
+                try second.open()
+                var secondReader = EventReader(second)
+                let halted = try await secondReader.status()
+                #expect(halted?.type == .halted)
+                #expect(halted?.error?.code == .noSubscriptionCapacity)
+                #expect(try await secondReader.next() == nil)
+
+                first.close()
+                second.close()
+                let third = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/third"))
+                try third.open()
+                var thirdReader = EventReader(third)
+                #expect(try await thirdReader.status()?.type == .established)
+                try await Self.publish(publisher, "\(rig.prefix)/third", "3")
+                #expect(try await thirdReader.publish()?.topic == "\(rig.prefix)/third")
+                let statistics = await client.statistics
+                #expect(statistics.subscribesSent == 2)
+                #expect(statistics.streamPublishesDelivered == 4)
+                third.close()
+                await client.close()
+            }
+        }
+
+        @Test("a filter the broker's ACL denies: HALTED with SUBACK 0x87 (dynamic security); an allowed one is ESTABLISHED")
+        func aclDenied() async throws {
+            let broker = try await DynamicSecurity.broker(allowing: "allowed/#")
+            let rig = MosquittoRig(broker: broker)
+            do {
+                var configuration = try rig.configuration("acl")
+                configuration.username = DynamicSecurity.username
+                configuration.setPassword(DynamicSecurity.password)
+                let client = try RequestResponseClient(transport: MQTTClientTransport(try await rig.client(configuration)), options: .test(rr: 2, streaming: 2))
+                let denied = try client.streamingOperation(.init(topicFilter: "denied/x"))
+                try denied.open()
+                var deniedReader = EventReader(denied)
+                let halted = try await deniedReader.status()
+                #expect(halted?.type == .halted)
+                #expect(halted?.error?.code == .subscribeFailure)
+                #expect(halted?.error?.reasonCode == MQTTSubAckReasonCode.notAuthorized.rawValue)
+                #expect(try await deniedReader.next() == nil)
+
+                let allowed = try client.streamingOperation(.init(topicFilter: "allowed/x"))
+                try allowed.open()
+                var allowedReader = EventReader(allowed)
+                #expect(try await allowedReader.status()?.type == .established)
+                #expect(await client.statistics.subscribesSent == 2)  // HALTED is final: not retried
+                allowed.close()
+                denied.close()
+                await client.close()
+            } catch {
+                await rig.shutdown()
+                throw error
+            }
+            await rig.shutdown()
+        }
+
+        @Test("mosquitto killed and restarted (no persistence): nothing on the disconnect, then LOST with an error, ESTABLISHED, and events flow again")
+        func brokerRestartWithoutSession() async throws {
+            try await withMosquitto { rig in
+                let publisher = try await rig.client("publisher")
+                let mqtt = try await rig.client("client")
+                let client = try RequestResponseClient(mqtt, options: .test(rr: 2, streaming: 1))
+                let stream = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/#"))
+                try stream.open()
+                var reader = EventReader(stream)
+                #expect(try await reader.status()?.type == .established)
+                try await Self.publish(publisher, "\(rig.prefix)/events/before", "1")
+                #expect(try await reader.publish()?.topic == "\(rig.prefix)/events/before")
+
+                rig.broker.kill()
+                try await waitUntil("client disconnected") { !mqtt.isConnected }
+                await Self.expectQuiet(&reader)
+                try await rig.broker.restart()
+
+                let lost = try await reader.status()
+                #expect(lost?.type == .lost)
+                #expect(lost?.error?.code == .sessionLost)
+                #expect(try await reader.status()?.type == .established)
+                try await publisher.waitForConnection(timeout: .seconds(5))
+                try await Self.publish(publisher, "\(rig.prefix)/events/after", "2")
+                #expect(try await reader.publish()?.topic == "\(rig.prefix)/events/after")
+                #expect(await client.statistics.subscribesSent == 2)
+                stream.close()
+                await client.close()
+            }
+        }
+
+        @Test("a dropped connection resumed with its session (clean start false, session expiry): no LOST, events flow")
+        func resumedSessionAfterDrop() async throws {
+            try await withMosquitto { rig in
+                let publisher = try await rig.client("publisher")
+                var configuration = try rig.configuration("resumer")
+                configuration.sessionBehavior = .rejoinPostSuccess
+                configuration.sessionExpiryInterval = 300
+                let mqtt = try await rig.client(configuration)
+                let client = try RequestResponseClient(mqtt, options: .test(rr: 2, streaming: 1))
+                let events = EventRecorder(mqtt)
+                let stream = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/#"))
+                try stream.open()
+                var reader = EventReader(stream)
+                #expect(try await reader.status()?.type == .established)
+
+                mqtt.dropConnectionForTesting()
+                let connAck = try await events.connectionSuccess()
+                #expect(connAck.sessionPresent)
+                try await Self.publish(publisher, "\(rig.prefix)/events/after", "2")
+                // The next event is the publish: no LOST, no second ESTABLISHED.
+                #expect(try await reader.publish()?.topic == "\(rig.prefix)/events/after")
+                #expect(await client.statistics.subscribesSent == 1)
+                stream.close()
+                await client.close()
+            }
+        }
+
+        @Test("mosquitto restarted with persistence: the session is resumed, no LOST, events flow")
+        func resumedSessionAfterPersistentRestart() async throws {
+            var broker = MosquittoBroker.Configuration()
+            broker.extraConfiguration = "persistence true\npersistence_location {dir}/\n"
+            try await withMosquitto(broker) { rig in
+                // mosquitto 2.0.11 saves only sessions begun with clean start false: rejoin always.
+                var configuration = try rig.configuration("persistent")
+                configuration.sessionBehavior = .rejoinAlways
+                configuration.sessionExpiryInterval = 300
+                let mqtt = try await rig.client(configuration)
+                let client = try RequestResponseClient(mqtt, options: .test(rr: 2, streaming: 1))
+                let events = EventRecorder(mqtt)
+                let stream = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/#"))
+                try stream.open()
+                var reader = EventReader(stream)
+                #expect(try await reader.status()?.type == .established)
+
+                try await rig.broker.restart()  // SIGTERM: mosquitto saves its database
+                let connAck = try await events.connectionSuccess()
+                #expect(connAck.sessionPresent)
+                let publisher = try await rig.client("publisher")
+                try await Self.publish(publisher, "\(rig.prefix)/events/after", "2")
+                #expect(try await reader.publish()?.topic == "\(rig.prefix)/events/after")
+                #expect(await client.statistics.subscribesSent == 1)
+                stream.close()
+                await client.close()
+            }
+        }
+    }
+}
+
+/// Records a client's connection events.
+final class EventRecorder: Sendable {
+    private let successes: AsyncStream<MQTTConnAckPacket>
+    private let task: Task<Void, Never>
+
+    init(_ client: MQTTClient) {
+        let (successes, continuation) = AsyncStream<MQTTConnAckPacket>.makeStream()
+        self.successes = successes
+        let events = client.events()
+        task = Task {
+            for await event in events {
+                if case .connectionSuccess(let connAck, _) = event { continuation.yield(connAck) }
+            }
+            continuation.finish()
+        }
+    }
+
+    deinit { task.cancel() }
+
+    /// The CONNACK of the next successful connection (at most 5 s).
+    func connectionSuccess() async throws -> MQTTConnAckPacket {
+        let successes = self.successes
+        return try await withTimeout {
+            var iterator = successes.makeAsyncIterator()
+            guard let connAck = await iterator.next() else { throw WaitTimedOut(what: "connection") }
+            return connAck
+        }
+    }
+}
