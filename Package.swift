@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "ServiceClientTests",
             dependencies: nio + [
-                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5", "MQTT5Testing",
             ],
             swiftSettings: strictSettings,
             plugins: ["RRGenPlugin"]

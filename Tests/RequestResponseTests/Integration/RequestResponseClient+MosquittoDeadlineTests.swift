@@ -25,6 +25,7 @@ extension RRSuite.Mosquitto {
                         #expect(error.rrCode == .timeout)
                         #expect(elapsed >= timeout - .milliseconds(2), "ended before its deadline: \(elapsed)")
                         #expect(elapsed < timeout + Self.slack, "ended \(elapsed - timeout) after its deadline")
+                        print("timeout \(timeout): ended \(elapsed - timeout) after the deadline")
                     }
                 }
                 let statistics = await client.statistics
@@ -58,6 +59,7 @@ extension RRSuite.Mosquitto {
                 }
                 let elapsed = clock.now - start
                 #expect(elapsed < Self.slack, "cancellation took \(elapsed)")
+                print("cancellation took \(elapsed)")
                 #expect(await client.statistics.requestsInFlight == 0)
                 // The subscription stays warm: the next request for the thing subscribes no more.
                 #expect(try await client.request(service.request("lamp", token: "next")).topic.hasSuffix("/accepted"))

@@ -95,6 +95,31 @@ extension RRSuite.Mosquitto {
             await rig.shutdown()
         }
 
+        @Test("MQTT 3.1.1: the denied SUBACK is 0x80, which is retryable: no event, retried with capped backoff, not in a tight loop")
+        func aclDeniedMQTT311() async throws {
+            let broker = try await DynamicSecurity.broker(allowing: "allowed/#")
+            let rig = MosquittoRig(broker: broker)
+            do {
+                var configuration = try rig.configuration("acl311", version: .v3_1_1)
+                configuration.username = DynamicSecurity.username
+                configuration.setPassword(DynamicSecurity.password)
+                let client = try RequestResponseClient(transport: MQTTClientTransport(try await rig.client(configuration)), options: .test(rr: 2, streaming: 2))
+                let denied = try client.streamingOperation(.init(topicFilter: "denied/x"))
+                try denied.open()
+                var reader = EventReader(denied)
+                await Self.expectQuiet(&reader, for: .milliseconds(400))
+                // Backoff 20, 40, 80, 80... ms: about 6 attempts in 400 ms; a tight loop would make hundreds.
+                let attempts = await client.statistics.subscribesSent
+                #expect((2...10).contains(attempts), "\(attempts) SUBSCRIBEs in 400 ms")
+                denied.close()
+                await client.close()
+            } catch {
+                await rig.shutdown()
+                throw error
+            }
+            await rig.shutdown()
+        }
+
         @Test("mosquitto killed and restarted (no persistence): nothing on the disconnect, then LOST with an error, ESTABLISHED, and events flow again")
         func brokerRestartWithoutSession() async throws {
             try await withMosquitto { rig in
