@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MQTT5
 import MQTT5Testing
 import NIOCore
@@ -54,6 +59,68 @@ extension RRSuite.Mosquitto {
                 #expect(statistics.requestsFailed[.sessionLost] == 1)
                 await client.close()
                 await service.close()
+            }
+        }
+
+        static let policies: [MQTTOfflineQueuePolicy.Behavior] = [.failQoS0Publish, .failAll]
+
+        /// Freezes mosquitto, runs `send` (which must send a SUBSCRIBE), drops the client's
+        /// connection while that SUBSCRIBE is unanswered, and thaws mosquitto.
+        static func dropWhileSubscribing(_ rig: MosquittoRig, _ mqtt: MQTTClient, sent: () async throws -> Bool, _ send: () throws -> Void) async throws {
+            let pid = try #require(rig.broker.pid)
+            #expect(kill(pid, SIGSTOP) == 0)
+            do {
+                try send()
+                try await waitUntil("SUBSCRIBE sent", sent)
+                try await Task.sleep(for: .milliseconds(10))
+                mqtt.dropConnectionForTesting()
+                try await waitUntil("disconnected") { !mqtt.isConnected }
+            } catch {
+                kill(pid, SIGCONT)
+                throw error
+            }
+            #expect(kill(pid, SIGCONT) == 0)
+        }
+
+        @Test("a request whose SUBSCRIBE is unanswered when the connection drops completes after the reconnect (whether the client fails or keeps that SUBSCRIBE)", arguments: policies)
+        func requestSubscribeLostToDisconnect(policy: MQTTOfflineQueuePolicy.Behavior) async throws {
+            try await withMosquitto { rig in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                var configuration = try rig.configuration("client")
+                configuration.offlineQueue = MQTTOfflineQueuePolicy(behavior: policy)
+                let mqtt = try await rig.client(configuration)
+                let client = try RequestResponseClient(mqtt, options: .test(timeout: .seconds(5)))
+                var task: Task<Response, any Error>?
+                try await Self.dropWhileSubscribing(rig, mqtt, sent: { await client.statistics.subscribesSent == 1 }) {
+                    task = Task { try await client.request(service.request("lamp", token: "1")) }
+                }
+                let request = try #require(task)
+                let response = try await withTimeout { try await request.value }
+                #expect(response.topic == service.topic("lamp") + "/accepted")
+                #expect(await client.statistics.requestsFailedTotal == 0)
+                await client.close()
+                await service.close()
+            }
+        }
+
+        @Test("a stream whose SUBSCRIBE is unanswered when the connection drops is ESTABLISHED after the reconnect, with no LOST or HALTED", arguments: policies)
+        func streamSubscribeLostToDisconnect(policy: MQTTOfflineQueuePolicy.Behavior) async throws {
+            try await withMosquitto { rig in
+                let publisher = try await rig.client("publisher")
+                var configuration = try rig.configuration("client")
+                configuration.offlineQueue = MQTTOfflineQueuePolicy(behavior: policy)
+                let mqtt = try await rig.client(configuration)
+                let client = try RequestResponseClient(mqtt, options: .test(rr: 2, streaming: 1))
+                let stream = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/#"))
+                try await Self.dropWhileSubscribing(rig, mqtt, sent: { await client.statistics.subscribesSent == 1 }) {
+                    try stream.open()
+                }
+                var reader = EventReader(stream)
+                #expect(try await reader.status()?.type == .established)
+                try await StreamingTests.publish(publisher, "\(rig.prefix)/events/x", "x")
+                #expect(try await reader.publish()?.topic == "\(rig.prefix)/events/x")
+                stream.close()
+                await client.close()
             }
         }
     }
