@@ -14,6 +14,19 @@ extension RRSuite.Mosquitto {
             #expect(result.isSuccess)
         }
 
+        /// The payloads of the publishes read until none comes for 150 ms.
+        static func payloads(_ reader: inout EventReader) async throws -> [String] {
+            var payloads: [String] = []
+            while let event = try? await reader.next(timeout: .milliseconds(150)) {
+                guard case .publish(let publish) = event else {
+                    Issue.record("unexpected \(String(describing: event))")
+                    break
+                }
+                payloads.append(String(buffer: publish.payload))
+            }
+            return payloads
+        }
+
         /// Expects no event within `interval`.
         static func expectQuiet(_ reader: inout EventReader, for interval: Duration = .milliseconds(150), sourceLocation: SourceLocation = #_sourceLocation) async {
             do {
@@ -58,6 +71,43 @@ extension RRSuite.Mosquitto {
                 #expect(statistics.subscribesSent == 2)
                 #expect(statistics.streamPublishesDelivered == 4)
                 third.close()
+                await client.close()
+            }
+        }
+
+        @Test("overlapping stream filters: each stream receives each message once (known issue over MQTT 5: one copy per matching subscription)", arguments: [MQTTProtocolVersion.v5_0, .v3_1_1])
+        func overlappingFilters(version: MQTTProtocolVersion) async throws {
+            try await withMosquitto { rig in
+                let publisher = try await rig.client("publisher")
+                let client = try RequestResponseClient(transport: try await rig.transport("client", version: version), options: .test(rr: 2, streaming: 2))
+                let wide = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/#"))
+                let narrow = try client.streamingOperation(.init(topicFilter: "\(rig.prefix)/events/+"))
+                try wide.open()
+                try narrow.open()
+                var wideReader = EventReader(wide)
+                var narrowReader = EventReader(narrow)
+                #expect(try await wideReader.status()?.type == .established)
+                #expect(try await narrowReader.status()?.type == .established)
+                try await Self.publish(publisher, "\(rig.prefix)/events/a", "1")
+                try await Self.publish(publisher, "\(rig.prefix)/events/a/b", "2")
+                let wideSeen = try await Self.payloads(&wideReader)
+                let narrowSeen = try await Self.payloads(&narrowReader)
+                #expect(Set(wideSeen) == ["1", "2"])  // nothing lost, nothing foreign
+                #expect(Set(narrowSeen) == ["1"])
+                // Known defect over MQTT 5: mosquitto sends one copy per matching subscription
+                // (3.1.1 gets one), and the layer routes every copy to every matching stream, so
+                // each stream sees "events/a" twice. QoS 1 allows duplicates, so nothing is lost;
+                // a fix needs subscription identifiers routed per filter in the layer.
+                // `withKnownIssue` fails once the duplicates are gone, to remove this note.
+                await withKnownIssue("MQTT 5 overlapping subscriptions: one copy per subscription, each routed to every matching stream") {
+                    #expect(wideSeen == ["1", "2"])
+                    #expect(narrowSeen == ["1"])
+                    #expect(await client.statistics.streamPublishesDelivered == 3)
+                } when: {
+                    version == .v5_0
+                }
+                wide.close()
+                narrow.close()
                 await client.close()
             }
         }
