@@ -57,21 +57,32 @@ struct MosquittoRoundTripTests {
         }
     }
 
-    @Test("Shadow: nobody serving ends in a transport timeout")
-    func shadowTimeout() async throws {
+    enum Service: String, CaseIterable, Sendable { case shadow, jobs, identity }
+
+    @Test("nobody serving: each generated client ends in a transport timeout, on time", arguments: Service.allCases)
+    func timeout(service: Service) async throws {
         try await withMosquittoFactory { factory in
             try await withClientAndResponder(factory, operationTimeout: .milliseconds(300)) { client, _ in
                 let clock = ContinuousClock()
                 let start = clock.now
-                do throws(ServiceError<IoTShadow.ErrorResponse>) {
-                    _ = try await IoTShadow.Client(client).getShadow(thingName: "nobody-serves-this")
-                    Issue.record("expected a timeout")
-                } catch .transport(let error) {
-                    #expect(error.code == .timeout)
-                } catch {
-                    Issue.record("unexpected \(error)")
+                var code: RequestResponseError.Code?
+                switch service {
+                case .shadow:
+                    do throws(ServiceError<IoTShadow.ErrorResponse>) {
+                        _ = try await IoTShadow.Client(client).getShadow(thingName: "nobody-serves-this")
+                    } catch .transport(let error) { code = error.code } catch { Issue.record("unexpected \(error)") }
+                case .jobs:
+                    do throws(ServiceError<IoTJobs.ErrorResponse>) {
+                        _ = try await IoTJobs.Client(client).getPendingJobExecutions(thingName: "nobody")
+                    } catch .transport(let error) { code = error.code } catch { Issue.record("unexpected \(error)") }
+                case .identity:
+                    do throws(ServiceError<IoTIdentity.ErrorResponse>) {
+                        _ = try await IoTIdentity.Client(client).createKeysAndCertificate()
+                    } catch .transport(let error) { code = error.code } catch { Issue.record("unexpected \(error)") }
                 }
-                #expect(clock.now - start < .seconds(1))
+                let elapsed = clock.now - start
+                #expect(code == .timeout)
+                #expect(elapsed >= .milliseconds(298) && elapsed < .milliseconds(400), "\(elapsed)")
             }
         }
     }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// A shadow-like service on a real broker, built on ``RequestResponder``: answers
 /// `<prefix>/things/<thing>/get` on `.../accepted` (`.../rejected` for things named `reject-*`),
-/// echoing the request's `clientToken`, and records when each request arrived. A script can
+/// echoing the request's `clientToken` (content type, message expiry and a `thing` user
+/// property on every response), and records when each request arrived. A script can
 /// replace the answer (extra noise, holding a request at a ``Gate``).
 final class ThingResponder: Sendable {
     struct Arrival: Sendable {
@@ -41,9 +42,14 @@ final class ThingResponder: Sendable {
             let arrival = Arrival(thing: thing, token: object?["clientToken"] as? String, at: .now)
             service.log.withLock { $0.append(arrival) }
             let replies = await script?(arrival) ?? [Self.defaultReply(arrival)]
+            var properties = MQTTProperties()
+            properties.contentType = "application/json"
+            properties.messageExpiryInterval = 60
+            properties.userProperties = [MQTTUserProperty(name: "thing", value: thing)]
             for reply in replies {
                 try? await service.responder.respond(
-                    to: request, topic: "\(request.topic)/\(reply.suffix)", payload: ByteBuffer(string: reply.payload))
+                    to: request, topic: "\(request.topic)/\(reply.suffix)", payload: ByteBuffer(string: reply.payload),
+                    properties: properties)
             }
         }
         return service
