@@ -21,6 +21,7 @@ final class TransportEventLog: Sendable {
     private final class State: Sendable {
         let entries = Mutex<[Entry]>([])
         let publishes = Mutex<[IncomingPublish]>([])
+        let offLoop = Atomic<Int>(0)
     }
 
     private let state = State()
@@ -31,6 +32,7 @@ final class TransportEventLog: Sendable {
         let state = self.state
         id = try await transport.eventLoop.submit {
             transport.addListener { event in
+                if !transport.eventLoop.inEventLoop { state.offLoop.add(1, ordering: .relaxed) }
                 switch event {
                 case .connected(let sessionPresent): state.entries.withLock { $0.append(.connected(sessionPresent: sessionPresent)) }
                 case .disconnected: state.entries.withLock { $0.append(.disconnected) }
@@ -43,6 +45,8 @@ final class TransportEventLog: Sendable {
     }
 
     var all: [Entry] { state.entries.withLock { $0 } }
+    /// Events delivered off the transport's event loop (the contract says none).
+    var offLoopEvents: Int { state.offLoop.load(ordering: .relaxed) }
     var received: [IncomingPublish] { state.publishes.withLock { $0 } }
 }
 
@@ -50,7 +54,7 @@ extension RRSuite.Mosquitto {
     /// The adapter from `MQTTClient` to ``RequestResponseTransport``, checked against its contract.
     @Suite("MQTTClientTransport against mosquitto")
     struct MQTTClientTransportTests {
-        @Test("MQTT 5: connected event, SUBACK/PUBACK/UNSUBACK codes, publishes with their properties")
+        @Test("MQTT 5: connected event, SUBACK/PUBACK/UNSUBACK codes, publishes with their properties, all on the event loop; removed listeners hear nothing")
         func mqtt5() async throws {
             try await withMosquitto { rig in
                 // Wrapped before it starts, as the contract allows.
@@ -83,8 +87,14 @@ extension RRSuite.Mosquitto {
                 #expect(try await transport.unsubscribe(topicFilter: "\(rig.prefix)/adapter/+").get() == .success)
                 // Not subscribed any more: mosquitto answers PUBACK 0x10 (no matching subscribers).
                 #expect(try await transport.publish(topic: topic, payload: ByteBuffer(string: "again"), properties: MQTTProperties()).get() == .noMatchingSubscribers)
+                // Futures complete on the event loop, even for calls made off it.
+                let onLoop = try await transport.subscribe(topicFilter: topic).map { _ in transport.eventLoop.inEventLoop }.get()
+                #expect(onLoop)
+                #expect(events.offLoopEvents == 0)
                 try await transport.eventLoop.submit { transport.removeListener(events.id) }.get()
-                #expect(events.received.count == 1)
+                #expect(try await transport.publish(topic: topic, payload: ByteBuffer(string: "unheard"), properties: MQTTProperties()).get() == .success)
+                try await Task.sleep(for: .milliseconds(50))
+                #expect(events.received.count == 1)  // nothing after the listener was removed
             }
         }
 
