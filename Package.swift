@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "mqtt", targets: ["mqtt"]),
         .executable(name: "mqtt-throughput", targets: ["mqtt-throughput"]),
         .executable(name: "rrbench", targets: ["rrbench"]),
+        .executable(name: "rrgen-bench", targets: ["rrgen-bench"]),
         .executable(name: "rr-token-bench", targets: ["rr-token-bench"]),
         .executable(name: "ShadowExample", targets: ["ShadowExample"]),
         .executable(name: "JobsExample", targets: ["JobsExample"]),
@@ -171,6 +172,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "rrgen-bench",
+            dependencies: ["RRGenCore"],
+            path: "Benchmarks/CodegenBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "mqtt5-bench",
             dependencies: nio + ["MQTT5"],
             path: "Benchmarks/CodecBenchmark",
@@ -246,7 +253,7 @@ let package = Package(
         .testTarget(
             name: "ServiceClientTests",
             dependencies: nio + [
-                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+                "IoTShadow", "IoTJobs", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5", "MQTT5Testing",
                 "ExampleServices",
             ],
             swiftSettings: strictSettings,

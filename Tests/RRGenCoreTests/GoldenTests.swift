@@ -29,16 +29,4 @@ import Testing
             #expect(first == second)
         }
     }
-
-    @Test func generatingAllThreeSchemasTakesWellUnderASecond() throws {
-        let schemas = try Fixtures.services.map { try Fixtures.schema($0.schema) }
-        let clock = ContinuousClock()
-        let elapsed = try clock.measure {
-            for data in schemas {
-                _ = try RRGen.generate(schema: data, options: RRGenOptions(accessLevel: .public, schemaPath: "x.json"))
-            }
-        }
-        print("rrgen: generated 3 schemas in \(elapsed)")
-        #expect(elapsed < .seconds(1))
-    }
 }
