@@ -187,7 +187,9 @@ struct SubscriptionManager {
 
         var pending: [String] = []
         for filter in filters {
-            if var record = records[filter] {
+            // Moved out of the dictionary, not copied: a copy would share the listener set's
+            // storage and make the insert copy it, O(listeners) per request.
+            if var record = records.removeValue(forKey: filter) {
                 record.listeners.insert(listener)
                 record.lastUsed = now
                 if record.status != .subscribed {
@@ -215,7 +217,10 @@ struct SubscriptionManager {
     mutating func release(_ filters: [String], listener: ListenerID, now: MonotonicTime) -> [Action] {
         var actions: [Action] = []
         for filter in filters {
-            guard var record = records[filter], record.listeners.remove(listener) != nil else { continue }
+            guard records[filter]?.listeners.contains(listener) == true,
+                  var record = records.removeValue(forKey: filter)  // moved, not copied (see acquire)
+            else { continue }
+            record.listeners.remove(listener)
             if record.listeners.isEmpty {
                 record.lastUsed = now
                 records[filter] = record
