@@ -292,7 +292,7 @@ struct MQTTTestBrokerFaultTests {
         }
     }
 
-    @Test("Events report connections, packets and disconnections")
+    @Test("Events report connections, packets and disconnections", .timeLimit(.minutes(1)))
     func events() async throws {
         try await withMQTTTestBroker { broker in
             let events = broker.events()
