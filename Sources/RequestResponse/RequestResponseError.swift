@@ -1,3 +1,5 @@
+public import MQTT5
+
 /// The one error type of the request-response layer.
 ///
 /// Every failure of a request, a streaming subscription or the responder is reported as a
@@ -61,8 +63,8 @@ public struct RequestResponseError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// A description of the failure for people, naming the topic or filter involved.
     public var message: String
-    /// The MQTT reason code (SUBACK or PUBACK) that caused the failure, if one did.
-    public var reasonCode: UInt8?
+    /// The MQTT reason code (SUBACK, UNSUBACK or PUBACK) that caused the failure, if one did.
+    public var reasonCode: MQTTReasonCode?
     /// The underlying error (for example a transport error), if any.
     public var cause: (any Error & Sendable)?
 
@@ -73,17 +75,17 @@ public struct RequestResponseError: Error, Sendable, CustomStringConvertible {
     ///   - message: A description for people.
     ///   - reasonCode: The MQTT reason code that caused it, if any.
     ///   - cause: The underlying error, if any.
-    public init(code: Code, message: String, reasonCode: UInt8? = nil, cause: (any Error & Sendable)? = nil) {
+    public init(code: Code, message: String, reasonCode: MQTTReasonCode? = nil, cause: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.reasonCode = reasonCode
         self.cause = cause
     }
 
-    /// `code: message (reason code 0x87) (cause: ...)`.
+    /// `code: message (reason code Not authorized (0x87)) (cause: ...)`.
     public var description: String {
         var text = "\(code): \(message)"
-        if let reasonCode { text += " (reason code 0x\(String(reasonCode, radix: 16, uppercase: true)))" }
+        if let reasonCode { text += " (reason code \(reasonCode))" }
         if let cause { text += " (cause: \(cause))" }
         return text
     }

@@ -11,6 +11,11 @@ public struct Response: Sendable {
     /// The MQTT 5 properties that came with it (content type, user properties, message
     /// expiry…); `nil` when the connection is MQTT 3.1.1, which has none.
     public var properties: MQTTProperties?
+    /// The index, in the request's ``RequestOptions/responsePaths``, of the response path the
+    /// response matched, so callers that attach meaning to paths (`accepted`, `rejected`) need
+    /// not match the topic again. `nil` when the response was not produced by the
+    /// request-response client (for example in tests).
+    public var responsePathIndex: Int?
 
     /// Creates a response.
     ///
@@ -18,9 +23,11 @@ public struct Response: Sendable {
     ///   - topic: The topic it arrived on.
     ///   - payload: The payload.
     ///   - properties: Its MQTT 5 properties, or `nil`.
-    public init(topic: String, payload: ByteBuffer, properties: MQTTProperties? = nil) {
+    ///   - responsePathIndex: The index of the response path it matched, if known.
+    public init(topic: String, payload: ByteBuffer, properties: MQTTProperties? = nil, responsePathIndex: Int? = nil) {
         self.topic = topic
         self.payload = payload
         self.properties = properties
+        self.responsePathIndex = responsePathIndex
     }
 }

@@ -100,7 +100,7 @@ extension RRSuite {
                 Issue.record("expected a failure")
             } catch {
                 #expect(error.code == .subscribeFailure)
-                #expect(error.reasonCode == 0x87)
+                #expect(error.reasonCode == .subAck(.notAuthorized))
             }
             transport.inject(IncomingPublish(topic: "denied", payload: ByteBuffer(string: "x")), force: true)
             try await Task.sleep(for: .milliseconds(20))
@@ -152,7 +152,7 @@ extension RRSuite {
                 Issue.record("expected publishFailure")
             } catch {
                 #expect(error.code == .publishFailure)
-                #expect(error.reasonCode == 0x97)
+                #expect(error.reasonCode == .pubAck(.quotaExceeded))
             }
             #expect(transport.publishes.count == 1)
             await responder.close()

@@ -185,7 +185,7 @@ extension RRSuite {
                 Issue.record("expected a subscribe failure")
             } catch {
                 #expect(error.code == .subscribeFailure)
-                #expect(error.reasonCode == 0x87)
+                #expect(error.reasonCode == .subAck(.notAuthorized))
                 #expect(error.message.contains("things/denied/get/+"))
             }
             #expect(transport.subscribes.count == 1)
@@ -208,7 +208,7 @@ extension RRSuite {
                 Issue.record("expected a publish failure")
             } catch {
                 #expect(error.code == .publishFailure)
-                #expect(error.reasonCode == 0x87)
+                #expect(error.reasonCode == .pubAck(.notAuthorized))
             }
             transport.onPublish { _ in .fail(TestTransport.TransportError(reason: "boom")) }
             do {

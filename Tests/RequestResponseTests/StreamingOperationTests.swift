@@ -212,14 +212,14 @@ extension RRSuite {
             let halted = try await firstReader.status()
             #expect(halted?.type == .halted)
             #expect(halted?.error?.code == .subscribeFailure)
-            #expect(halted?.error?.reasonCode == 0x87)
+            #expect(halted?.error?.reasonCode == .subAck(.notAuthorized))
             #expect(try await firstReader.next() == nil)
             // Poisoned: a second stream on the filter halts at once, without another SUBSCRIBE.
             transport.onSubscribe { _ in .reply(.grantedQoS1) }
             let second = try client.streamingOperation(.init(topicFilter: "denied/#"))
             try second.open()
             var secondReader = EventReader(second)
-            #expect(try await secondReader.status()?.error?.reasonCode == 0x87)
+            #expect(try await secondReader.status()?.error?.reasonCode == .subAck(.notAuthorized))
             #expect(transport.subscribes == ["denied/#"])
             first.close()
             second.close()
@@ -244,7 +244,7 @@ extension RRSuite {
                 var reader = EventReader(stream)
                 let status = try await reader.status()
                 #expect(status?.type == .halted)
-                #expect(status?.error?.reasonCode == code.rawValue)
+                #expect(status?.error?.reasonCode == .subAck(code))
                 stream.close()
                 await client.close()
             }

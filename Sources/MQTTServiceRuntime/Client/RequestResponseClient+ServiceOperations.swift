@@ -67,8 +67,8 @@ extension RequestResponseClient {
         let isError: Bool
         if case .correlationData = operation.correlation.kind {
             isError = response.properties?.userProperties.contains(ServiceResponseRoute.errorUserProperty) ?? false
-        } else if let route = routes.first(where: { $0.topic == response.topic }) {
-            isError = route.isError
+        } else if let index = response.responsePathIndex, routes.indices.contains(index) {
+            isError = routes[index].isError
         } else {
             throw .decoding(
                 ServiceDecodingError(

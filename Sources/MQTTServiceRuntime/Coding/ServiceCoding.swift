@@ -1,5 +1,6 @@
 public import Foundation
 public import NIOCore
+import NIOFoundationCompat
 
 /// The JSON settings of generated services: how payloads are encoded and decoded.
 ///
@@ -23,9 +24,13 @@ public enum ServiceCoding {
         return decoder
     }
 
+    // `JSONEncoder` and `JSONDecoder` are thread-safe once configured: one of each serves every call.
+    private static let encoder = makeEncoder()
+    private static let decoder = makeDecoder()
+
     /// Encodes a value as a JSON payload.
     public static func encode(_ value: some Encodable) throws -> ByteBuffer {
-        ByteBuffer(bytes: try makeEncoder().encode(value))
+        try encoder.encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
     }
 
     /// Decodes a JSON payload.
@@ -38,7 +43,7 @@ public enum ServiceCoding {
     public static func decode<Value: Decodable>(
         _ type: Value.Type, from payload: ByteBuffer, topicPlaceholders: [String: String] = [:]
     ) throws -> Value {
-        let data = Data(payload.readableBytesView)
-        return try makeDecoder(topicPlaceholders: topicPlaceholders).decode(Value.self, from: data)
+        let decoder = topicPlaceholders.isEmpty ? decoder : makeDecoder(topicPlaceholders: topicPlaceholders)
+        return try decoder.decode(Value.self, from: payload)
     }
 }

@@ -1,4 +1,8 @@
-/// A binary min-heap of deadlines, the single timer queue of a request-response client.
+import HeapModule
+import NIOCore
+
+/// The single timer queue of a request-response client: a min-heap of deadlines over
+/// swift-collections' `Heap`.
 ///
 /// The event-loop shell keeps exactly one scheduled task, for ``earliest``; every deadline
 /// (request timeouts, acknowledgement timeouts, subscription retries, idle sweeps) lives here.
@@ -6,73 +10,45 @@
 /// and is dropped when it reaches the top, or all at once by ``compact(keeping:)``.
 /// Equal deadlines pop in insertion order.
 struct DeadlineHeap<Element> {
-    private struct Entry {
-        var deadline: MonotonicTime
+    private struct Entry: Comparable {
+        var deadline: NIODeadline
         var sequence: UInt64
         var element: Element
 
-        func precedes(_ other: Entry) -> Bool {
-            deadline < other.deadline || (deadline == other.deadline && sequence < other.sequence)
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            (lhs.deadline, lhs.sequence) < (rhs.deadline, rhs.sequence)
+        }
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.deadline == rhs.deadline && lhs.sequence == rhs.sequence
         }
     }
 
-    private var entries: [Entry] = []
+    private var heap = Heap<Entry>()
     private var nextSequence: UInt64 = 0
 
     init() {}
 
-    var count: Int { entries.count }
-    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { heap.count }
+    var isEmpty: Bool { heap.isEmpty }
 
     /// The earliest deadline, if any.
-    var earliest: MonotonicTime? { entries.first?.deadline }
+    var earliest: NIODeadline? { heap.min?.deadline }
 
-    mutating func insert(_ element: Element, at deadline: MonotonicTime) {
-        entries.append(Entry(deadline: deadline, sequence: nextSequence, element: element))
+    mutating func insert(_ element: Element, at deadline: NIODeadline) {
+        heap.insert(Entry(deadline: deadline, sequence: nextSequence, element: element))
         nextSequence &+= 1
-        siftUp(entries.count - 1)
     }
 
     /// Removes and returns the earliest element if its deadline is at or before `now`.
-    mutating func popExpired(now: MonotonicTime) -> (deadline: MonotonicTime, element: Element)? {
-        guard let first = entries.first, first.deadline <= now else { return nil }
-        let last = entries.removeLast()
-        if !entries.isEmpty {
-            entries[0] = last
-            siftDown(0)
-        }
+    mutating func popExpired(now: NIODeadline) -> (deadline: NIODeadline, element: Element)? {
+        guard let first = heap.min, first.deadline <= now else { return nil }
+        heap.removeMin()
         return (first.deadline, first.element)
     }
 
     /// Keeps only the elements for which `isLive` returns `true`, in O(n).
     mutating func compact(keeping isLive: (Element) -> Bool) {
-        entries.removeAll { !isLive($0.element) }
-        guard entries.count > 1 else { return }
-        for index in stride(from: entries.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entries[child].precedes(entries[parent]) else { return }
-            entries.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        let count = entries.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { return }
-            let right = left + 1
-            var smallest = left
-            if right < count, entries[right].precedes(entries[left]) { smallest = right }
-            guard entries[smallest].precedes(entries[parent]) else { return }
-            entries.swapAt(parent, smallest)
-            parent = smallest
-        }
+        heap = Heap(heap.unordered.filter { isLive($0.element) })
     }
 }

@@ -104,8 +104,8 @@ struct PreparedRequest: Sendable {
                 }
                 tokenPath = parsed
             }
-            let prepared = Path(topic: path.topic, token: tokenPath)
-            if !paths.contains(prepared) { paths.append(prepared) }
+            // Kept in the caller's order, duplicates included: `Response.responsePathIndex` indexes them.
+            paths.append(Path(topic: path.topic, token: tokenPath))
         }
         responsePaths = paths
     }

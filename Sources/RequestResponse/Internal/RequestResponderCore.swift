@@ -48,7 +48,7 @@ final class RequestResponderCore: @unchecked Sendable {
                     guard !code.isError else {
                         throw RequestResponseError(
                             code: .subscribeFailure,
-                            message: "the broker rejected SUBSCRIBE to '\(filter)' (\(code))", reasonCode: code.rawValue
+                            message: "the broker rejected SUBSCRIBE to '\(filter)' (\(code))", reasonCode: .subAck(code)
                         )
                     }
                     return id
@@ -68,7 +68,7 @@ final class RequestResponderCore: @unchecked Sendable {
                     guard !code.isError else {
                         throw RequestResponseError(
                             code: .publishFailure, message: "the broker rejected the response PUBLISH to '\(topic)' (\(code))",
-                            reasonCode: code.rawValue
+                            reasonCode: .pubAck(code)
                         )
                     }
                 }
@@ -145,7 +145,7 @@ final class RequestResponderCore: @unchecked Sendable {
     /// Fails `future` with a timeout error if it has not completed within the acknowledgement timeout.
     private func bounded<Value: Sendable>(_ future: EventLoopFuture<Value>, what: String) -> EventLoopFuture<Value> {
         let promise = eventLoop.makePromise(of: Value.self)
-        let timeout = eventLoop.scheduleTask(in: .nanoseconds(acknowledgementTimeout.nanosecondsClamped)) {
+        let timeout = eventLoop.scheduleTask(in: TimeAmount(acknowledgementTimeout)) {
             promise.fail(RequestResponseError(code: .timeout, message: "no \(what) within \(self.acknowledgementTimeout)"))
         }
         future.whenComplete { result in

@@ -23,7 +23,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
     private var streamBuffers: [OperationID: StreamEventBuffer] = [:]
     private var listenerID: RequestResponseTransportListenerID?
     private var timer: Scheduled<Void>?
-    private var timerDeadline: MonotonicTime?
+    private var timerDeadline: NIODeadline?
     private var closeFuture: EventLoopFuture<Void>?
 
     init(transport: any RequestResponseTransport, configuration: RequestResponseStateMachine.Configuration, logger: Logger) {
@@ -37,9 +37,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
 
     func makeID() -> OperationID { nextID.add(1, ordering: .relaxed).oldValue }
 
-    private func now() -> MonotonicTime {
-        MonotonicTime(nanoseconds: Int64(truncatingIfNeeded: eventLoop.now.uptimeNanoseconds))
-    }
+    private func now() -> NIODeadline { eventLoop.now }
 
     /// Registers with the transport and learns the connection state (on the loop).
     func start() {
@@ -150,7 +148,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
         let all = EventLoopFuture.andAllComplete(unsubscribes, on: eventLoop)
         let bounded = eventLoop.makePromise(of: Void.self)
         all.cascade(to: bounded)
-        let bound = eventLoop.scheduleTask(in: .nanoseconds(machine.configuration.acknowledgementTimeout.nanosecondsClamped)) {
+        let bound = eventLoop.scheduleTask(in: TimeAmount(machine.configuration.acknowledgementTimeout)) {
             bounded.succeed()
         }
         all.whenComplete { _ in bound.cancel() }
@@ -171,7 +169,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
             transport.subscribe(topicFilter: filter).whenComplete { [self] result in
                 let outcome: SubscriptionManager.SubscribeOutcome
                 switch result {
-                case .success(let code): outcome = code.isError ? .rejected(reasonCode: code.rawValue) : .granted
+                case .success(let code): outcome = code.isError ? .rejected(code) : .granted
                 case .failure(let error):
                     outcome = .transportFailure(error)
                     noteConnectionStateBeforeFailure()
@@ -185,7 +183,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
             transport.unsubscribe(topicFilter: filter).whenComplete { [self] result in
                 let outcome: SubscriptionManager.UnsubscribeOutcome
                 switch result {
-                case .success(let code): outcome = code.isError ? .rejected(reasonCode: code.rawValue) : .success
+                case .success(let code): outcome = code.isError ? .rejected(code) : .success
                 case .failure(let error):
                     outcome = .transportFailure(error)
                     noteConnectionStateBeforeFailure()
@@ -196,7 +194,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
             transport.publish(topic: topic, payload: payload, properties: properties).whenComplete { [self] result in
                 let outcome: RequestResponseStateMachine.PublishOutcome
                 switch result {
-                case .success(let code): outcome = .acknowledged(reasonCode: code.rawValue)
+                case .success(let code): outcome = .acknowledged(code)
                 case .failure(let error):
                     outcome = .transportFailure(error)
                     noteConnectionStateBeforeFailure()
@@ -226,8 +224,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
         if let current = timerDeadline, current <= next { return }
         timer?.cancel()
         timerDeadline = next
-        let deadline = NIODeadline.uptimeNanoseconds(UInt64(max(0, next.nanoseconds)))
-        timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+        timer = eventLoop.scheduleTask(deadline: next) { [self] in
             timer = nil
             timerDeadline = nil
             run(machine.timerFired(now: now()))

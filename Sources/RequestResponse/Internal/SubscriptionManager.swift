@@ -1,3 +1,6 @@
+import NIOCore
+import MQTT5
+
 /// The subscription manager: one record per topic filter, shared by every operation of the
 /// same kind, within two budgets.
 ///
@@ -53,9 +56,9 @@ struct SubscriptionManager {
         var status: Status = .unsubscribed
         /// Set after a non-retryable failure of a streaming record; acquiring it fails until every listener released it.
         var poison: RequestResponseError?
-        var lastUsed: MonotonicTime
+        var lastUsed: NIODeadline
         var retryAttempt = 0
-        var retryAt: MonotonicTime?
+        var retryAt: NIODeadline?
 
         var isUnused: Bool { listeners.isEmpty }
     }
@@ -79,7 +82,7 @@ struct SubscriptionManager {
     enum SubscribeOutcome: Sendable {
         case granted
         /// SUBACK with an error reason code (>= 0x80).
-        case rejected(reasonCode: UInt8)
+        case rejected(MQTTSubAckReasonCode)
         /// The transport failed the request (for example the connection dropped).
         case transportFailure(any Error & Sendable)
         /// No SUBACK within the acknowledgement timeout.
@@ -89,7 +92,7 @@ struct SubscriptionManager {
     /// What an UNSUBSCRIBE came to.
     enum UnsubscribeOutcome: Sendable {
         case success
-        case rejected(reasonCode: UInt8)
+        case rejected(MQTTUnsubAckReasonCode)
         case transportFailure(any Error & Sendable)
         case timedOut
     }
@@ -108,13 +111,16 @@ struct SubscriptionManager {
         /// resubscribe is under way (a `subscribe` action follows).
         case lost(filter: String, kind: Kind, listeners: [ListenerID], error: RequestResponseError)
         /// Call ``retryDue(filter:now:)`` at this time.
-        case scheduleRetry(filter: String, at: MonotonicTime)
+        case scheduleRetry(filter: String, at: NIODeadline)
         /// Call ``evictIdle(now:)`` at this time.
-        case scheduleIdleSweep(at: MonotonicTime)
+        case scheduleIdleSweep(at: NIODeadline)
     }
 
     /// SUBACK reason codes that are never retried for streams (user error or unsupported feature).
-    static let nonRetryableReasonCodes: Set<UInt8> = [0x87, 0x8F, 0x9E, 0xA1, 0xA2]
+    static let nonRetryableReasonCodes: Set<MQTTSubAckReasonCode> = [
+        .notAuthorized, .topicFilterInvalid, .sharedSubscriptionsNotSupported,
+        .subscriptionIdentifiersNotSupported, .wildcardSubscriptionsNotSupported,
+    ]
 
     let configuration: Configuration
     private(set) var records: [String: Record] = [:]
@@ -145,7 +151,7 @@ struct SubscriptionManager {
     /// - Parameter reservedAhead: room of this kind promised to operations queued before this
     ///   one; it is not taken from them (fairness).
     mutating func acquire(
-        _ filters: [String], kind: Kind, listener: ListenerID, now: MonotonicTime, reservedAhead: Int = 0
+        _ filters: [String], kind: Kind, listener: ListenerID, now: NIODeadline, reservedAhead: Int = 0
     ) -> (AcquireResult, [Action]) {
         if isShutDown { return (.failure(.clientShutDown()), []) }
         var missing = 0
@@ -214,7 +220,7 @@ struct SubscriptionManager {
 
     /// Releases `listener`'s hold on `filters`. Unused request-response records stay warm;
     /// unused streaming records are unsubscribed.
-    mutating func release(_ filters: [String], listener: ListenerID, now: MonotonicTime) -> [Action] {
+    mutating func release(_ filters: [String], listener: ListenerID, now: NIODeadline) -> [Action] {
         var actions: [Action] = []
         for filter in filters {
             guard records[filter]?.listeners.contains(listener) == true,
@@ -235,7 +241,7 @@ struct SubscriptionManager {
     // MARK: Acknowledgements
 
     mutating func subscribeCompleted(
-        filter: String, generation: UInt64, outcome: SubscribeOutcome, now: MonotonicTime
+        filter: String, generation: UInt64, outcome: SubscribeOutcome, now: NIODeadline
     ) -> [Action] {
         guard var record = records[filter], record.status == .subscribing(generation) else { return [] }
         var actions: [Action] = []
@@ -285,7 +291,7 @@ struct SubscriptionManager {
     }
 
     mutating func unsubscribeCompleted(
-        filter: String, generation: UInt64, outcome: UnsubscribeOutcome, now: MonotonicTime
+        filter: String, generation: UInt64, outcome: UnsubscribeOutcome, now: NIODeadline
     ) -> [Action] {
         guard var record = records[filter], record.status == .unsubscribing(generation) else { return [] }
         switch outcome {
@@ -308,7 +314,7 @@ struct SubscriptionManager {
         isOnline = false
     }
 
-    mutating func connected(sessionPresent: Bool, now: MonotonicTime) -> [Action] {
+    mutating func connected(sessionPresent: Bool, now: NIODeadline) -> [Action] {
         isOnline = true
         admissionMayProceed = true
         var actions: [Action] = []
@@ -359,7 +365,7 @@ struct SubscriptionManager {
     // MARK: Timers
 
     /// A streaming record's retry time has come.
-    mutating func retryDue(filter: String, now: MonotonicTime) -> [Action] {
+    mutating func retryDue(filter: String, now: NIODeadline) -> [Action] {
         guard var record = records[filter], record.status == .unsubscribed, record.poison == nil,
               !record.isUnused, let at = record.retryAt, at <= now, isOnline
         else { return [] }
@@ -371,11 +377,11 @@ struct SubscriptionManager {
     }
 
     /// Unsubscribes request-response records unused for at least the idle timeout.
-    mutating func evictIdle(now: MonotonicTime) -> [Action] {
+    mutating func evictIdle(now: NIODeadline) -> [Action] {
         idleSweepScheduled = false
         guard let idle = configuration.idleTimeout else { return [] }
         var actions: [Action] = []
-        var earliest: MonotonicTime?
+        var earliest: NIODeadline?
         for filter in records.keys.sorted() {
             guard var record = records[filter], record.kind == .requestResponse, record.isUnused else { continue }
             switch record.status {
@@ -417,7 +423,7 @@ struct SubscriptionManager {
 
     // MARK: Helpers
 
-    private mutating func becameUnused(_ filter: String, now: MonotonicTime, actions: inout [Action]) {
+    private mutating func becameUnused(_ filter: String, now: NIODeadline, actions: inout [Action]) {
         guard var record = records[filter] else { return }
         if record.poison != nil || record.status == .unsubscribed {
             remove(filter)
@@ -506,8 +512,8 @@ struct SubscriptionManager {
     }
 
     func backoff(attempt: Int) -> Duration {
-        let initial = configuration.retryInitialBackoff.nanosecondsClamped
-        let maximum = configuration.retryMaximumBackoff.nanosecondsClamped
+        let initial = TimeAmount(configuration.retryInitialBackoff).nanoseconds
+        let maximum = TimeAmount(configuration.retryMaximumBackoff).nanoseconds
         let shift = min(max(attempt - 1, 0), 40)
         let (delay, overflow) = initial.multipliedReportingOverflow(by: Int64(1) << shift)
         return .nanoseconds(overflow ? maximum : min(delay, maximum))
@@ -528,8 +534,8 @@ struct SubscriptionManager {
         case .rejected(let code):
             RequestResponseError(
                 code: .subscribeFailure,
-                message: "the broker rejected SUBSCRIBE to '\(filter)' (\(subAckName(code)))",
-                reasonCode: code
+                message: "the broker rejected SUBSCRIBE to '\(filter)' (\(code))",
+                reasonCode: .subAck(code)
             )
         case .transportFailure(let cause):
             RequestResponseError(code: .subscribeFailure, message: "SUBSCRIBE to '\(filter)' failed in the transport", cause: cause)
@@ -538,21 +544,6 @@ struct SubscriptionManager {
         }
     }
 
-    static func subAckName(_ code: UInt8) -> String {
-        let name: String = switch code {
-        case 0x80: "unspecified error"
-        case 0x83: "implementation specific error"
-        case 0x87: "not authorized"
-        case 0x8F: "topic filter invalid"
-        case 0x91: "packet identifier in use"
-        case 0x97: "quota exceeded"
-        case 0x9E: "shared subscriptions not supported"
-        case 0xA1: "subscription identifiers not supported"
-        case 0xA2: "wildcard subscriptions not supported"
-        default: "error"
-        }
-        return "\(name), 0x\(String(code, radix: 16, uppercase: true))"
-    }
 }
 
 extension SubscriptionManager {

@@ -127,7 +127,7 @@ extension RRSuite.Mosquitto {
                 let halted = try await deniedReader.status()
                 #expect(halted?.type == .halted)
                 #expect(halted?.error?.code == .subscribeFailure)
-                #expect(halted?.error?.reasonCode == MQTTSubAckReasonCode.notAuthorized.rawValue)
+                #expect(halted?.error?.reasonCode == .subAck(.notAuthorized))
                 #expect(try await deniedReader.next() == nil)
 
                 let allowed = try client.streamingOperation(.init(topicFilter: "allowed/x"))

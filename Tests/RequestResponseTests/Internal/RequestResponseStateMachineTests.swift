@@ -12,7 +12,7 @@ extension RRSuite {
         typealias Machine = RequestResponseStateMachine
         typealias Action = Machine.Action
 
-        static func ms(_ value: Int64) -> MonotonicTime { MonotonicTime(nanoseconds: value * 1_000_000) }
+        static func ms(_ value: Int64) -> NIODeadline { .uptimeNanoseconds(UInt64(value) * 1_000_000) }
 
         static func make(rr: Int = 2, online: Bool = true) -> Machine {
             Machine(
@@ -33,7 +33,7 @@ extension RRSuite {
         }
 
         /// Submits with a 60 s deadline.
-        static func submit(_ machine: inout Machine, _ id: UInt64, _ thing: String, _ token: String? = nil, at now: MonotonicTime = .zero) throws -> [Action] {
+        static func submit(_ machine: inout Machine, _ id: UInt64, _ thing: String, _ token: String? = nil, at now: NIODeadline = .zero) throws -> [Action] {
             machine.submitRequest(id: id, request: try request(thing, token ?? "t\(id)"), timeout: .seconds(60), deadline: now + .seconds(60), now: now)
         }
 
@@ -56,7 +56,7 @@ extension RRSuite {
         }
 
         /// Grants every SUBSCRIBE in `actions` (and in what that causes), returning all actions.
-        static func grantAll(_ machine: inout Machine, _ actions: [Action], at now: MonotonicTime = .zero) -> [Action] {
+        static func grantAll(_ machine: inout Machine, _ actions: [Action], at now: NIODeadline = .zero) -> [Action] {
             var all: [Action] = []
             var pending = subscribes(actions)
             while let (filter, generation) = pending.first {
@@ -197,6 +197,22 @@ extension RRSuite {
             properties.correlationData = data[1]
             let done = machine.incomingPublish(IncomingPublish(topic: "rr/responses/test", payload: ByteBuffer(), properties: properties), now: .zero)
             #expect(Self.completed(done).keys.sorted() == [2])
+        }
+
+        @Test("the response carries the index of the response path it matched (accepted 0, rejected 1)")
+        func responsePathIndex() throws {
+            var machine = Self.make()
+            _ = Self.grantAll(&machine, try Self.submit(&machine, 1, "a", "one"))
+            _ = Self.grantAll(&machine, try Self.submit(&machine, 2, "b", "two"))
+            _ = machine.publishCompleted(id: 1, outcome: .acknowledged(.success), now: .zero)
+            _ = machine.publishCompleted(id: 2, outcome: .acknowledged(.success), now: .zero)
+            let accepted = Self.completed(machine.incomingPublish(Self.response("a", token: "one"), now: .zero))
+            #expect(try accepted[1]?.get().responsePathIndex == 0)
+            let rejected = IncomingPublish(
+                topic: ThingService.rejected("b"), payload: ByteBuffer(string: #"{"clientToken":"two"}"#))
+            let done = Self.completed(machine.incomingPublish(rejected, now: .zero))
+            #expect(try done[2]?.get().responsePathIndex == 1)
+            #expect(try done[2]?.get().topic == ThingService.rejected("b"))
         }
     }
 }

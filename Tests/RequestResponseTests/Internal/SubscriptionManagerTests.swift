@@ -1,3 +1,5 @@
+import MQTT5
+import NIOCore
 import Testing
 
 @testable import RequestResponse
@@ -10,7 +12,7 @@ extension RRSuite {
     struct SubscriptionManagerTests {
         typealias Manager = SubscriptionManager
 
-        static func ms(_ value: Int64) -> MonotonicTime { MonotonicTime(nanoseconds: value * 1_000_000) }
+        static func ms(_ value: Int64) -> NIODeadline { .uptimeNanoseconds(UInt64(value) * 1_000_000) }
 
         static func make(rr: Int = 2, streaming: Int = 2, online: Bool = true, idle: Duration? = nil) -> Manager {
             Manager(
@@ -42,7 +44,7 @@ extension RRSuite {
 
         /// Acquires and grants `filter` for `listener`; returns the generation used.
         @discardableResult
-        static func subscribe(_ manager: inout Manager, _ filter: String, _ kind: Manager.Kind = .requestResponse, listener: UInt64, at time: MonotonicTime = .zero) -> UInt64? {
+        static func subscribe(_ manager: inout Manager, _ filter: String, _ kind: Manager.Kind = .requestResponse, listener: UInt64, at time: NIODeadline = .zero) -> UInt64? {
             let (_, actions) = manager.acquire([filter], kind: kind, listener: listener, now: time)
             guard let generation = generation(actions, filter) else { return nil }
             _ = manager.subscribeCompleted(filter: filter, generation: generation, outcome: .granted, now: time)
@@ -224,7 +226,7 @@ extension RRSuite {
             _ = manager.release(["a"], listener: 1, now: Self.ms(3))
             let (_, evict) = manager.acquire(["c"], kind: .requestResponse, listener: 3, now: Self.ms(4))
             manager.admissionMayProceed = false
-            _ = manager.unsubscribeCompleted(filter: "a", generation: Self.generation(evict, "a")!, outcome: .rejected(reasonCode: 0x80), now: Self.ms(5))
+            _ = manager.unsubscribeCompleted(filter: "a", generation: Self.generation(evict, "a")!, outcome: .rejected(.unspecifiedError), now: Self.ms(5))
             #expect(manager.record("a")?.status == .subscribed)
             #expect(manager.admissionMayProceed)
             let (join, _) = manager.acquire(["a"], kind: .requestResponse, listener: 4, now: Self.ms(6))
@@ -237,10 +239,10 @@ extension RRSuite {
         func requestResponseSubscribeFailure() {
             var manager = Self.make()
             let (_, actions) = manager.acquire(["a"], kind: .requestResponse, listener: 1, now: .zero)
-            let done = manager.subscribeCompleted(filter: "a", generation: Self.generation(actions, "a")!, outcome: .rejected(reasonCode: 0x97), now: .zero)
+            let done = manager.subscribeCompleted(filter: "a", generation: Self.generation(actions, "a")!, outcome: .rejected(.quotaExceeded), now: .zero)
             guard case .failed("a", .requestResponse, let listeners, let error) = done.first else { Issue.record("\(done)"); return }
             #expect(listeners == [1])
-            #expect(error.reasonCode == 0x97)
+            #expect(error.reasonCode == .subAck(.quotaExceeded))
             #expect(done.count == 1)
             _ = manager.release(["a"], listener: 1, now: .zero)
             #expect(manager.record("a") == nil)
@@ -251,13 +253,13 @@ extension RRSuite {
             var manager = Self.make()
             let (_, actions) = manager.acquire(["p"], kind: .streaming, listener: 1, now: .zero)
             _ = manager.acquire(["p"], kind: .streaming, listener: 2, now: .zero)
-            let done = manager.subscribeCompleted(filter: "p", generation: Self.generation(actions, "p")!, outcome: .rejected(reasonCode: 0x87), now: .zero)
+            let done = manager.subscribeCompleted(filter: "p", generation: Self.generation(actions, "p")!, outcome: .rejected(.notAuthorized), now: .zero)
             guard case .failed("p", .streaming, let listeners, let error) = done.first else { Issue.record("\(done)"); return }
             #expect(listeners == [1, 2])
-            #expect(error.reasonCode == 0x87)
+            #expect(error.reasonCode == .subAck(.notAuthorized))
             let (again, _) = manager.acquire(["p"], kind: .streaming, listener: 3, now: .zero)
             guard case .failure(let poison) = again else { Issue.record("\(again)"); return }
-            #expect(poison.reasonCode == 0x87)
+            #expect(poison.reasonCode == .subAck(.notAuthorized))
             _ = manager.release(["p"], listener: 1, now: .zero)
             #expect(manager.record("p") != nil)
             _ = manager.release(["p"], listener: 2, now: .zero)
@@ -271,12 +273,12 @@ extension RRSuite {
         func retryBackoff() {
             var manager = Self.make()
             var (_, actions) = manager.acquire(["r"], kind: .streaming, listener: 1, now: .zero)
-            var now = MonotonicTime.zero
+            var now = NIODeadline.zero
             var delays: [Duration] = []
-            for code: UInt8 in [0x80, 0x83, 0x91, 0x97] {
-                let done = manager.subscribeCompleted(filter: "r", generation: Self.generation(actions, "r")!, outcome: .rejected(reasonCode: code), now: now)
+            for code: MQTTSubAckReasonCode in [.unspecifiedError, .implementationSpecificError, .packetIdentifierInUse, .quotaExceeded] {
+                let done = manager.subscribeCompleted(filter: "r", generation: Self.generation(actions, "r")!, outcome: .rejected(code), now: now)
                 guard case .scheduleRetry("r", let at) = done.first else { Issue.record("\(done)"); return }
-                delays.append(at - now)
+                delays.append(Duration(at - now))
                 #expect(manager.retryDue(filter: "r", now: at + .milliseconds(-1)).isEmpty)
                 now = at
                 actions = manager.retryDue(filter: "r", now: now)

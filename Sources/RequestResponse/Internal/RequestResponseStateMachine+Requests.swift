@@ -1,0 +1,206 @@
+import MQTT5
+import NIOCore
+
+// Submitting requests, cancellation, the request PUBLISH, correlation keys and the end of a request.
+extension RequestResponseStateMachine {
+    mutating func submitRequest(
+        id: OperationID, request: PreparedRequest, timeout: Duration, deadline: NIODeadline, now: NIODeadline
+    ) -> [Action] {
+        if isShutDown {
+            counters.requestsFailed[.clientShutDown, default: 0] += 1
+            return [.completeRequest(id, .failure(.clientShutDown()))]
+        }
+        let key: CorrelationKey
+        switch request.correlation {
+        case .token(let token): key = .token(token)
+        case .tokenless: key = .tokenless
+        case .correlationData: key = .data(nextCorrelationData())
+        }
+        var actions: [Action] = []
+        operations[id] = RequestOperation(
+            id: id, request: request, key: key, deadline: deadline, timeout: timeout, state: .waitingForKey
+        )
+        timers.insert(.deadline(id), at: deadline)
+        if keyOwners[key] == nil {
+            takeKey(id)
+            startAcquire(id, now: now, actions: &actions)
+        } else {
+            keyWaiters[key, default: []].append(id)
+        }
+        finishEvent(now: now, actions: &actions)
+        return actions
+    }
+
+    /// The calling task was cancelled.
+    mutating func cancelRequest(id: OperationID, now: NIODeadline) -> [Action] {
+        var actions: [Action] = []
+        finishRequest(id, .failure(.cancelled()), now: now, actions: &actions)
+        finishEvent(now: now, actions: &actions)
+        return actions
+    }
+
+    mutating func publishCompleted(id: OperationID, outcome: PublishOutcome, now: NIODeadline) -> [Action] {
+        guard let operation = operations[id], operation.state == .publishing else { return [] }
+        var actions: [Action] = []
+        switch outcome {
+        case .acknowledged(let code) where !code.isError:
+            operations[id]?.state = .awaitingResponse
+        case .acknowledged(let code):
+            let error = RequestResponseError(
+                code: .publishFailure,
+                message: "the broker rejected the request PUBLISH to '\(operation.request.publishTopic)' (PUBACK \(code))",
+                reasonCode: .pubAck(code)
+            )
+            finishRequest(id, .failure(error), now: now, actions: &actions)
+        case .transportFailure where !subscriptions.isOnline:
+            // The connection dropped with the PUBLISH in flight: publish again when it is back
+            // (after resubscribing if the session is lost). The deadline keeps running.
+            operations[id]?.state = .waitingForConnection
+            waitingForConnection.append(id)
+        case .transportFailure(let cause):
+            let error = RequestResponseError(
+                code: .publishFailure,
+                message: "the request PUBLISH to '\(operation.request.publishTopic)' failed in the transport",
+                cause: cause
+            )
+            finishRequest(id, .failure(error), now: now, actions: &actions)
+        }
+        finishEvent(now: now, actions: &actions)
+        return actions
+    }
+
+    mutating func takeKey(_ id: OperationID) {
+        guard var operation = operations[id] else { return }
+        keyOwners[operation.key] = id
+        operation.ownsKey = true
+        operations[id] = operation
+        for path in operation.request.responsePaths {
+            var entry = responseTopics[path.topic] ?? ResponseTopicEntry()
+            switch operation.key {
+            case .token: entry.tokenPaths[path.token!, default: 0] += 1
+            case .tokenless: entry.tokenless += 1
+            case .data: entry.correlationData += 1
+            }
+            responseTopics[path.topic] = entry
+        }
+    }
+
+    mutating func releaseKey(_ operation: RequestOperation, now: NIODeadline, actions: inout [Action]) {
+        for path in operation.request.responsePaths {
+            guard var entry = responseTopics[path.topic] else { continue }
+            switch operation.key {
+            case .token:
+                let count = entry.tokenPaths[path.token!, default: 1] - 1
+                entry.tokenPaths[path.token!] = count > 0 ? count : nil
+            case .tokenless: entry.tokenless -= 1
+            case .data: entry.correlationData -= 1
+            }
+            responseTopics[path.topic] = entry.isEmpty ? nil : entry
+        }
+        keyOwners[operation.key] = nil
+        // Hand the key to the next request waiting for it.
+        while let next = keyWaiters[operation.key]?.popFirst() {
+            if keyWaiters[operation.key]?.isEmpty == true { keyWaiters[operation.key] = nil }
+            guard operations[next]?.state == .waitingForKey else { continue }
+            takeKey(next)
+            startAcquire(next, now: now, actions: &actions)
+            return
+        }
+        keyWaiters[operation.key] = nil
+    }
+
+    mutating func startAcquire(_ id: OperationID, now: NIODeadline, actions: inout [Action]) {
+        guard let operation = operations[id] else { return }
+        let (result, managerActions) = subscriptions.acquire(
+            operation.request.filters, kind: .requestResponse, listener: id, now: now,
+            reservedAhead: reservedRequestResponse
+        )
+        apply(managerActions, now: now, actions: &actions)
+        if case .blocked(let needed) = result {
+            operations[id]?.state = .blocked
+            blockedQueue.append(id)
+            reservedRequestResponse += needed
+        } else {
+            handleAcquired(id, result, now: now, actions: &actions)
+        }
+    }
+
+    mutating func handleAcquired(
+        _ id: OperationID, _ result: SubscriptionManager.AcquireResult, now: NIODeadline, actions: inout [Action]
+    ) {
+        switch result {
+        case .subscribed:
+            operations[id]?.holdsSubscriptions = true
+            readyToPublish(id, now: now, actions: &actions)
+        case .subscribing(let pending):
+            operations[id]?.holdsSubscriptions = true
+            operations[id]?.state = .subscribing(pending: Set(pending))
+        case .blocked:
+            break  // handled by the callers
+        case .noCapacity:
+            let error = RequestResponseError(code: .noSubscriptionCapacity, message: "no request-response subscription capacity")
+            finishRequest(id, .failure(error), now: now, actions: &actions)
+        case .failure(let error):
+            finishRequest(id, .failure(error), now: now, actions: &actions)
+        }
+    }
+
+    mutating func readyToPublish(_ id: OperationID, now: NIODeadline, actions: inout [Action]) {
+        guard var operation = operations[id] else { return }
+        guard subscriptions.isOnline else {
+            operation.state = .waitingForConnection
+            operations[id] = operation
+            waitingForConnection.append(id)
+            return
+        }
+        var properties = operation.request.properties
+        if case .data(let data) = operation.key {
+            guard supportsProperties else {
+                let error = RequestResponseError.invalidArgument(
+                    "correlation-data requests need MQTT 5 (response topic and correlation data properties); the connection is MQTT 3.1.1"
+                )
+                finishRequest(id, .failure(error), now: now, actions: &actions)
+                return
+            }
+            properties.responseTopic = configuration.correlationDataResponseTopic
+            properties.correlationData = data
+        }
+        operation.state = .publishing
+        operations[id] = operation
+        counters.publishesSent += 1
+        actions.append(.publish(
+            id, topic: operation.request.publishTopic, payload: operation.request.payload, properties: properties
+        ))
+    }
+
+    /// Ends a request: completes it, releases its subscriptions and hands its key on.
+    mutating func finishRequest(
+        _ id: OperationID, _ result: Result<Response, RequestResponseError>, now: NIODeadline, actions: inout [Action]
+    ) {
+        guard let operation = operations.removeValue(forKey: id) else { return }
+        actions.append(.completeRequest(id, result))
+        switch result {
+        case .success: counters.requestsCompleted += 1
+        case .failure(let error): counters.requestsFailed[error.code, default: 0] += 1
+        }
+        if operation.state == .blocked { queueDirty = true }
+        if operation.holdsSubscriptions {
+            apply(subscriptions.release(operation.request.filters, listener: id, now: now), now: now, actions: &actions)
+        }
+        if operation.ownsKey {
+            releaseKey(operation, now: now, actions: &actions)
+        } else if operation.state == .waitingForKey, var waiters = keyWaiters[operation.key] {
+            waiters.removeAll { $0 == id }
+            keyWaiters[operation.key] = waiters.isEmpty ? nil : waiters
+        }
+    }
+
+    mutating func nextCorrelationData() -> ByteBuffer {
+        correlationCounter &+= 1
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(16)
+        buffer.writeInteger(configuration.correlationDataPrefix)
+        buffer.writeInteger(correlationCounter)
+        return buffer
+    }
+}
