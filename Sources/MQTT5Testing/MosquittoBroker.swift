@@ -65,7 +65,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     ///
     /// - Throws: ``MosquittoError`` when mosquitto is missing, exits early or does not come up in time.
     public static func start(_ configuration: Configuration = .init()) async throws -> MosquittoBroker {
-        guard let executable = executableURL else { throw MosquittoError("mosquitto not found on PATH or in /usr/sbin; install it (apt-get install -y mosquitto)") }
+        guard let executable = executableURL else { throw MosquittoError(code: .notInstalled, message: "mosquitto not found on PATH or in /usr/sbin; install it (apt-get install -y mosquitto)") }
         let port = try configuration.port ?? freePort()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquitto-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -116,13 +116,13 @@ public final class MosquittoBroker: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if !process.isRunning {
                 let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-                throw MosquittoError("mosquitto exited during start-up: \(log)")
+                throw MosquittoError(code: .startFailed, message: "mosquitto exited during start-up: \(log)")
             }
             if Self.acceptsConnections(host: host, port: port) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         stop()
-        throw MosquittoError("mosquitto did not accept connections on \(host):\(port) within \(configuration.startTimeout)")
+        throw MosquittoError(code: .startFailed, message: "mosquitto did not accept connections on \(host):\(port) within \(configuration.startTimeout)")
     }
 
     /// The PID of the running broker, or `nil` when it is stopped.
@@ -159,7 +159,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// A TCP port on 127.0.0.1 that was free a moment ago.
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MosquittoError("socket() failed") }
+        guard fd >= 0 else { throw MosquittoError(code: .systemCallFailed, message: "socket() failed") }
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -169,11 +169,11 @@ public final class MosquittoBroker: @unchecked Sendable {
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
         }
-        guard bound == 0 else { throw MosquittoError("bind() failed") }
+        guard bound == 0 else { throw MosquittoError(code: .systemCallFailed, message: "bind() failed") }
         let named = withUnsafeMutablePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
-        guard named == 0 else { throw MosquittoError("getsockname() failed") }
+        guard named == 0 else { throw MosquittoError(code: .systemCallFailed, message: "getsockname() failed") }
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
@@ -200,8 +200,50 @@ public final class MosquittoBroker: @unchecked Sendable {
 }
 
 /// An error starting or controlling a ``MosquittoBroker``.
-public struct MosquittoError: Error, CustomStringConvertible, Sendable {
+///
+/// Shaped like the package's other errors: a ``code`` to switch on, a ``message`` for people
+/// and the underlying ``cause``.
+public struct MosquittoError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, as an extensible set of codes (compare with the static members).
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Wrapped: Hashable, Sendable { case notInstalled, startFailed, systemCallFailed }
+
+        let wrapped: Wrapped
+
+        /// No mosquitto executable was found.
+        public static let notInstalled = Code(wrapped: .notInstalled)
+        /// mosquitto exited during start-up or did not accept connections in time.
+        public static let startFailed = Code(wrapped: .startFailed)
+        /// A system call (spawning, choosing a port) failed.
+        public static let systemCallFailed = Code(wrapped: .systemCallFailed)
+
+        /// The code's name, e.g. `notInstalled`.
+        public var description: String { "\(wrapped)" }
+    }
+
     /// What went wrong.
-    public let description: String
-    init(_ description: String) { self.description = description }
+    public var code: Code
+    /// A description for people.
+    public var message: String
+    /// The underlying error, if any.
+    public var cause: (any Error)?
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - message: A description for people.
+    ///   - cause: The underlying error, if any.
+    public init(code: Code, message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    /// `code: message (cause: ...)`.
+    public var description: String {
+        var text = "\(code): \(message)"
+        if let cause { text += " (cause: \(cause))" }
+        return text
+    }
 }

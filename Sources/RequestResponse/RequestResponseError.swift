@@ -66,7 +66,7 @@ public struct RequestResponseError: Error, Sendable, CustomStringConvertible {
     /// The MQTT reason code (SUBACK, UNSUBACK or PUBACK) that caused the failure, if one did.
     public var reasonCode: MQTTReasonCode?
     /// The underlying error (for example a transport error), if any.
-    public var cause: (any Error & Sendable)?
+    public var cause: (any Error)?
 
     /// Creates an error.
     ///
@@ -75,7 +75,7 @@ public struct RequestResponseError: Error, Sendable, CustomStringConvertible {
     ///   - message: A description for people.
     ///   - reasonCode: The MQTT reason code that caused it, if any.
     ///   - cause: The underlying error, if any.
-    public init(code: Code, message: String, reasonCode: MQTTReasonCode? = nil, cause: (any Error & Sendable)? = nil) {
+    public init(code: Code, message: String, reasonCode: MQTTReasonCode? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.reasonCode = reasonCode
@@ -92,7 +92,7 @@ public struct RequestResponseError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RequestResponseError {
-    static func invalidArgument(_ message: String, cause: (any Error & Sendable)? = nil) -> RequestResponseError {
+    static func invalidArgument(_ message: String, cause: (any Error)? = nil) -> RequestResponseError {
         RequestResponseError(code: .invalidArgument, message: message, cause: cause)
     }
 

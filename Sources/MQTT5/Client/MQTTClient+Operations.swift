@@ -115,7 +115,7 @@ extension MQTTClient {
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(.clientStopped, "the operation ended without a result: \(error)", cause: error)
+            throw MQTTError(code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
         }
     }
 }

@@ -69,7 +69,7 @@ public final class MQTTClient: Sendable {
         }
         let setup = tls.flatMap { context -> Result<NIOSSLContextBox, MQTTError> in
             if let problem = configuration.extendedValidation.check(clientIdentifier: configuration.clientIdentifier) {
-                return .failure(MQTTError(.invalidConfiguration, problem))
+                return .failure(MQTTError(code: .invalidConfiguration, message: problem))
             }
             return .success(context)
         }
@@ -112,7 +112,7 @@ public final class MQTTClient: Sendable {
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(.clientStopped, "the wait ended without a result: \(error)", cause: error)
+            throw MQTTError(code: .clientStopped, message: "the wait ended without a result: \(error)", cause: error)
         }
     }
 
@@ -148,7 +148,7 @@ public final class MQTTClient: Sendable {
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(.clientStopped, "the operation ended without a result: \(error)", cause: error)
+            throw MQTTError(code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
         }
     }
 }

@@ -32,8 +32,8 @@ public struct MQTTError: Error, Sendable, CustomStringConvertible {
     ///   - serverReference: The broker's server reference, if any.
     ///   - cause: The underlying error, if any.
     public init(
-        _ code: Code,
-        _ message: String,
+        code: Code,
+        message: String,
         reasonCode: MQTTReasonCode? = nil,
         reasonString: String? = nil,
         serverReference: String? = nil,

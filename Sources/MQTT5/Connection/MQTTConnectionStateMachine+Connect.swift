@@ -32,15 +32,15 @@ extension MQTTConnectionStateMachine {
     /// (reason code ``MQTTAuthReasonCode/reAuthenticate``); `token` completes with the broker's final AUTH.
     mutating func reauthenticate(_ packet: MQTTAuthPacket, token: Token, now: NIODeadline, into actions: inout [Action]) {
         guard case .connected = phase else {
-            actions.append(.fail(token, MQTTError(.offline, "cannot re-authenticate while not connected")))
+            actions.append(.fail(token, MQTTError(code: .offline, message: "cannot re-authenticate while not connected")))
             return
         }
         guard version == .v5_0, configuration.enhancedAuthentication else {
-            actions.append(.fail(token, MQTTError(.invalidArgument, "re-authentication needs MQTT 5 and an authentication method in the configuration")))
+            actions.append(.fail(token, MQTTError(code: .invalidArgument, message: "re-authentication needs MQTT 5 and an authentication method in the configuration")))
             return
         }
         if let previous = reauthentication {
-            actions.append(.fail(previous, MQTTError(.cancelled, "superseded by a newer re-authentication")))
+            actions.append(.fail(previous, MQTTError(code: .cancelled, message: "superseded by a newer re-authentication")))
         }
         reauthentication = token
         send(.auth(packet), now: now, into: &actions)
@@ -49,8 +49,8 @@ extension MQTTConnectionStateMachine {
     mutating func handleConnAck(_ connAck: MQTTConnAckPacket, cleanStart: Bool, now: NIODeadline, into actions: inout [Action]) {
         if connAck.reasonCode.isError {
             let error = MQTTError(
-                .connectionRefused,
-                "the broker refused the connection: \(connAck.reasonCode)",
+                code: .connectionRefused,
+                message: "the broker refused the connection: \(connAck.reasonCode)",
                 reasonCode: .connAck(connAck.reasonCode),
                 reasonString: connAck.properties.reasonString,
                 serverReference: connAck.properties.serverReference
@@ -114,7 +114,7 @@ extension MQTTConnectionStateMachine {
             case (.publish(var packet), _):
                 if configuration.offlineQueue.behavior == .failAll {
                     if let token = entry.token {
-                        actions.append(.fail(token, MQTTError(.sessionLost, "the broker did not resume the session; the \(packet.qos) publish to '\(packet.topic)' was not acknowledged")))
+                        actions.append(.fail(token, MQTTError(code: .sessionLost, message: "the broker did not resume the session; the \(packet.qos) publish to '\(packet.topic)' was not acknowledged")))
                     }
                 } else {
                     packet.packetIdentifier = nil
@@ -123,7 +123,7 @@ extension MQTTConnectionStateMachine {
                 }
             case (.subscribe, _), (.unsubscribe, _):
                 if let token = entry.token {
-                    actions.append(.fail(token, MQTTError(.sessionLost, "the broker did not resume the session")))
+                    actions.append(.fail(token, MQTTError(code: .sessionLost, message: "the broker did not resume the session")))
                 }
             }
         }

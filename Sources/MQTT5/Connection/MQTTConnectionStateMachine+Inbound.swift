@@ -95,8 +95,8 @@ extension MQTTConnectionStateMachine {
 
     mutating func handleDisconnect(_ disconnect: MQTTDisconnectPacket, into actions: inout [Action]) {
         let error = MQTTError(
-            .serverDisconnected,
-            "the broker sent DISCONNECT: \(disconnect.reasonCode)",
+            code: .serverDisconnected,
+            message: "the broker sent DISCONNECT: \(disconnect.reasonCode)",
             reasonCode: .disconnect(disconnect.reasonCode),
             reasonString: disconnect.properties.reasonString,
             serverReference: disconnect.properties.serverReference
@@ -131,13 +131,13 @@ extension MQTTConnectionStateMachine {
         switch phase {
         case .connecting(let deadline, _):
             if now >= deadline {
-                let error = MQTTError(.connAckTimeout, "no CONNACK within \(Self.describe(configuration.connAckTimeout))")
+                let error = MQTTError(code: .connAckTimeout, message: "no CONNACK within \(Self.describe(configuration.connAckTimeout))")
                 close(CloseReason(error: error), into: &actions)
             }
         case .connected:
             if let pingSentAt {
                 if now >= pingSentAt + configuration.pingTimeout {
-                    let error = MQTTError(.pingTimeout, "no PINGRESP within \(Self.describe(configuration.pingTimeout))")
+                    let error = MQTTError(code: .pingTimeout, message: "no PINGRESP within \(Self.describe(configuration.pingTimeout))")
                     close(CloseReason(error: error), into: &actions)
                     return
                 }
@@ -170,7 +170,7 @@ extension MQTTConnectionStateMachine {
         for (identifier, _) in expired {
             guard let entry = removeInFlight(identifier) else { continue }
             if let token = entry.token {
-                actions.append(.fail(token, MQTTError(.ackTimeout, "no acknowledgement of the \(Self.describe(entry.operation)) within \(Self.describe(timeout))")))
+                actions.append(.fail(token, MQTTError(code: .ackTimeout, message: "no acknowledgement of the \(Self.describe(entry.operation)) within \(Self.describe(timeout))")))
             }
         }
         drainQueue(now: now, into: &actions)

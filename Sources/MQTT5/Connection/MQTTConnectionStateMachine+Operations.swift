@@ -23,7 +23,7 @@ extension MQTTConnectionStateMachine {
         }
         if phase != .connected, !Self.survivesDisconnection(operation, configuration.offlineQueue.behavior) {
             if let token {
-                let error = MQTTError(.offline, "not connected, and the offline queue policy \(configuration.offlineQueue.behavior) rejects \(Self.describe(operation))")
+                let error = MQTTError(code: .offline, message: "not connected, and the offline queue policy \(configuration.offlineQueue.behavior) rejects \(Self.describe(operation))")
                 actions.append(.fail(token, error))
             }
             return
@@ -34,7 +34,7 @@ extension MQTTConnectionStateMachine {
     /// Adds to the queue, applying the capacity and drop behaviour.
     mutating func enqueue(_ operation: QueuedOperation, into actions: inout [Action]) {
         if let capacity = configuration.offlineQueue.capacity, queue.count >= capacity {
-            let error = MQTTError(.queueFull, "the operation queue is full (capacity \(capacity))")
+            let error = MQTTError(code: .queueFull, message: "the operation queue is full (capacity \(capacity))")
             if configuration.offlineQueue.dropBehavior == .dropNewest || capacity <= 0 {
                 if let token = operation.token { actions.append(.fail(token, error)) }
                 return
@@ -54,10 +54,10 @@ extension MQTTConnectionStateMachine {
                 do {
                     try MQTTTopic.validateName(packet.topic)
                 } catch {
-                    return .failure(MQTTError(.invalidArgument, "invalid topic name: \(error)", cause: error))
+                    return .failure(MQTTError(code: .invalidArgument, message: "invalid topic name: \(error)", cause: error))
                 }
                 if let problem = configuration.extendedValidation.check(topic: packet.topic) {
-                    return .failure(MQTTError(.invalidArgument, problem))
+                    return .failure(MQTTError(code: .invalidArgument, message: problem))
                 }
                 var stripped = packet
                 stripped.properties.subscriptionIdentifiers = []
@@ -65,40 +65,40 @@ extension MQTTConnectionStateMachine {
                 return .success(try MQTTPacketSize.publish(stripped, version: version))
             case .subscribe(let packet):
                 guard !packet.subscriptions.isEmpty else {
-                    return .failure(MQTTError(.invalidArgument, "SUBSCRIBE needs at least one subscription"))
+                    return .failure(MQTTError(code: .invalidArgument, message: "SUBSCRIBE needs at least one subscription"))
                 }
                 if let problem = configuration.extendedValidation.check(subscriptionCount: packet.subscriptions.count) {
-                    return .failure(MQTTError(.invalidArgument, problem))
+                    return .failure(MQTTError(code: .invalidArgument, message: problem))
                 }
                 for subscription in packet.subscriptions {
                     if let problem = configuration.extendedValidation.check(topic: subscription.topicFilter) {
-                        return .failure(MQTTError(.invalidArgument, problem))
+                        return .failure(MQTTError(code: .invalidArgument, message: problem))
                     }
                     do {
                         let filter = try TopicFilter(subscription.topicFilter)
                         if filter.isShared && subscription.noLocal {
-                            return .failure(MQTTError(.invalidArgument, "No Local is not allowed on the shared subscription '\(filter)'"))
+                            return .failure(MQTTError(code: .invalidArgument, message: "No Local is not allowed on the shared subscription '\(filter)'"))
                         }
                     } catch {
-                        return .failure(MQTTError(.invalidArgument, "invalid topic filter: \(error)", cause: error))
+                        return .failure(MQTTError(code: .invalidArgument, message: "invalid topic filter: \(error)", cause: error))
                     }
                 }
                 return .success(try MQTTPacketSize.subscribe(packet, version: version))
             case .unsubscribe(let packet):
                 guard !packet.topicFilters.isEmpty else {
-                    return .failure(MQTTError(.invalidArgument, "UNSUBSCRIBE needs at least one topic filter"))
+                    return .failure(MQTTError(code: .invalidArgument, message: "UNSUBSCRIBE needs at least one topic filter"))
                 }
                 for filter in packet.topicFilters {
                     do {
                         try MQTTTopic.validateFilter(filter)
                     } catch {
-                        return .failure(MQTTError(.invalidArgument, "invalid topic filter: \(error)", cause: error))
+                        return .failure(MQTTError(code: .invalidArgument, message: "invalid topic filter: \(error)", cause: error))
                     }
                 }
                 return .success(try MQTTPacketSize.unsubscribe(packet, version: version))
             }
         } catch {
-            return .failure(MQTTError(.invalidArgument, "invalid \(Self.describe(operation)): \(error.message)", cause: error))
+            return .failure(MQTTError(code: .invalidArgument, message: "invalid \(Self.describe(operation)): \(error.message)", cause: error))
         }
     }
 
@@ -106,27 +106,27 @@ extension MQTTConnectionStateMachine {
     func checkAgainstBroker(_ operation: Operation, size: Int) -> MQTTError? {
         guard let negotiated else { return nil }
         if size > Int(negotiated.maximumPacketSizeToServer) {
-            return MQTTError(.packetTooLarge, "the \(Self.describe(operation)) is \(size) bytes; the broker accepts at most \(negotiated.maximumPacketSizeToServer)")
+            return MQTTError(code: .packetTooLarge, message: "the \(Self.describe(operation)) is \(size) bytes; the broker accepts at most \(negotiated.maximumPacketSizeToServer)")
         }
         switch operation {
         case .publish(let packet):
             if packet.qos > negotiated.maximumQoS {
-                return MQTTError(.notSupportedByServer, "the broker accepts publishes up to \(negotiated.maximumQoS), not \(packet.qos)")
+                return MQTTError(code: .notSupportedByServer, message: "the broker accepts publishes up to \(negotiated.maximumQoS), not \(packet.qos)")
             }
             if packet.retain && !negotiated.retainAvailable {
-                return MQTTError(.notSupportedByServer, "the broker does not support retained messages")
+                return MQTTError(code: .notSupportedByServer, message: "the broker does not support retained messages")
             }
         case .subscribe(let packet):
             if !packet.properties.subscriptionIdentifiers.isEmpty && !negotiated.subscriptionIdentifiersAvailable {
-                return MQTTError(.notSupportedByServer, "the broker does not support subscription identifiers")
+                return MQTTError(code: .notSupportedByServer, message: "the broker does not support subscription identifiers")
             }
             for subscription in packet.subscriptions {
                 let filter = subscription.topicFilter
                 if !negotiated.sharedSubscriptionsAvailable && filter.hasPrefix(MQTTTopic.sharedSubscriptionPrefix) {
-                    return MQTTError(.notSupportedByServer, "the broker does not support shared subscriptions ('\(filter)')")
+                    return MQTTError(code: .notSupportedByServer, message: "the broker does not support shared subscriptions ('\(filter)')")
                 }
                 if !negotiated.wildcardSubscriptionsAvailable && MQTTTopic.hasWildcards(filter) {
-                    return MQTTError(.notSupportedByServer, "the broker does not support wildcard subscriptions ('\(filter)')")
+                    return MQTTError(code: .notSupportedByServer, message: "the broker does not support wildcard subscriptions ('\(filter)')")
                 }
             }
         case .unsubscribe:
@@ -287,7 +287,7 @@ extension MQTTConnectionStateMachine {
     /// Fails the first operation whose token matches with ``MQTTError/Code/cancelled``. A queued
     /// operation is removed; a sent one keeps its protocol flow but no longer reports.
     mutating func cancel(where matches: (Token) -> Bool, into actions: inout [Action]) {
-        let error = MQTTError(.cancelled, "the operation was cancelled")
+        let error = MQTTError(code: .cancelled, message: "the operation was cancelled")
         if let index = queue.firstIndex(where: { $0.token.map(matches) ?? false }) {
             let removed = removeQueued(at: index)
             if let token = removed.token { actions.append(.fail(token, error)) }

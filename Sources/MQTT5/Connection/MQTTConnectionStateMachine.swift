@@ -188,7 +188,7 @@ extension MQTTConnectionStateMachine {
             properties.reasonString = message
             send(.disconnect(MQTTDisconnectPacket(reasonCode: reasonCode, properties: properties)), now: lastSentAt, into: &actions)
         }
-        let error = MQTTError(.protocolViolation, "the broker broke the protocol: \(message)", reasonCode: .disconnect(reasonCode))
+        let error = MQTTError(code: .protocolViolation, message: "the broker broke the protocol: \(message)", reasonCode: .disconnect(reasonCode))
         close(CloseReason(error: error), into: &actions)
     }
 
@@ -272,7 +272,7 @@ extension MQTTConnectionStateMachine {
     }
 
     mutating func takeCloseOutcome() -> ClosedOutcome {
-        let reason = closeReason ?? CloseReason(error: MQTTError(.connectionClosed, "the connection closed unexpectedly"))
+        let reason = closeReason ?? CloseReason(error: MQTTError(code: .connectionClosed, message: "the connection closed unexpectedly"))
         let outcome = ClosedOutcome(reason: reason, wasConnected: wasConnected)
         phase = .disconnected
         negotiated = nil

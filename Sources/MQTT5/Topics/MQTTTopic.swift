@@ -21,13 +21,13 @@ public enum MQTTTopic {
         for byte in topic.utf8 {
             count += 1
             switch byte {
-            case 0: throw MQTTTopicError(.containsNull, topic: topic)
-            case plus, hash: throw MQTTTopicError(.wildcardInTopicName, topic: topic)
+            case 0: throw MQTTTopicError(kind: .containsNull, topic: topic)
+            case plus, hash: throw MQTTTopicError(kind: .wildcardInTopicName, topic: topic)
             default: break
             }
         }
-        if count == 0 { throw MQTTTopicError(.empty, topic: topic) }
-        if count > maximumLength { throw MQTTTopicError(.tooLong, topic: topic) }
+        if count == 0 { throw MQTTTopicError(kind: .empty, topic: topic) }
+        if count > maximumLength { throw MQTTTopicError(kind: .tooLong, topic: topic) }
     }
 
     /// Whether `topic` is a valid topic name.
@@ -42,15 +42,15 @@ public enum MQTTTopic {
     /// - Throws: ``MQTTTopicError`` describing the first problem found.
     public static func validateFilter(_ filter: String) throws(MQTTTopicError) {
         let bytes = Array(filter.utf8)
-        if bytes.isEmpty { throw MQTTTopicError(.empty, topic: filter) }
-        if bytes.count > maximumLength { throw MQTTTopicError(.tooLong, topic: filter) }
+        if bytes.isEmpty { throw MQTTTopicError(kind: .empty, topic: filter) }
+        if bytes.count > maximumLength { throw MQTTTopicError(kind: .tooLong, topic: filter) }
         var start = 0
         if filter.hasPrefix(sharedSubscriptionPrefix) {
             let nameStart = sharedSubscriptionPrefix.utf8.count
             guard let nameEnd = bytes[nameStart...].firstIndex(of: slash), nameEnd > nameStart,
                   nameEnd + 1 < bytes.count,
                   !bytes[nameStart..<nameEnd].contains(where: { $0 == plus || $0 == hash || $0 == 0 })
-            else { throw MQTTTopicError(.invalidSharedSubscription, topic: filter) }
+            else { throw MQTTTopicError(kind: .invalidSharedSubscription, topic: filter) }
             start = nameEnd + 1
         }
         var levelStart = start
@@ -58,15 +58,15 @@ public enum MQTTTopic {
             let byte = bytes[index]
             switch byte {
             case 0:
-                throw MQTTTopicError(.containsNull, topic: filter)
+                throw MQTTTopicError(kind: .containsNull, topic: filter)
             case slash:
                 levelStart = index + 1
             case plus:
                 let endsLevel = index + 1 == bytes.count || bytes[index + 1] == slash
-                guard index == levelStart, endsLevel else { throw MQTTTopicError(.misplacedWildcard, topic: filter) }
+                guard index == levelStart, endsLevel else { throw MQTTTopicError(kind: .misplacedWildcard, topic: filter) }
             case hash:
                 guard index == levelStart, index + 1 == bytes.count else {
-                    throw MQTTTopicError(.misplacedWildcard, topic: filter)
+                    throw MQTTTopicError(kind: .misplacedWildcard, topic: filter)
                 }
             default:
                 break

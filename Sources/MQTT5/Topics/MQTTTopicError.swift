@@ -4,19 +4,31 @@
 /// initialisers of ``TopicFilter``.
 public struct MQTTTopicError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of problem was found.
-    public enum Kind: Hashable, Sendable {
+    ///
+    /// A struct wrapping an internal enum, so kinds can be added without breaking users;
+    /// compare against the static members (`error.kind == .tooLong`).
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        enum Wrapped: Hashable, Sendable {
+            case empty, tooLong, containsNull, wildcardInTopicName, misplacedWildcard, invalidSharedSubscription
+        }
+
+        let wrapped: Wrapped
+
         /// The topic or filter is the empty string.
-        case empty
+        public static let empty = Kind(wrapped: .empty)
         /// The UTF-8 encoding is longer than 65,535 bytes.
-        case tooLong
+        public static let tooLong = Kind(wrapped: .tooLong)
         /// It contains U+0000, which MQTT forbids in every UTF-8 string.
-        case containsNull
+        public static let containsNull = Kind(wrapped: .containsNull)
         /// A topic name contains `+` or `#`.
-        case wildcardInTopicName
+        public static let wildcardInTopicName = Kind(wrapped: .wildcardInTopicName)
         /// `+` or `#` is not a whole level, or `#` is not the last level.
-        case misplacedWildcard
+        public static let misplacedWildcard = Kind(wrapped: .misplacedWildcard)
         /// `$share/<name>/<filter>` with an empty or invalid share name or an empty filter.
-        case invalidSharedSubscription
+        public static let invalidSharedSubscription = Kind(wrapped: .invalidSharedSubscription)
+
+        /// The kind's name, e.g. `tooLong`.
+        public var description: String { "\(wrapped)" }
     }
 
     /// The kind of problem.
@@ -25,14 +37,14 @@ public struct MQTTTopicError: Error, Hashable, Sendable, CustomStringConvertible
     public var topic: String
 
     /// Creates an error.
-    public init(_ kind: Kind, topic: String) {
+    public init(kind: Kind, topic: String) {
         self.kind = kind
         self.topic = topic
     }
 
     public var description: String {
         let what: String
-        switch kind {
+        switch kind.wrapped {
         case .empty: what = "must not be empty"
         case .tooLong: what = "is longer than 65535 bytes"
         case .containsNull: what = "contains U+0000"

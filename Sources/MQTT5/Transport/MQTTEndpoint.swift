@@ -71,7 +71,7 @@ public struct MQTTEndpoint: Hashable, Sendable, CustomStringConvertible {
     ///   an unknown scheme, no host, or a bad port.
     public init(url: String) throws(MQTTError) {
         func invalid(_ why: String) -> MQTTError {
-            MQTTError(.invalidConfiguration, "invalid endpoint URL '\(url)': \(why)")
+            MQTTError(code: .invalidConfiguration, message: "invalid endpoint URL '\(url)': \(why)")
         }
         guard let colon = url.firstIndex(of: ":") else { throw invalid("no scheme (use mqtt://, mqtts://, ws://, wss:// or unix:)") }
         let scheme = url[..<colon].lowercased()

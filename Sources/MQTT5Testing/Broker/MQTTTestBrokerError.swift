@@ -1,5 +1,5 @@
 /// An error thrown by ``MQTTTestBroker``.
-public struct MQTTTestBrokerError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct MQTTTestBrokerError: Error, Sendable, CustomStringConvertible {
     /// The kind of error.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Kind: Hashable {
@@ -31,13 +31,25 @@ public struct MQTTTestBrokerError: Error, Hashable, Sendable, CustomStringConver
     public var code: Code
     /// What went wrong.
     public var message: String
+    /// The underlying error, if any.
+    public var cause: (any Error)?
 
     /// Creates an error.
-    public init(code: Code, message: String) {
+    ///
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - message: A description for people.
+    ///   - cause: The underlying error, if any.
+    public init(code: Code, message: String, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.cause = cause
     }
 
-    /// `"<code>: <message>"`.
-    public var description: String { "\(code): \(message)" }
+    /// `"<code>: <message>"`, followed by the cause when present.
+    public var description: String {
+        var text = "\(code): \(message)"
+        if let cause { text += " (cause: \(cause))" }
+        return text
+    }
 }

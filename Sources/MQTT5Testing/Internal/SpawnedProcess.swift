@@ -34,7 +34,7 @@ final class SpawnedProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw MosquittoError("posix_spawn \(executable) failed with errno \(result)") }
+        guard result == 0 else { throw MosquittoError(code: .systemCallFailed, message: "posix_spawn \(executable) failed with errno \(result)") }
         self.pid = pid
     }
 

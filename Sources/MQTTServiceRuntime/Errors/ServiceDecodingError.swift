@@ -11,12 +11,12 @@ public struct ServiceDecodingError: Error, Sendable, CustomStringConvertible {
     /// The start of the payload as text (at most 256 characters), for diagnosis.
     public var payloadPreview: String
     /// The underlying error (usually a `DecodingError`).
-    public var cause: (any Error & Sendable)?
+    public var cause: (any Error)?
 
     /// Creates an error.
     public init(
         operation: String, topic: String, typeName: String?, message: String, payloadPreview: String,
-        cause: (any Error & Sendable)? = nil
+        cause: (any Error)? = nil
     ) {
         self.operation = operation
         self.topic = topic

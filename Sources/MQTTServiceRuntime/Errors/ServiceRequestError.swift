@@ -7,10 +7,10 @@ public struct ServiceRequestError: Error, Sendable, CustomStringConvertible {
     /// The placeholder problem, when a topic placeholder value was unusable.
     public var placeholderError: TopicPlaceholderError?
     /// The underlying error (an `EncodingError`, for example).
-    public var cause: (any Error & Sendable)?
+    public var cause: (any Error)?
 
     /// Creates an error.
-    public init(operation: String, message: String, placeholderError: TopicPlaceholderError? = nil, cause: (any Error & Sendable)? = nil) {
+    public init(operation: String, message: String, placeholderError: TopicPlaceholderError? = nil, cause: (any Error)? = nil) {
         self.operation = operation
         self.message = message
         self.placeholderError = placeholderError

@@ -2,13 +2,31 @@
 /// is sent, rather than publishing to (or subscribing on) a different topic than intended.
 public struct TopicPlaceholderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Why the value cannot be used.
-    public enum Reason: Sendable, Hashable {
+    ///
+    /// A struct wrapping an internal enum, so reasons can be added without breaking users;
+    /// compare against the static members (`error.reason == .empty`).
+    public struct Reason: Sendable, Hashable {
+        enum Wrapped: Sendable, Hashable {
+            case missing, empty
+            case forbiddenCharacter(Character)
+        }
+
+        let wrapped: Wrapped
+
         /// No value was given.
-        case missing
+        public static let missing = Reason(wrapped: .missing)
         /// The value is empty (it would produce an empty topic level).
-        case empty
+        public static let empty = Reason(wrapped: .empty)
         /// The value contains `/` (more levels), `+` or `#` (wildcards) or NUL (invalid).
-        case forbiddenCharacter(Character)
+        public static func forbiddenCharacter(_ character: Character) -> Reason {
+            Reason(wrapped: .forbiddenCharacter(character))
+        }
+
+        /// The forbidden character, for ``forbiddenCharacter(_:)``.
+        public var forbiddenCharacter: Character? {
+            if case .forbiddenCharacter(let character) = wrapped { return character }
+            return nil
+        }
     }
 
     /// The placeholder name.
@@ -30,7 +48,7 @@ public struct TopicPlaceholderError: Error, Sendable, Hashable, CustomStringConv
 
     /// A sentence naming the placeholder, the value and the problem.
     public var description: String {
-        switch reason {
+        switch reason.wrapped {
         case .missing:
             return "no value for placeholder {\(placeholder)} of topic '\(template)'"
         case .empty:

@@ -35,7 +35,7 @@ struct RequestResponseStateMachine {
 
     enum PublishOutcome: Sendable {
         case acknowledged(MQTTPubAckReasonCode)
-        case transportFailure(any Error & Sendable)
+        case transportFailure(any Error)
     }
 
     enum TimerEvent: Sendable {

@@ -84,7 +84,7 @@ struct SubscriptionManager {
         /// SUBACK with an error reason code (>= 0x80).
         case rejected(MQTTSubAckReasonCode)
         /// The transport failed the request (for example the connection dropped).
-        case transportFailure(any Error & Sendable)
+        case transportFailure(any Error)
         /// No SUBACK within the acknowledgement timeout.
         case timedOut
     }
@@ -93,7 +93,7 @@ struct SubscriptionManager {
     enum UnsubscribeOutcome: Sendable {
         case success
         case rejected(MQTTUnsubAckReasonCode)
-        case transportFailure(any Error & Sendable)
+        case transportFailure(any Error)
         case timedOut
     }
 

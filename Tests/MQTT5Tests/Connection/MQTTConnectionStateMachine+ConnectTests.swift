@@ -155,7 +155,7 @@ struct MQTTConnectionStateMachineConnectTests {
         var harness = StateMachineHarness()
         harness.connect()
         var actions: [TestAction] = []
-        harness.machine.disconnect(MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage), error: MQTTError(.clientStopped, "stop"), now: harness.now, into: &actions)
+        harness.machine.disconnect(MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage), error: MQTTError(code: .clientStopped, message: "stop"), now: harness.now, into: &actions)
         #expect(actions.sentDisconnect?.reasonCode == .disconnectWithWillMessage)
         #expect(actions.closes)
         #expect(harness.receive(.pingResp).isEmpty)

@@ -124,7 +124,7 @@ struct MQTTConnectionStateMachineSessionTests {
         harness.publish(qos: .atLeastOnce, token: 2)
         harness.receive(MQTTConnectionStateMachineInboundTests.publish("a", qos: .exactlyOnce, id: 5))
         var actions: [TestAction] = []
-        harness.machine.failAll(MQTTError(.clientStopped, "stop"), into: &actions)
+        harness.machine.failAll(MQTTError(code: .clientStopped, message: "stop"), into: &actions)
         #expect(Set(actions.failedTokens) == [1, 2])
         #expect(harness.machine.inboundQoS2.isEmpty)
         #expect(harness.machine.statistics == MQTTOperationStatistics())

@@ -49,7 +49,7 @@ import Testing
         (String(repeating: "x", count: 65_536), .tooLong),
     ])
     func invalidNames(name: String, kind: MQTTTopicError.Kind) {
-        #expect(throws: MQTTTopicError(kind, topic: name)) { try MQTTTopic.validateName(name) }
+        #expect(throws: MQTTTopicError(kind: kind, topic: name)) { try MQTTTopic.validateName(name) }
     }
 
     @Test(arguments: ["#", "+", "a/#", "a/+/b", "+/+", "/", "$share/g/a/+", "$share/g/#", "$SYS/#", "a//+"])
@@ -71,7 +71,7 @@ import Testing
         ("$share/g+/a", .invalidSharedSubscription),
     ])
     func invalidFilters(filter: String, kind: MQTTTopicError.Kind) {
-        #expect(throws: MQTTTopicError(kind, topic: filter)) { try MQTTTopic.validateFilter(filter) }
+        #expect(throws: MQTTTopicError(kind: kind, topic: filter)) { try MQTTTopic.validateFilter(filter) }
     }
 
     @Test func sharedFilterSplits() throws {

@@ -182,7 +182,7 @@ final class MQTTClientCore: @unchecked Sendable {
         case .connecting:
             finishStop(nil)
         case .connected(let handler):
-            let error = MQTTError(.clientStopped, "the client was stopped")
+            let error = MQTTError(code: .clientStopped, message: "the client was stopped")
             if machine.phase != .closing {
                 run { machine, actions in machine.disconnect(packet, error: error, now: .now(), into: &actions) }
             }
@@ -195,8 +195,8 @@ final class MQTTClientCore: @unchecked Sendable {
         running = false
         connectedSince = nil
         cancelTimer()
-        let failure = error.map { MQTTError(.clientStopped, "the client stopped: \($0.message)", reasonCode: $0.reasonCode, reasonString: $0.reasonString, cause: $0) }
-            ?? MQTTError(.clientStopped, "the client was stopped")
+        let failure = error.map { MQTTError(code: .clientStopped, message: "the client stopped: \($0.message)", reasonCode: $0.reasonCode, reasonString: $0.reasonString, cause: $0) }
+            ?? MQTTError(code: .clientStopped, message: "the client was stopped")
         run { machine, actions in machine.failAll(failure, into: &actions) }
         shared.isConnected = false
         shared.negotiatedSettings = nil
@@ -240,7 +240,7 @@ final class MQTTClientCore: @unchecked Sendable {
                 loop.execute { self.openTransport(attempt: thisAttempt, tls: tls, request: transformed) }
             } catch {
                 loop.execute {
-                    self.transportFailed(attempt: thisAttempt, MQTTError(.transportFailure, "the WebSocket handshake transform failed: \(error)", cause: error))
+                    self.transportFailed(attempt: thisAttempt, MQTTError(code: .transportFailure, message: "the WebSocket handshake transform failed: \(error)", cause: error))
                 }
             }
         }
@@ -284,7 +284,7 @@ final class MQTTClientCore: @unchecked Sendable {
             return
         }
         guard handler.isActive else {
-            transportFailed(attempt: thisAttempt, handler.error ?? MQTTError(.transportFailure, "the connection closed while it was being set up"))
+            transportFailed(attempt: thisAttempt, handler.error ?? MQTTError(code: .transportFailure, message: "the connection closed while it was being set up"))
             return
         }
         state = .connected(handler)
@@ -295,7 +295,7 @@ final class MQTTClientCore: @unchecked Sendable {
     private func transportFailed(attempt thisAttempt: UInt64, _ error: any Error) {
         guard case .connecting(thisAttempt) = state else { return }
         let failure = (error as? MQTTError)
-            ?? MQTTError(.transportFailure, "cannot connect to \(configuration.endpoint): \(error)", cause: error)
+            ?? MQTTError(code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(error)", cause: error)
         logger.debug("MQTT connection attempt failed", metadata: ["mqtt.error": "\(failure)"])
         emit(.connectionFailure(nil, failure))
         afterConnectionEnded(failure, connectedFor: nil)
@@ -362,7 +362,7 @@ final class MQTTClientCore: @unchecked Sendable {
     private func answerAuthentication(_ auth: MQTTAuthPacket) {
         guard case .connected(let handler) = state else { return }
         guard let authenticate = configuration.authenticationHandler else {
-            let error = MQTTError(.authenticationFailed, "the broker continues enhanced authentication but no authentication handler is configured")
+            let error = MQTTError(code: .authenticationFailed, message: "the broker continues enhanced authentication but no authentication handler is configured")
             run { machine, actions in machine.authenticationFailed(error, now: .now(), into: &actions) }
             return
         }
@@ -381,7 +381,7 @@ final class MQTTClientCore: @unchecked Sendable {
                 case .success(let reply):
                     self.run { machine, actions in machine.sendAuth(reply, now: .now(), into: &actions) }
                 case .failure(let error):
-                    let failure = MQTTError(.authenticationFailed, "the authentication handler failed: \(error)", cause: error)
+                    let failure = MQTTError(code: .authenticationFailed, message: "the authentication handler failed: \(error)", cause: error)
                     self.run { machine, actions in machine.authenticationFailed(failure, now: .now(), into: &actions) }
                 }
             }
@@ -404,7 +404,7 @@ final class MQTTClientCore: @unchecked Sendable {
     func encodingFailed(_ error: MQTTCodecError, packet: MQTTPacket, from handler: MQTTConnectionHandler) {
         guard case .connected(let current) = state, current === handler else { return }
         logger.error("MQTT could not encode a \(packet.packetType) packet", metadata: ["mqtt.error": "\(error)"])
-        let failure = MQTTError(.invalidArgument, "could not encode \(packet.packetType): \(error.message)", cause: error)
+        let failure = MQTTError(code: .invalidArgument, message: "could not encode \(packet.packetType): \(error.message)", cause: error)
         run { machine, actions in machine.close(.init(error: failure), into: &actions) }
     }
 
@@ -416,8 +416,8 @@ final class MQTTClientCore: @unchecked Sendable {
         var error = outcome.reason.error
         if error.code == .connectionClosed, let cause = handler.error {
             error = outcome.wasConnected
-                ? MQTTError(.connectionClosed, "the connection closed: \(cause)", cause: cause)
-                : MQTTError(.transportFailure, "cannot connect to \(configuration.endpoint): \(cause)", cause: cause)
+                ? MQTTError(code: .connectionClosed, message: "the connection closed: \(cause)", cause: cause)
+                : MQTTError(code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(cause)", cause: cause)
         }
         shared.isConnected = false
         shared.negotiatedSettings = nil
@@ -495,7 +495,7 @@ final class MQTTClientCore: @unchecked Sendable {
         }
         guard running else {
             let reason = lastConnectionError.map { "the client stopped after: \($0.message)" } ?? "the client is not started"
-            promise.fail(MQTTError(.clientStopped, reason, reasonCode: lastConnectionError?.reasonCode, cause: lastConnectionError))
+            promise.fail(MQTTError(code: .clientStopped, message: reason, reasonCode: lastConnectionError?.reasonCode, cause: lastConnectionError))
             return
         }
         nextListenerID += 1
@@ -504,7 +504,7 @@ final class MQTTClientCore: @unchecked Sendable {
             guard let index = connectionWaiters.firstIndex(where: { $0.id == id }) else { return }
             let waiter = connectionWaiters.remove(at: index)
             let last = lastConnectionError.map { " (last failure: \($0.code): \($0.message))" } ?? ""
-            waiter.promise.fail(MQTTError(.connAckTimeout, "not connected within \(Machine.describe(timeout))\(last)", cause: lastConnectionError))
+            waiter.promise.fail(MQTTError(code: .connAckTimeout, message: "not connected within \(Machine.describe(timeout))\(last)", cause: lastConnectionError))
         }
         connectionWaiters.append((id, promise, task))
     }
@@ -513,7 +513,7 @@ final class MQTTClientCore: @unchecked Sendable {
         guard let index = connectionWaiters.firstIndex(where: { $0.promise.futureResult === promise.futureResult }) else { return }
         let waiter = connectionWaiters.remove(at: index)
         waiter.timeout?.cancel()
-        waiter.promise.fail(MQTTError(.cancelled, "the wait for a connection was cancelled"))
+        waiter.promise.fail(MQTTError(code: .cancelled, message: "the wait for a connection was cancelled"))
     }
 
     private func failConnectionWaiters(_ error: MQTTError) {

@@ -14,11 +14,11 @@ enum MQTTTLSContextFactory {
             if let chain = tls.certificateChain {
                 configuration.certificateChain = try certificates(chain, what: "client certificate").map { .certificate($0) }
                 guard let key = tls.privateKey else {
-                    throw MQTTError(.invalidConfiguration, "a client certificate needs a private key")
+                    throw MQTTError(code: .invalidConfiguration, message: "a client certificate needs a private key")
                 }
                 configuration.privateKey = .privateKey(try privateKey(key))
             } else if tls.privateKey != nil {
-                throw MQTTError(.invalidConfiguration, "a private key needs a client certificate")
+                throw MQTTError(code: .invalidConfiguration, message: "a private key needs a client certificate")
             }
             if !tls.verifyCertificate {
                 configuration.certificateVerification = .none
@@ -30,7 +30,7 @@ enum MQTTTLSContextFactory {
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(.invalidConfiguration, "cannot set up TLS: \(error)", cause: error)
+            throw MQTTError(code: .invalidConfiguration, message: "cannot set up TLS: \(error)", cause: error)
         }
     }
 
@@ -40,12 +40,12 @@ enum MQTTTLSContextFactory {
             case .file(let path): try NIOSSLCertificate.fromPEMFile(path)
             case .bytes(let bytes): try NIOSSLCertificate.fromPEMBytes(bytes)
             }
-            guard !certificates.isEmpty else { throw MQTTError(.invalidConfiguration, "no certificate in the \(what) PEM") }
+            guard !certificates.isEmpty else { throw MQTTError(code: .invalidConfiguration, message: "no certificate in the \(what) PEM") }
             return certificates
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(.invalidConfiguration, "cannot read the \(what) (\(describe(source))): \(error)", cause: error)
+            throw MQTTError(code: .invalidConfiguration, message: "cannot read the \(what) (\(describe(source))): \(error)", cause: error)
         }
     }
 
@@ -56,7 +56,7 @@ enum MQTTTLSContextFactory {
             case .bytes(let bytes): try NIOSSLPrivateKey(bytes: bytes, format: .pem)
             }
         } catch {
-            throw MQTTError(.invalidConfiguration, "cannot read the private key (\(describe(source))): \(error)", cause: error)
+            throw MQTTError(code: .invalidConfiguration, message: "cannot read the private key (\(describe(source))): \(error)", cause: error)
         }
     }
 

@@ -65,7 +65,7 @@ enum MQTTTransport {
         }
         guard let upgraded else { return connected }
         let timeout = eventLoop.scheduleTask(in: connectTimeout) {
-            upgraded.fail(MQTTError(.transportFailure, "the WebSocket upgrade did not complete within the connect timeout"))
+            upgraded.fail(MQTTError(code: .transportFailure, message: "the WebSocket upgrade did not complete within the connect timeout"))
         }
         return connected.flatMap { channel in
             upgraded.futureResult.map { channel }.flatMapErrorThrowing { error in
@@ -74,7 +74,7 @@ enum MQTTTransport {
             }
         }.always { _ in
             timeout.cancel()
-            upgraded.fail(MQTTError(.transportFailure, "the connection failed before the WebSocket upgrade"))
+            upgraded.fail(MQTTError(code: .transportFailure, message: "the connection failed before the WebSocket upgrade"))
         }
     }
 

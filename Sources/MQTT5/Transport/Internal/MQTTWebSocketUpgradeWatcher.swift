@@ -42,16 +42,16 @@ final class MQTTWebSocketUpgradeWatcher: ChannelInboundHandler, RemovableChannel
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
-            fail(context: context, MQTTError(.transportFailure, "the WebSocket upgrade was refused: HTTP \(head.status.code) \(head.status.reasonPhrase)"))
+            fail(context: context, MQTTError(code: .transportFailure, message: "the WebSocket upgrade was refused: HTTP \(head.status.code) \(head.status.reasonPhrase)"))
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(context: context, MQTTError(.transportFailure, "the WebSocket upgrade failed: \(error)", cause: error))
+        fail(context: context, MQTTError(code: .transportFailure, message: "the WebSocket upgrade failed: \(error)", cause: error))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        upgraded.fail(MQTTError(.transportFailure, "the connection closed during the WebSocket upgrade"))
+        upgraded.fail(MQTTError(code: .transportFailure, message: "the connection closed during the WebSocket upgrade"))
         context.fireChannelInactive()
     }
 
