@@ -57,11 +57,11 @@ struct RRBench: AsyncParsableCommand {
             let thing = thingNames[index % thingNames.count]
             let token = "\(clientID)-\(index)"
             let base = "$aws/things/\(thing)/shadow/get"
-            let request = RequestOptions(
+            let request = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: [base + "/+"],
                 responsePaths: [
-                    ResponsePath(topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
-                    ResponsePath(topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
                 ],
                 publishTopic: base,
                 payload: ByteBuffer(string: #"{"clientToken":""# + token + #""}"#),

@@ -23,7 +23,7 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
     private struct Execution {
         var jobId: String
         var thingName: String
-        var document: JSONValue
+        var document: ServiceJSONValue
         var status: IoTJobs.JobStatus
         var statusDetails: [String: String]?
         var queuedAt: Date
@@ -85,7 +85,7 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
     ///   - jobId: The job's identifier.
     ///   - thingName: The thing to run it on.
     ///   - document: What the device should do.
-    public func queueJob(jobId: String, thingName: String, document: JSONValue) async {
+    public func queueJob(jobId: String, thingName: String, document: ServiceJSONValue) async {
         let now = clock()
         _ = await changing(thingName) { list in
             let executionNumber = Int64(list.count { $0.jobId == jobId } + 1)

@@ -288,7 +288,7 @@ extension IoTJobs {
         /// The thing the job runs on.
         public var thingName: String?
         /// The job document: what the device should do.
-        public var jobDocument: JSONValue?
+        public var jobDocument: ServiceJSONValue?
         /// The execution's status.
         public var status: JobStatus
         /// Name-value pairs describing the execution's progress, as last set by the device.
@@ -317,7 +317,7 @@ extension IoTJobs {
         ///   - lastUpdatedAt: When the execution was last updated.
         ///   - versionNumber: The execution's version, incremented on every update.
         ///   - executionNumber: Identifies this execution of the job on this thing.
-        public init(jobId: String, thingName: String? = nil, jobDocument: JSONValue? = nil, status: JobStatus, statusDetails: [String: String]? = nil, queuedAt: Date? = nil, startedAt: Date? = nil, lastUpdatedAt: Date? = nil, versionNumber: Int64? = nil, executionNumber: Int64? = nil) {
+        public init(jobId: String, thingName: String? = nil, jobDocument: ServiceJSONValue? = nil, status: JobStatus, statusDetails: [String: String]? = nil, queuedAt: Date? = nil, startedAt: Date? = nil, lastUpdatedAt: Date? = nil, versionNumber: Int64? = nil, executionNumber: Int64? = nil) {
             self.jobId = jobId
             self.thingName = thingName
             self.jobDocument = jobDocument
@@ -348,7 +348,7 @@ extension IoTJobs {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.jobId = try container.decode(String.self, forKey: .jobId)
             self.thingName = try container.decodeIfPresent(String.self, forKey: .thingName)
-            self.jobDocument = try container.decodeIfPresent(JSONValue.self, forKey: .jobDocument)
+            self.jobDocument = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .jobDocument)
             self.status = try container.decode(JobStatus.self, forKey: .status)
             self.statusDetails = try container.decodeIfPresent([String: String].self, forKey: .statusDetails)
             self.queuedAt = try container.decodeIfPresent(EpochSeconds.self, forKey: .queuedAt).map { $0.date }
@@ -913,7 +913,7 @@ extension IoTJobs {
         /// The execution's state, when `includeJobExecutionState` was set.
         public var executionState: JobExecutionState?
         /// The job document, when `includeJobDocument` was set.
-        public var jobDocument: JSONValue?
+        public var jobDocument: ServiceJSONValue?
         /// When the service produced this message.
         public var timestamp: Date
 
@@ -924,7 +924,7 @@ extension IoTJobs {
         ///   - executionState: The execution's state, when `includeJobExecutionState` was set.
         ///   - jobDocument: The job document, when `includeJobDocument` was set.
         ///   - timestamp: When the service produced this message.
-        public init(clientToken: String? = nil, executionState: JobExecutionState? = nil, jobDocument: JSONValue? = nil, timestamp: Date) {
+        public init(clientToken: String? = nil, executionState: JobExecutionState? = nil, jobDocument: ServiceJSONValue? = nil, timestamp: Date) {
             self.clientToken = clientToken
             self.executionState = executionState
             self.jobDocument = jobDocument
@@ -943,7 +943,7 @@ extension IoTJobs {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.clientToken = try container.decodeIfPresent(String.self, forKey: .clientToken)
             self.executionState = try container.decodeIfPresent(JobExecutionState.self, forKey: .executionState)
-            self.jobDocument = try container.decodeIfPresent(JSONValue.self, forKey: .jobDocument)
+            self.jobDocument = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .jobDocument)
             self.timestamp = try container.decode(EpochSeconds.self, forKey: .timestamp).date
         }
 

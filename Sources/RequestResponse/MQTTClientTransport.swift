@@ -66,7 +66,7 @@ public final class MQTTClientTransport: RequestResponseTransport {
             }
         }
         let publishID = client.addPublishListener { publish in
-            listener(.publish(IncomingPublish(topic: publish.topic, payload: publish.payload, properties: publish.properties)))
+            listener(.publish(RequestResponsePublish(topic: publish.topic, payload: publish.payload, properties: publish.properties)))
         }
         nextListener.value += 1
         let id = RequestResponseTransportListenerID(rawValue: nextListener.value)

@@ -44,9 +44,9 @@ public final class RequestResponder: Sendable {
     public func serve(
         topicFilter: String, handler: @escaping @Sendable (IncomingRequest) async -> Void
     ) async throws(RequestResponseError) -> ResponderRegistration {
-        let filter: TopicFilter
+        let filter: MQTTTopicFilter
         do {
-            filter = try TopicFilter(topicFilter)
+            filter = try MQTTTopicFilter(topicFilter)
         } catch {
             throw .invalidArgument("invalid topic filter to serve: \(error)", cause: error)
         }

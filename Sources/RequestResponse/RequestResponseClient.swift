@@ -21,11 +21,11 @@ import Synchronization
 /// ```swift
 /// let client = try RequestResponseClient(transport: transport, options: .init(
 ///     maxRequestResponseSubscriptions: 4, maxStreamingSubscriptions: 2, operationTimeout: .seconds(10)))
-/// let response = try await client.request(RequestOptions(
+/// let response = try await client.request(RequestResponseClient.RequestOptions(
 ///     subscriptionTopicFilters: ["$aws/things/dev-1/shadow/get/+"],
 ///     responsePaths: [
-///         ResponsePath(topic: "$aws/things/dev-1/shadow/get/accepted", correlationTokenJSONPath: "clientToken"),
-///         ResponsePath(topic: "$aws/things/dev-1/shadow/get/rejected", correlationTokenJSONPath: "clientToken"),
+///         .init(topic: "$aws/things/dev-1/shadow/get/accepted", correlationTokenJSONPath: "clientToken"),
+///         .init(topic: "$aws/things/dev-1/shadow/get/rejected", correlationTokenJSONPath: "clientToken"),
 ///     ],
 ///     publishTopic: "$aws/things/dev-1/shadow/get",
 ///     payload: ByteBuffer(string: #"{"clientToken":"42"}"#),
@@ -92,7 +92,7 @@ public final class RequestResponseClient: Sendable {
     /// - Throws: ``RequestResponseError``: `invalidArgument` (synchronously, before any await),
     ///   `noSubscriptionCapacity` (more distinct filters than the budget), `timeout`,
     ///   `publishFailure`, `subscribeFailure`, `sessionLost`, `clientShutDown`, `cancelled`.
-    public func request(_ request: RequestOptions, timeout: Duration? = nil) async throws(RequestResponseError) -> Response {
+    public func request(_ request: RequestResponseClient.RequestOptions, timeout: Duration? = nil) async throws(RequestResponseError) -> RequestResponseClient.Response {
         let timeout = timeout ?? options.operationTimeout
         guard timeout > .zero else { throw .invalidArgument("the request timeout must be positive, got \(timeout)") }
         let prepared = try PreparedRequest(
@@ -114,9 +114,9 @@ public final class RequestResponseClient: Sendable {
     /// - Throws: ``RequestResponseError`` with code `invalidArgument` for an invalid filter, or
     ///   `clientShutDown` after ``close()``.
     public func streamingOperation(_ options: StreamingOperationOptions) throws(RequestResponseError) -> StreamingOperation {
-        let filter: TopicFilter
+        let filter: MQTTTopicFilter
         do {
-            filter = try TopicFilter(options.topicFilter)
+            filter = try MQTTTopicFilter(options.topicFilter)
         } catch {
             throw .invalidArgument("invalid streaming topic filter: \(error)", cause: error)
         }

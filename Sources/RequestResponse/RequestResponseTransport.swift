@@ -70,7 +70,7 @@ public enum RequestResponseTransportEvent: Sendable {
     /// The connection was lost or closed.
     case disconnected
     /// A PUBLISH arrived on a subscribed topic.
-    case publish(IncomingPublish)
+    case publish(RequestResponsePublish)
 }
 
 /// Identifies a listener registered with ``RequestResponseTransport/addListener(_:)``.

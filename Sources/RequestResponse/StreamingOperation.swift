@@ -32,12 +32,12 @@ public final class StreamingOperation: AsyncSequence, Sendable {
     }
 
     let id: UInt64
-    let filter: TopicFilter
+    let filter: MQTTTopicFilter
     private let core: RequestResponseClientCore
     private let buffer: StreamEventBuffer
     private let phase = Atomic<UInt8>(Phase.created.rawValue)
 
-    init(core: RequestResponseClientCore, filter: TopicFilter, bufferCapacity: Int) {
+    init(core: RequestResponseClientCore, filter: MQTTTopicFilter, bufferCapacity: Int) {
         self.core = core
         self.filter = filter
         self.id = core.makeID()

@@ -3,5 +3,5 @@ public enum StreamingOperationEvent: Sendable {
     /// The subscription was established, lost or halted.
     case subscriptionStatus(SubscriptionStatusEvent)
     /// A publish matching the stream's topic filter.
-    case publish(IncomingPublish)
+    case publish(RequestResponsePublish)
 }

@@ -91,8 +91,8 @@ import Testing
         #expect(
             try Self.memberLines(#"{"type": "document"}"#)
                 == MemberLines(
-                    declaration: "var m: JSONValue?", parameter: "m: JSONValue? = nil",
-                    decode: "self.m = try container.decodeIfPresent(JSONValue.self, forKey: .m)",
+                    declaration: "var m: ServiceJSONValue?", parameter: "m: ServiceJSONValue? = nil",
+                    decode: "self.m = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .m)",
                     encode: "try container.encodeIfPresent(self.m, forKey: .m)"))
     }
 
@@ -147,8 +147,8 @@ import Testing
         #expect(
             try Self.memberLines(#"{"type": "document", "nullable": true}"#)
                 == MemberLines(
-                    declaration: "var m: Nullable<JSONValue>", parameter: "m: Nullable<JSONValue> = .absent",
-                    decode: "self.m = try container.decodeNullable(JSONValue.self, forKey: .m)",
+                    declaration: "var m: Nullable<ServiceJSONValue>", parameter: "m: Nullable<ServiceJSONValue> = .absent",
+                    decode: "self.m = try container.decodeNullable(ServiceJSONValue.self, forKey: .m)",
                     encode: "try container.encodeNullable(self.m, forKey: .m)"))
     }
 

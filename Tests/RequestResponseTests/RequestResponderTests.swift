@@ -102,7 +102,7 @@ extension RRSuite {
                 #expect(error.code == .subscribeFailure)
                 #expect(error.reasonCode == .subAck(.notAuthorized))
             }
-            transport.inject(IncomingPublish(topic: "denied", payload: ByteBuffer(string: "x")), force: true)
+            transport.inject(RequestResponsePublish(topic: "denied", payload: ByteBuffer(string: "x")), force: true)
             try await Task.sleep(for: .milliseconds(20))
             #expect(!called.withLock { $0 })
             do {
@@ -168,7 +168,7 @@ extension RRSuite {
             transport.connect(sessionPresent: false)
             try await waitUntil("resubscribed") { transport.subscribes == ["svc/#", "svc/#"] }
             try await waitUntil("active") { transport.activeSubscriptions.contains("svc/#") }
-            transport.inject(IncomingPublish(topic: "svc/1", payload: ByteBuffer(string: "x")))
+            transport.inject(RequestResponsePublish(topic: "svc/1", payload: ByteBuffer(string: "x")))
             try await waitUntil("handled") { received.withLock { $0 } == 1 }
             await responder.close()
         }

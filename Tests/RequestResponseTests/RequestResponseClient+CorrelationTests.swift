@@ -6,8 +6,8 @@ import Testing
 extension RRSuite {
     @Suite("RequestResponseClient: correlation")
     struct RequestResponseClientCorrelationTests {
-        private func response(_ thing: String, _ body: String, rejected: Bool = false) -> IncomingPublish {
-            IncomingPublish(
+        private func response(_ thing: String, _ body: String, rejected: Bool = false) -> RequestResponsePublish {
+            RequestResponsePublish(
                 topic: rejected ? ThingService.rejected(thing) : ThingService.accepted(thing), payload: ByteBuffer(string: body)
             )
         }
@@ -130,7 +130,7 @@ extension RRSuite {
                 guard published.topic == "rpc/echo", let topic = published.properties.responseTopic else { return [] }
                 var properties = MQTTProperties()
                 properties.correlationData = published.properties.correlationData
-                return [IncomingPublish(topic: topic, payload: published.payload, properties: properties)]
+                return [RequestResponsePublish(topic: topic, payload: published.payload, properties: properties)]
             }
             let client = try RequestResponseClient(transport: transport, options: .test())
             let responses = try await withThrowingTaskGroup(of: String.self) { group in
@@ -148,15 +148,15 @@ extension RRSuite {
             #expect(correlations.count == 50)
             #expect(transport.publishes.allSatisfy { $0.properties.responseTopic == client.correlationDataResponseTopic })
             // A response without or with unknown correlation data is ignored.
-            transport.inject(IncomingPublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x")))
+            transport.inject(RequestResponsePublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x")))
             var unknown = MQTTProperties()
             unknown.correlationData = ByteBuffer(string: "nobody")
-            transport.inject(IncomingPublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x"), properties: unknown))
+            transport.inject(RequestResponsePublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x"), properties: unknown))
             try await waitUntil("two ignored") { await client.statistics.responsesIgnored == 2 }
             await client.close()
         }
 
-        @Test("correlation-data mode over MQTT 3.1.1 fails with invalidArgument; Response.properties is nil on 3.1.1")
+        @Test("correlation-data mode over MQTT 3.1.1 fails with invalidArgument; RequestResponseClient.Response.properties is nil on 3.1.1")
         func correlationDataNeedsMQTT5() async throws {
             let transport = TestTransport()
             transport.setSupportsProperties(false)

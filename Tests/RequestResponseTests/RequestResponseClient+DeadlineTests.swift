@@ -48,9 +48,9 @@ extension RRSuite {
             // same token, waits behind it and then has only what is left of its 300 ms.
             let clock = ContinuousClock()
             let start = clock.now
-            async let first: Response = client.request(ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(250))
+            async let first: RequestResponseClient.Response = client.request(ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(250))
             try await waitUntil("first publish") { transport.publishes.count == 1 }
-            async let second: Response = client.request(ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(300))
+            async let second: RequestResponseClient.Response = client.request(ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(300))
             do {
                 _ = try await first
                 Issue.record("first should time out")

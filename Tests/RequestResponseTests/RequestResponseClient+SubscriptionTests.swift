@@ -96,7 +96,7 @@ extension RRSuite {
             let start = clock.now
             async let fast = client.request(ThingService.request(thing: "a", token: "fast"))
             try await waitUntil("fast published") { transport.publishes.count == 3 }
-            transport.inject(IncomingPublish(topic: "things/a/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"fast"}"#)))
+            transport.inject(RequestResponsePublish(topic: "things/a/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"fast"}"#)))
             let response = try await fast
             #expect(response.topic == "things/a/get/accepted")
             #expect(clock.now - start < .milliseconds(300))
@@ -119,8 +119,8 @@ extension RRSuite {
             transport.service { published in
                 release.withLock { $0 } ? ThingService.respond(published) : []
             }
-            async let x: Response = client.request(ThingService.request(thing: "x", token: "x0"))
-            async let y: Response = client.request(ThingService.request(thing: "y", token: "y0"))
+            async let x: RequestResponseClient.Response = client.request(ThingService.request(thing: "x", token: "x0"))
+            async let y: RequestResponseClient.Response = client.request(ThingService.request(thing: "y", token: "y0"))
             try await waitUntil("x and y published") { transport.publishes.count == 2 }
             // "starved" arrives while both slots are busy and must get the next free slot, even
             // though requests for "x" and "y" keep coming.
@@ -131,7 +131,7 @@ extension RRSuite {
             transport.inject(ThingService.respond(.init(topic: "things/y/get", payload: ByteBuffer(string: #"{"clientToken":"y0"}"#), properties: .init()))[0])
             _ = try await (x, y)
             // Meanwhile a flood of new requests for a fourth thing competes for the same slot.
-            async let flood: [Response] = withThrowingTaskGroup(of: Response.self) { group in
+            async let flood: [RequestResponseClient.Response] = withThrowingTaskGroup(of: RequestResponseClient.Response.self) { group in
                 for index in 0..<20 {
                     group.addTask { try await client.request(ThingService.request(thing: "z\(index % 3)", token: "f\(index)")) }
                 }
@@ -149,19 +149,19 @@ extension RRSuite {
             transport.service(ThingService.respond)
             let client = try RequestResponseClient(transport: transport, options: .test(rr: 3))
             // Warm "things/p/get/accepted" alone.
-            let acceptedOnly = RequestOptions(
+            let acceptedOnly = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: ["things/p/get/accepted"],
-                responsePaths: [ResponsePath(topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken")],
+                responsePaths: [RequestResponseClient.ResponsePath(topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken")],
                 publishTopic: "things/p/get", payload: ByteBuffer(string: #"{"clientToken":"1"}"#), correlationToken: "1"
             )
             _ = try await client.request(acceptedOnly)
             // Now a request on accepted + rejected: only "rejected" is subscribed, and its SUBACK is held.
             transport.onSubscribe { _ in .manual }
-            let both = RequestOptions(
+            let both = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: ["things/p/get/accepted", "things/p/get/rejected"],
                 responsePaths: [
-                    ResponsePath(topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken"),
-                    ResponsePath(topic: "things/p/get/rejected", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(topic: "things/p/get/rejected", correlationTokenJSONPath: "clientToken"),
                 ],
                 publishTopic: "things/p/get", payload: ByteBuffer(string: #"{"clientToken":"2"}"#), correlationToken: "2"
             )

@@ -85,7 +85,7 @@ extension RRSuite {
             let transport = TestTransport()
             let client = try RequestResponseClient(transport: transport, options: .test(rr: 2))
             let good = ThingService.request(thing: "t", token: "x")
-            var cases: [(String, RequestOptions)] = []
+            var cases: [(String, RequestResponseClient.RequestOptions)] = []
             var request = good
             request.responsePaths = []
             cases.append(("no response paths", request))

@@ -28,7 +28,7 @@ struct EventReader {
         return status
     }
 
-    mutating func publish(timeout: Duration = .seconds(3), sourceLocation: SourceLocation = #_sourceLocation) async throws -> IncomingPublish? {
+    mutating func publish(timeout: Duration = .seconds(3), sourceLocation: SourceLocation = #_sourceLocation) async throws -> RequestResponsePublish? {
         guard case .publish(let publish) = try await next(timeout: timeout) else {
             Issue.record("expected a publish", sourceLocation: sourceLocation)
             return nil
@@ -59,8 +59,8 @@ extension RRSuite {
             #expect(try await secondReader.status()?.type == .established)  // joined at once
             #expect(try await exactReader.status()?.type == .established)
             #expect(transport.subscribes == ["things/+/delta", "things/a/delta"])
-            transport.inject(IncomingPublish(topic: "things/a/delta", payload: ByteBuffer(string: "1")))
-            transport.inject(IncomingPublish(topic: "things/b/delta", payload: ByteBuffer(string: "2")))
+            transport.inject(RequestResponsePublish(topic: "things/a/delta", payload: ByteBuffer(string: "1")))
+            transport.inject(RequestResponsePublish(topic: "things/b/delta", payload: ByteBuffer(string: "2")))
             #expect(try await firstReader.publish()?.topic == "things/a/delta")
             #expect(try await firstReader.publish()?.topic == "things/b/delta")
             #expect(try await secondReader.publish()?.topic == "things/a/delta")
@@ -177,7 +177,7 @@ extension RRSuite {
             #expect(lost?.error?.message.contains("l/#") == true)
             #expect(try await reader.status()?.type == .established)
             #expect(transport.subscribes == ["l/#", "l/#"])
-            transport.inject(IncomingPublish(topic: "l/x", payload: ByteBuffer(string: "after")))
+            transport.inject(RequestResponsePublish(topic: "l/x", payload: ByteBuffer(string: "after")))
             #expect(try await reader.publish()?.topic == "l/x")
             stream.close()
             await client.close()
@@ -193,7 +193,7 @@ extension RRSuite {
             #expect(try await reader.status()?.type == .established)
             transport.disconnect()
             transport.connect(sessionPresent: true)
-            transport.inject(IncomingPublish(topic: "k/1", payload: ByteBuffer(string: "x")))
+            transport.inject(RequestResponsePublish(topic: "k/1", payload: ByteBuffer(string: "x")))
             // The first event after the reconnect is the publish, not a status change.
             #expect(try await reader.publish()?.topic == "k/1")
             #expect(transport.subscribes == ["k/#"])
@@ -312,7 +312,7 @@ extension RRSuite {
             let topic = try await client.withStreamingOperation(.init(topicFilter: "scoped/#")) { stream in
                 var reader = EventReader(stream)
                 #expect(try await reader.status()?.type == .established)
-                transport.inject(IncomingPublish(topic: "scoped/1", payload: ByteBuffer(string: "x")))
+                transport.inject(RequestResponsePublish(topic: "scoped/1", payload: ByteBuffer(string: "x")))
                 return try await reader.publish()?.topic
             }
             #expect(topic == "scoped/1")
@@ -335,7 +335,7 @@ extension RRSuite {
             try stream.open()
             try await waitUntil("subscribed") { transport.activeSubscriptions.contains("flood/#") }
             for index in 0..<10 {
-                transport.inject(IncomingPublish(topic: "flood/\(index)", payload: ByteBuffer(string: "\(index)")))
+                transport.inject(RequestResponsePublish(topic: "flood/\(index)", payload: ByteBuffer(string: "\(index)")))
             }
             try await waitUntil("delivered") { await client.statistics.streamPublishesDelivered == 10 }
             var reader = EventReader(stream)

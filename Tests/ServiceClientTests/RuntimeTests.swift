@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct RuntimeTests {
     @Test func jsonValueLiteralsAccessorsAndCoding() throws {
-        let value: JSONValue = ["name": "lamp", "level": 3, "ratio": 0.5, "on": true, "tags": ["a", nil]]
+        let value: ServiceJSONValue = ["name": "lamp", "level": 3, "ratio": 0.5, "on": true, "tags": ["a", nil]]
         #expect(value["name"]?.stringValue == "lamp")
         #expect(value["level"]?.intValue == 3)
         #expect(value["ratio"]?.doubleValue == 0.5)
@@ -15,13 +15,13 @@ import Testing
         let encoded = String(buffer: try ServiceCoding.encode(value))
         #expect(encoded == #"{"level":3,"name":"lamp","on":true,"ratio":0.5,"tags":["a",null]}"#)
         #expect(value.description == encoded)
-        #expect(try ServiceCoding.decode(JSONValue.self, from: ByteBuffer(string: encoded)) == value)
+        #expect(try ServiceCoding.decode(ServiceJSONValue.self, from: ByteBuffer(string: encoded)) == value)
         // Booleans and numbers do not blur.
-        #expect(try ServiceCoding.decode(JSONValue.self, from: ByteBuffer(string: "[true, 1]")) == [true, 1])
+        #expect(try ServiceCoding.decode(ServiceJSONValue.self, from: ByteBuffer(string: "[true, 1]")) == [true, 1])
     }
 
     @Test func topicTemplateRendersMatchesAndFilters() throws {
-        let template = TopicTemplate("$aws/things/{thingName}/shadow/name/{shadowName}/get")
+        let template = ServiceTopicTemplate("$aws/things/{thingName}/shadow/name/{shadowName}/get")
         #expect(try template.render(["thingName": "lamp", "shadowName": "cfg"]) == "$aws/things/lamp/shadow/name/cfg/get")
         #expect(template.subscriptionFilter == "$aws/things/+/shadow/name/+/get")
         #expect(template.match("$aws/things/lamp/shadow/name/cfg/get") == ["thingName": "lamp", "shadowName": "cfg"])
@@ -36,9 +36,9 @@ import Testing
         ("", "placeholder {thingName} of topic 'things/{thingName}' cannot be empty"),
     ])
     func unusablePlaceholderValuesAreRejected(_ value: String, _ message: String) {
-        #expect(throws: TopicPlaceholderError.self) { try TopicTemplate("things/{thingName}").render(["thingName": value]) }
+        #expect(throws: TopicPlaceholderError.self) { try ServiceTopicTemplate("things/{thingName}").render(["thingName": value]) }
         do {
-            _ = try TopicTemplate("things/{thingName}").render(["thingName": value])
+            _ = try ServiceTopicTemplate("things/{thingName}").render(["thingName": value])
         } catch {
             #expect(error.description == message)
         }

@@ -26,6 +26,6 @@ public enum PrimitiveType: String, Sendable, Hashable, CaseIterable {
     case timestamp
     /// Bytes as a base64 JSON string (`Data`).
     case blob
-    /// Any JSON value (`JSONValue`).
+    /// Any JSON value (`ServiceJSONValue`).
     case document
 }

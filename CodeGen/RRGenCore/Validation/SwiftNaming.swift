@@ -14,7 +14,7 @@ public enum SwiftNaming {
     /// Type names the generated code refers to, which a shape must not shadow.
     public static let typesUsedByGeneratedCode: Set<String> = [
         "String", "Int", "Int64", "Double", "Bool", "Date", "Data", "UUID", "Duration", "Never", "Void", "Array",
-        "Dictionary", "Optional", "Error", "Codable", "Decoder", "Encoder", "CodingKey", "JSONValue", "Nullable",
+        "Dictionary", "Optional", "Error", "Codable", "Decoder", "Encoder", "CodingKey", "ServiceJSONValue", "Nullable",
         "EpochSeconds", "Base64Bytes", "ServiceError", "ServiceCodingKey", "ServiceEventStream", "ServiceStreamElement",
         "ServiceOperationDescriptor", "ServiceStreamDescriptor", "ServiceResponseRoute", "ServiceCorrelation",
         "TopicPlaceholders", "RequestResponseClient", "RequestResponder", "ResponderRegistration",

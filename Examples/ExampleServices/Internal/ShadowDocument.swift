@@ -5,15 +5,15 @@ import MQTTServiceRuntime
 /// One shadow: its `desired` and `reported` sections (JSON objects, absent when empty), when
 /// each member was set, and its version.
 struct ShadowDocument: Hashable, Sendable {
-    var desired: JSONValue?
-    var reported: JSONValue?
+    var desired: ServiceJSONValue?
+    var reported: ServiceJSONValue?
     var desiredMetadata: ShadowMetadataNode?
     var reportedMetadata: ShadowMetadataNode?
     /// Incremented by every accepted update; a new shadow's first update makes it 1.
     var version: Int
 
     /// The members of `desired` that `reported` does not match yet.
-    var delta: JSONValue? { ShadowJSON.delta(desired: desired, reported: reported) }
+    var delta: ServiceJSONValue? { ShadowJSON.delta(desired: desired, reported: reported) }
 
     /// The metadata of both sections.
     var metadata: IoTShadow.ShadowMetadata {
@@ -49,7 +49,7 @@ struct ShadowDocument: Hashable, Sendable {
     }
 
     private static func apply(
-        _ change: Nullable<JSONValue>, to section: inout JSONValue?, metadata: inout ShadowMetadataNode?, at date: Date
+        _ change: Nullable<ServiceJSONValue>, to section: inout ServiceJSONValue?, metadata: inout ShadowMetadataNode?, at date: Date
     ) {
         switch change {
         case .absent:

@@ -1,6 +1,6 @@
 import MQTTServiceRuntime
 
-/// The JSON rules of the shadow service, on ``JSONValue``s.
+/// The JSON rules of the shadow service, on ``ServiceJSONValue``s.
 enum ShadowJSON {
     /// Merges an update into a section the way the shadow service does: members of `patch`
     /// replace those of `base`, objects merge member by member, and a `null` member deletes.
@@ -11,7 +11,7 @@ enum ShadowJSON {
     /// =     {"light": {"on": true, "level": 5}}
     /// ```
     /// Arrays and scalars replace whole. A non-object `patch` replaces `base`.
-    static func merge(_ patch: JSONValue, into base: JSONValue?) -> JSONValue {
+    static func merge(_ patch: ServiceJSONValue, into base: ServiceJSONValue?) -> ServiceJSONValue {
         guard case .object(let changes) = patch else { return patch }
         var members = base?.objectValue ?? [:]
         for (key, value) in changes {
@@ -32,10 +32,10 @@ enum ShadowJSON {
     /// reported {"color": "red",   "light": {"on": true, "level": 3}, "uptime": 42}
     /// delta    {"color": "green", "light": {"level": 5}}
     /// ```
-    static func delta(desired: JSONValue?, reported: JSONValue?) -> JSONValue? {
+    static func delta(desired: ServiceJSONValue?, reported: ServiceJSONValue?) -> ServiceJSONValue? {
         guard case .object(let wanted)? = desired else { return nil }
         let actual = reported?.objectValue ?? [:]
-        var difference: [String: JSONValue] = [:]
+        var difference: [String: ServiceJSONValue] = [:]
         for (key, value) in wanted {
             if case .object = value, case .object? = actual[key] {
                 if let nested = delta(desired: value, reported: actual[key]) { difference[key] = nested }

@@ -10,7 +10,7 @@ indirect enum ShadowMetadataNode: Hashable, Sendable {
     case object([String: ShadowMetadataNode])
 
     /// The metadata of `value` freshly set at `date`.
-    init(stamping value: JSONValue, at date: Date) {
+    init(stamping value: ServiceJSONValue, at date: Date) {
         if case .object(let members) = value {
             self = .object(members.mapValues { ShadowMetadataNode(stamping: $0, at: date) })
         } else {
@@ -20,7 +20,7 @@ indirect enum ShadowMetadataNode: Hashable, Sendable {
 
     /// The metadata after ``ShadowJSON/merge(_:into:)`` applied `patch` at `date`: touched
     /// members get the new time, deleted ones disappear, the others keep theirs.
-    static func merge(_ patch: JSONValue, into base: ShadowMetadataNode?, at date: Date) -> ShadowMetadataNode {
+    static func merge(_ patch: ServiceJSONValue, into base: ShadowMetadataNode?, at date: Date) -> ShadowMetadataNode {
         guard case .object(let changes) = patch else { return .leaf(date) }
         var children: [String: ShadowMetadataNode] = [:]
         if case .object(let existing)? = base { children = existing }
@@ -31,7 +31,7 @@ indirect enum ShadowMetadataNode: Hashable, Sendable {
     }
 
     /// The part of this metadata that describes `value`'s members (for the delta's metadata).
-    func projected(onto value: JSONValue) -> ShadowMetadataNode {
+    func projected(onto value: ServiceJSONValue) -> ShadowMetadataNode {
         guard case .object(let children) = self, case .object(let members) = value else { return self }
         var projection: [String: ShadowMetadataNode] = [:]
         for (key, member) in members {
@@ -41,7 +41,7 @@ indirect enum ShadowMetadataNode: Hashable, Sendable {
     }
 
     /// The JSON the shadow service sends.
-    var json: JSONValue {
+    var json: ServiceJSONValue {
         switch self {
         case .leaf(let date): ["timestamp": .number(date.timeIntervalSince1970.rounded(.down))]
         case .object(let children): .object(children.mapValues(\.json))

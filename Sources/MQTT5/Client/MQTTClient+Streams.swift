@@ -36,9 +36,9 @@ extension MQTTClient {
         bufferingPolicy: AsyncStream<MQTTPublishPacket>.Continuation.BufferingPolicy = .unbounded
     ) -> AsyncStream<MQTTPublishPacket> {
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTPublishPacket.self, bufferingPolicy: bufferingPolicy)
-        let topicFilter: TopicFilter?
+        let topicFilter: MQTTTopicFilter?
         if let filter {
-            guard let parsed = try? TopicFilter(filter) else {
+            guard let parsed = try? MQTTTopicFilter(filter) else {
                 continuation.finish()
                 return stream
             }

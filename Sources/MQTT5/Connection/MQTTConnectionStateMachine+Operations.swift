@@ -75,7 +75,7 @@ extension MQTTConnectionStateMachine {
                         return .failure(MQTTError(code: .invalidArgument, message: problem))
                     }
                     do {
-                        let filter = try TopicFilter(subscription.topicFilter)
+                        let filter = try MQTTTopicFilter(subscription.topicFilter)
                         if filter.isShared && subscription.noLocal {
                             return .failure(MQTTError(code: .invalidArgument, message: "No Local is not allowed on the shared subscription '\(filter)'"))
                         }

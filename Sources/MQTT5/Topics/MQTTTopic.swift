@@ -89,7 +89,7 @@ public enum MQTTTopic {
     ///
     /// `+` matches exactly one level (possibly empty), `#` matches the parent level and any
     /// number of child levels, and a filter starting with a wildcard does not match a topic
-    /// starting with `$` (section 4.7.2). For a shared subscription, pass ``TopicFilter/filter``.
+    /// starting with `$` (section 4.7.2). For a shared subscription, pass ``MQTTTopicFilter/filter``.
     public static func matches(filter: String, topic: String) -> Bool {
         var filter = filter
         var topic = topic

@@ -1,7 +1,7 @@
 /// Why a topic name or topic filter was rejected.
 ///
 /// Thrown by ``MQTTTopic/validateName(_:)``, ``MQTTTopic/validateFilter(_:)`` and the
-/// initialisers of ``TopicFilter``.
+/// initialisers of ``MQTTTopicFilter``.
 public struct MQTTTopicError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of problem was found.
     ///

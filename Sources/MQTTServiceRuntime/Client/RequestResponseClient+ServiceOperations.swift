@@ -38,7 +38,7 @@ extension RequestResponseClient {
             throw .invalidRequest(ServiceRequestError(operation: operation.name, message: "cannot encode the request: \(error)", cause: error))
         }
 
-        let options: RequestOptions
+        let options: RequestResponseClient.RequestOptions
         var routes: [(topic: String, isError: Bool)] = []
         if case .correlationData = operation.correlation.kind {
             options = .correlationData(publishTopic: publishTopic, payload: payload)
@@ -51,13 +51,13 @@ extension RequestResponseClient {
                 guard let topic = route.topic else { continue }
                 routes.append((try render(topic, parameters, operation: operation.name, as: Modeled.self), route.isError))
             }
-            options = RequestOptions(
+            options = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: filters,
-                responsePaths: routes.map { ResponsePath(topic: $0.topic, correlationTokenJSONPath: tokenPath) },
+                responsePaths: routes.map { RequestResponseClient.ResponsePath(topic: $0.topic, correlationTokenJSONPath: tokenPath) },
                 publishTopic: publishTopic, payload: payload, correlationToken: token)
         }
 
-        let response: Response
+        let response: RequestResponseClient.Response
         do {
             response = try await self.request(options, timeout: timeout)
         } catch {
@@ -105,7 +105,7 @@ extension RequestResponseClient {
     }
 
     private func render<Modeled>(
-        _ template: TopicTemplate, _ parameters: [String: String], operation: String, as _: Modeled.Type
+        _ template: ServiceTopicTemplate, _ parameters: [String: String], operation: String, as _: Modeled.Type
     ) throws(ServiceError<Modeled>) -> String {
         do {
             return try template.render(parameters)
@@ -115,7 +115,7 @@ extension RequestResponseClient {
     }
 
     private func decodeResponse<Value: Decodable, Modeled>(
-        _ type: Value.Type, _ response: Response, operation: String, as _: Modeled.Type
+        _ type: Value.Type, _ response: RequestResponseClient.Response, operation: String, as _: Modeled.Type
     ) throws(ServiceError<Modeled>) -> Value {
         do {
             return try ServiceCoding.decode(Value.self, from: response.payload)

@@ -7,9 +7,9 @@ public struct ServiceOperationDescriptor<Input: Codable & Sendable, Output: Coda
     /// The operation name (`GetShadow`), used in errors and logs.
     public let name: String
     /// The request topic.
-    public let publishTopic: TopicTemplate
+    public let publishTopic: ServiceTopicTemplate
     /// The filters the client subscribes to before publishing (empty in correlation-data mode).
-    public let subscriptionTopicFilters: [TopicTemplate]
+    public let subscriptionTopicFilters: [ServiceTopicTemplate]
     /// The response paths, in schema order.
     public let responses: [ServiceResponseRoute]
     /// How responses are matched to requests.
@@ -31,8 +31,8 @@ public struct ServiceOperationDescriptor<Input: Codable & Sendable, Output: Coda
         correlation: ServiceCorrelation<Input, Output, Modeled>, topicParameters: @escaping @Sendable (Input) -> [String: String]
     ) {
         self.name = name
-        self.publishTopic = TopicTemplate(publishTopic)
-        self.subscriptionTopicFilters = subscriptionTopicFilters.map(TopicTemplate.init)
+        self.publishTopic = ServiceTopicTemplate(publishTopic)
+        self.subscriptionTopicFilters = subscriptionTopicFilters.map(ServiceTopicTemplate.init)
         self.responses = responses
         self.correlation = correlation
         self.topicParameters = topicParameters

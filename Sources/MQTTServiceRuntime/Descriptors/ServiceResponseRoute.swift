@@ -4,18 +4,18 @@ public import MQTT5
 public struct ServiceResponseRoute: Sendable, Hashable {
     /// The response topic with placeholders; `nil` in correlation-data mode, where responses
     /// arrive on the request-response client's response topic.
-    public let topic: TopicTemplate?
+    public let topic: ServiceTopicTemplate?
     /// Whether responses on this path decode to the modeled error.
     public let isError: Bool
 
     /// A success response on `topic`.
     public static func success(topic: String) -> ServiceResponseRoute {
-        ServiceResponseRoute(topic: TopicTemplate(topic), isError: false)
+        ServiceResponseRoute(topic: ServiceTopicTemplate(topic), isError: false)
     }
 
     /// An error response on `topic`.
     public static func error(topic: String) -> ServiceResponseRoute {
-        ServiceResponseRoute(topic: TopicTemplate(topic), isError: true)
+        ServiceResponseRoute(topic: ServiceTopicTemplate(topic), isError: true)
     }
 
     /// A success response in correlation-data mode.

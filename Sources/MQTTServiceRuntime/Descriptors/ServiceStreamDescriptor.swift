@@ -4,14 +4,14 @@ public struct ServiceStreamDescriptor<Input: Sendable, Event: Decodable & Sendab
     /// The stream name (`ShadowDeltaUpdated`), used in errors.
     public let name: String
     /// The topic filter, with placeholders.
-    public let topicFilter: TopicTemplate
+    public let topicFilter: ServiceTopicTemplate
     /// The placeholder values of a subscription request.
     public let topicParameters: @Sendable (Input) -> [String: String]
 
     /// Creates a descriptor.
     public init(name: String, topicFilter: String, topicParameters: @escaping @Sendable (Input) -> [String: String]) {
         self.name = name
-        self.topicFilter = TopicTemplate(topicFilter)
+        self.topicFilter = ServiceTopicTemplate(topicFilter)
         self.topicParameters = topicParameters
     }
 }

@@ -27,7 +27,7 @@ struct PreparedRequest: Sendable {
     /// ours: every response topic must be covered by a subscription filter, no shared
     /// subscriptions, a token needs token paths, the filters must fit in the budget).
     init(
-        _ options: RequestOptions, maxRequestResponseSubscriptions: Int, correlationDataResponseTopic: String
+        _ options: RequestResponseClient.RequestOptions, maxRequestResponseSubscriptions: Int, correlationDataResponseTopic: String
     ) throws(RequestResponseError) {
         do {
             try MQTTTopic.validateName(options.publishTopic)

@@ -7,7 +7,7 @@ final class RequestResponderCore: @unchecked Sendable {
     typealias Handler = @Sendable (IncomingRequest) async -> Void
 
     private struct Registration {
-        var filter: TopicFilter
+        var filter: MQTTTopicFilter
         var handler: Handler
     }
 
@@ -29,7 +29,7 @@ final class RequestResponderCore: @unchecked Sendable {
         self.acknowledgementTimeout = acknowledgementTimeout
     }
 
-    func serve(filter: TopicFilter, handler: @escaping Handler) async -> Result<UInt64, RequestResponseError> {
+    func serve(filter: MQTTTopicFilter, handler: @escaping Handler) async -> Result<UInt64, RequestResponseError> {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<UInt64> in
             guard !closed else { return eventLoop.makeFailedFuture(RequestResponseError.clientShutDown("the responder was closed")) }
             if listenerID == nil {
@@ -155,7 +155,7 @@ final class RequestResponderCore: @unchecked Sendable {
         return promise.futureResult
     }
 
-    private static func subscribeError(filter: TopicFilter, error: any Error) -> RequestResponseError {
+    private static func subscribeError(filter: MQTTTopicFilter, error: any Error) -> RequestResponseError {
         if let error = error as? RequestResponseError { return error }
         return RequestResponseError(code: .subscribeFailure, message: "SUBSCRIBE to '\(filter)' failed in the transport", cause: error)
     }

@@ -9,7 +9,7 @@ import Synchronization
 /// Everything but the atomics is confined to `eventLoop` (hence `@unchecked Sendable`).
 final class RequestResponseClientCore: @unchecked Sendable {
     typealias OperationID = RequestResponseStateMachine.OperationID
-    typealias Continuation = CheckedContinuation<Result<Response, RequestResponseError>, Never>
+    typealias Continuation = CheckedContinuation<Result<RequestResponseClient.Response, RequestResponseError>, Never>
 
     let eventLoop: any EventLoop
     let transport: any RequestResponseTransport
@@ -66,7 +66,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
 
     // MARK: Requests
 
-    func request(_ request: PreparedRequest, timeout: Duration) async -> Result<Response, RequestResponseError> {
+    func request(_ request: PreparedRequest, timeout: Duration) async -> Result<RequestResponseClient.Response, RequestResponseError> {
         let id = makeID()
         let submitted = now()
         let deadline = submitted + timeout
@@ -92,7 +92,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
 
     // MARK: Streams
 
-    func openStream(id: OperationID, filter: TopicFilter, buffer: StreamEventBuffer) {
+    func openStream(id: OperationID, filter: MQTTTopicFilter, buffer: StreamEventBuffer) {
         eventLoop.execute { [self] in
             streamBuffers[id] = buffer
             run(machine.openStream(id: id, filter: filter, now: now()))

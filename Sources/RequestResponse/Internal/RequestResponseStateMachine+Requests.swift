@@ -175,7 +175,7 @@ extension RequestResponseStateMachine {
 
     /// Ends a request: completes it, releases its subscriptions and hands its key on.
     mutating func finishRequest(
-        _ id: OperationID, _ result: Result<Response, RequestResponseError>, now: NIODeadline, actions: inout [Action]
+        _ id: OperationID, _ result: Result<RequestResponseClient.Response, RequestResponseError>, now: NIODeadline, actions: inout [Action]
     ) {
         guard let operation = operations.removeValue(forKey: id) else { return }
         actions.append(.completeRequest(id, result))

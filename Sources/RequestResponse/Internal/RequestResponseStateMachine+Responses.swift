@@ -10,7 +10,7 @@ extension RequestResponseStateMachine {
 
     /// Routes an incoming publish: to every open stream whose filter matches, and to the
     /// request whose correlation key it carries (one dictionary look-up by topic, then one by key).
-    mutating func incomingPublish(_ publish: IncomingPublish, now: NIODeadline) -> [Action] {
+    mutating func incomingPublish(_ publish: RequestResponsePublish, now: NIODeadline) -> [Action] {
         var actions: [Action] = []
         var deliveredToStream = false
         if streamTrie.count > 0 {
@@ -64,7 +64,7 @@ extension RequestResponseStateMachine {
             completed = (id, index)
         }
         if let (id, pathIndex) = completed {
-            let response = Response(
+            let response = RequestResponseClient.Response(
                 topic: publish.topic, payload: publish.payload, properties: supportsProperties ? publish.properties : nil,
                 responsePathIndex: pathIndex
             )

@@ -3,7 +3,7 @@ import NIOCore
 
 // Opening and closing streaming operations, and halting them.
 extension RequestResponseStateMachine {
-    mutating func openStream(id: OperationID, filter: TopicFilter, now: NIODeadline) -> [Action] {
+    mutating func openStream(id: OperationID, filter: MQTTTopicFilter, now: NIODeadline) -> [Action] {
         if isShutDown {
             return [
                 .streamEvent(id, .subscriptionStatus(.init(type: .halted, error: .clientShutDown()))),

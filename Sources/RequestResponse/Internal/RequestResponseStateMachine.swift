@@ -50,7 +50,7 @@ struct RequestResponseStateMachine {
         case subscribe(filter: String, generation: UInt64)
         case unsubscribe(filter: String, generation: UInt64)
         case publish(OperationID, topic: String, payload: ByteBuffer, properties: MQTTProperties)
-        case completeRequest(OperationID, Result<Response, RequestResponseError>)
+        case completeRequest(OperationID, Result<RequestResponseClient.Response, RequestResponseError>)
         case streamEvent(OperationID, StreamingOperationEvent)
         /// The stream's sequence ends (after `halted`, or on close).
         case finishStream(OperationID)

@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func sharedFilterSplits() throws {
-        let filter = try TopicFilter("$share/workers/jobs/+/run")
+        let filter = try MQTTTopicFilter("$share/workers/jobs/+/run")
         #expect(filter.shareName == "workers")
         #expect(filter.filter == "jobs/+/run")
         #expect(filter.matches("jobs/7/run"))

@@ -20,7 +20,7 @@ final class TransportEventLog: Sendable {
 
     private final class State: Sendable {
         let entries = Mutex<[Entry]>([])
-        let publishes = Mutex<[IncomingPublish]>([])
+        let publishes = Mutex<[RequestResponsePublish]>([])
         let offLoop = Atomic<Int>(0)
     }
 
@@ -47,7 +47,7 @@ final class TransportEventLog: Sendable {
     var all: [Entry] { state.entries.withLock { $0 } }
     /// Events delivered off the transport's event loop (the contract says none).
     var offLoopEvents: Int { state.offLoop.load(ordering: .relaxed) }
-    var received: [IncomingPublish] { state.publishes.withLock { $0 } }
+    var received: [RequestResponsePublish] { state.publishes.withLock { $0 } }
 }
 
 extension RRSuite.Mosquitto {

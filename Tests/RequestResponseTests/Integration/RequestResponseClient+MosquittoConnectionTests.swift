@@ -90,7 +90,7 @@ extension RRSuite.Mosquitto {
                 configuration.offlineQueue = MQTTOfflineQueuePolicy(behavior: policy)
                 let mqtt = try await rig.client(configuration)
                 let client = try RequestResponseClient(mqtt, options: .test(timeout: .seconds(5)))
-                var task: Task<Response, any Error>?
+                var task: Task<RequestResponseClient.Response, any Error>?
                 try await Self.dropWhileSubscribing(rig, mqtt, sent: { await client.statistics.subscribesSent == 1 }) {
                     task = Task { try await client.request(service.request("lamp", token: "1")) }
                 }

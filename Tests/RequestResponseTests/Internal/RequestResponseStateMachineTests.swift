@@ -49,8 +49,8 @@ extension RRSuite {
             actions.compactMap { if case .publish(let id, _, _, _) = $0 { id } else { nil } }
         }
 
-        static func completed(_ actions: [Action]) -> [UInt64: Result<Response, RequestResponseError>] {
-            var result: [UInt64: Result<Response, RequestResponseError>] = [:]
+        static func completed(_ actions: [Action]) -> [UInt64: Result<RequestResponseClient.Response, RequestResponseError>] {
+            var result: [UInt64: Result<RequestResponseClient.Response, RequestResponseError>] = [:]
             for action in actions { if case .completeRequest(let id, let outcome) = action { result[id] = outcome } }
             return result
         }
@@ -68,8 +68,8 @@ extension RRSuite {
             return all
         }
 
-        static func response(_ thing: String, token: String) -> IncomingPublish {
-            IncomingPublish(topic: "things/\(thing)/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"\#(token)"}"#))
+        static func response(_ thing: String, token: String) -> RequestResponsePublish {
+            RequestResponsePublish(topic: "things/\(thing)/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"\#(token)"}"#))
         }
 
         @Test("fairness: a request blocked on capacity gets the next free slot before later requests needing capacity")
@@ -180,7 +180,7 @@ extension RRSuite {
         @Test("correlation data is unique per request and set with the response topic")
         func correlationData() throws {
             var machine = Self.make(rr: 2)
-            let options = RequestOptions.correlationData(publishTopic: "rpc/x", payload: ByteBuffer(string: "p"))
+            let options = RequestResponseClient.RequestOptions.correlationData(publishTopic: "rpc/x", payload: ByteBuffer(string: "p"))
             let prepared = try PreparedRequest(options, maxRequestResponseSubscriptions: 2, correlationDataResponseTopic: "rr/responses/test")
             let first = Self.grantAll(&machine, machine.submitRequest(id: 1, request: prepared, timeout: .seconds(1), deadline: Self.ms(1000), now: .zero))
             let second = machine.submitRequest(id: 2, request: prepared, timeout: .seconds(1), deadline: Self.ms(1000), now: .zero)
@@ -195,7 +195,7 @@ extension RRSuite {
             #expect(data[0] != data[1])
             var properties = MQTTProperties()
             properties.correlationData = data[1]
-            let done = machine.incomingPublish(IncomingPublish(topic: "rr/responses/test", payload: ByteBuffer(), properties: properties), now: .zero)
+            let done = machine.incomingPublish(RequestResponsePublish(topic: "rr/responses/test", payload: ByteBuffer(), properties: properties), now: .zero)
             #expect(Self.completed(done).keys.sorted() == [2])
         }
 
@@ -208,7 +208,7 @@ extension RRSuite {
             _ = machine.publishCompleted(id: 2, outcome: .acknowledged(.success), now: .zero)
             let accepted = Self.completed(machine.incomingPublish(Self.response("a", token: "one"), now: .zero))
             #expect(try accepted[1]?.get().responsePathIndex == 0)
-            let rejected = IncomingPublish(
+            let rejected = RequestResponsePublish(
                 topic: ThingService.rejected("b"), payload: ByteBuffer(string: #"{"clientToken":"two"}"#))
             let done = Self.completed(machine.incomingPublish(rejected, now: .zero))
             #expect(try done[2]?.get().responsePathIndex == 1)

@@ -18,12 +18,12 @@ struct RequestResponseScenarios {
 
     func things(_ name: String) -> String { "\(prefix)/things/\(name)/get" }
 
-    func request(_ thing: String, token: String) -> RequestOptions {
-        RequestOptions(
+    func request(_ thing: String, token: String) -> RequestResponseClient.RequestOptions {
+        RequestResponseClient.RequestOptions(
             subscriptionTopicFilters: [things(thing) + "/+"],
             responsePaths: [
-                ResponsePath(topic: things(thing) + "/accepted", correlationTokenJSONPath: "clientToken"),
-                ResponsePath(topic: things(thing) + "/rejected", correlationTokenJSONPath: "clientToken"),
+                RequestResponseClient.ResponsePath(topic: things(thing) + "/accepted", correlationTokenJSONPath: "clientToken"),
+                RequestResponseClient.ResponsePath(topic: things(thing) + "/rejected", correlationTokenJSONPath: "clientToken"),
             ],
             publishTopic: things(thing),
             payload: ByteBuffer(string: #"{"clientToken":"\#(token)"}"#),

@@ -64,13 +64,13 @@ enum ThingService {
     static func rejected(_ thing: String) -> String { "things/\(thing)/get/rejected" }
     static func publishTopic(_ thing: String) -> String { "things/\(thing)/get" }
 
-    static func request(thing: String, token: String?, path: String = "clientToken") -> RequestOptions {
+    static func request(thing: String, token: String?, path: String = "clientToken") -> RequestResponseClient.RequestOptions {
         let payload = token.map { #"{"clientToken":"\#($0)"}"# } ?? "{}"
-        return RequestOptions(
+        return RequestResponseClient.RequestOptions(
             subscriptionTopicFilters: [filter(thing)],
             responsePaths: [
-                ResponsePath(topic: accepted(thing), correlationTokenJSONPath: token == nil ? nil : path),
-                ResponsePath(topic: rejected(thing), correlationTokenJSONPath: token == nil ? nil : path),
+                RequestResponseClient.ResponsePath(topic: accepted(thing), correlationTokenJSONPath: token == nil ? nil : path),
+                RequestResponseClient.ResponsePath(topic: rejected(thing), correlationTokenJSONPath: token == nil ? nil : path),
             ],
             publishTopic: publishTopic(thing),
             payload: ByteBuffer(string: payload),
@@ -79,7 +79,7 @@ enum ThingService {
     }
 
     /// The service: answers every `things/<name>/get` publish.
-    static func respond(_ published: TestTransport.Published) -> [IncomingPublish] {
+    static func respond(_ published: TestTransport.Published) -> [RequestResponsePublish] {
         let parts = published.topic.split(separator: "/")
         guard parts.count == 3, parts[0] == "things", parts[2] == "get" else { return [] }
         let thing = String(parts[1])
@@ -91,7 +91,7 @@ enum ThingService {
         properties.userProperties = [MQTTUserProperty(name: "thing", value: thing)]
         let body = token.map { #"{"state":{"reported":{"on":true}},"version":1,"clientToken":"\#($0)"}"# }
             ?? #"{"state":{}}"#
-        return [IncomingPublish(topic: topic, payload: ByteBuffer(string: body), properties: properties)]
+        return [RequestResponsePublish(topic: topic, payload: ByteBuffer(string: body), properties: properties)]
     }
 }
 

@@ -47,7 +47,7 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         var unsubscribeReply: @Sendable (String) -> Reply<MQTTUnsubAckReasonCode> = { _ in .reply(.success) }
         var publishReply: @Sendable (Published) -> Reply<MQTTPubAckReasonCode> = { _ in .reply(.success) }
         /// The remote side: called for every PUBLISH; what it returns is delivered back.
-        var service: @Sendable (Published) -> [IncomingPublish] = { _ in [] }
+        var service: @Sendable (Published) -> [RequestResponsePublish] = { _ in [] }
         var pendingSubscribes: [(String, EventLoopPromise<MQTTSubAckReasonCode>)] = []
         var pendingUnsubscribes: [(String, EventLoopPromise<MQTTUnsubAckReasonCode>)] = []
         var pendingPublishes: [(Published, EventLoopPromise<MQTTPubAckReasonCode>)] = []
@@ -166,7 +166,7 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
     }
 
     /// Installs the remote side.
-    func service(_ service: @escaping @Sendable (Published) -> [IncomingPublish]) {
+    func service(_ service: @escaping @Sendable (Published) -> [RequestResponsePublish]) {
         state.withLock { $0.service = service }
     }
 
@@ -235,11 +235,11 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
 
     /// Delivers a publish from the "broker" (on the event loop), only if a subscription matches
     /// unless `force` is set.
-    func inject(_ publish: IncomingPublish, force: Bool = false) {
+    func inject(_ publish: RequestResponsePublish, force: Bool = false) {
         eventLoop.execute { [self] in deliver(publish, force: force) }
     }
 
-    private func deliver(_ publish: IncomingPublish, force: Bool = false) {
+    private func deliver(_ publish: RequestResponsePublish, force: Bool = false) {
         eventLoop.assertInEventLoop()
         let listeners = state.withLock { state -> [@Sendable (RequestResponseTransportEvent) -> Void] in
             guard state.connected else { return [] }

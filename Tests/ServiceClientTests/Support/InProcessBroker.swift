@@ -48,7 +48,7 @@ final class InProcessBroker: Sendable {
             return Array(state.transports.values)
         }
         for receiver in receivers where receiver.isSubscribed(to: message.topic) {
-            receiver.deliver(IncomingPublish(topic: message.topic, payload: message.payload, properties: message.properties))
+            receiver.deliver(RequestResponsePublish(topic: message.topic, payload: message.payload, properties: message.properties))
         }
     }
 }
@@ -56,7 +56,7 @@ final class InProcessBroker: Sendable {
 /// One client connection of an ``InProcessBroker``.
 final class InProcessTransport: RequestResponseTransport, Sendable {
     private struct State {
-        var filters: [String: TopicFilter] = [:]
+        var filters: [String: MQTTTopicFilter] = [:]
         var listeners: [Int: @Sendable (RequestResponseTransportEvent) -> Void] = [:]
         var nextListener = 0
     }
@@ -76,7 +76,7 @@ final class InProcessTransport: RequestResponseTransport, Sendable {
         state.withLock { state in state.filters.values.contains { $0.matches(topic) } }
     }
 
-    func deliver(_ publish: IncomingPublish) {
+    func deliver(_ publish: RequestResponsePublish) {
         let listeners = state.withLock { Array($0.listeners.values) }
         eventLoop.execute {
             for listener in listeners { listener(.publish(publish)) }
@@ -84,7 +84,7 @@ final class InProcessTransport: RequestResponseTransport, Sendable {
     }
 
     func subscribe(topicFilter: String) -> EventLoopFuture<MQTTSubAckReasonCode> {
-        guard let filter = try? TopicFilter(topicFilter) else {
+        guard let filter = try? MQTTTopicFilter(topicFilter) else {
             return eventLoop.makeSucceededFuture(.topicFilterInvalid)
         }
         state.withLock { $0.filters[topicFilter] = filter }

@@ -21,7 +21,7 @@ struct RenderContext {
         members.contains { $0.type.usesFoundation }
     }
 
-    /// Whether any of `members` has a type from the runtime (`JSONValue`, `Nullable`).
+    /// Whether any of `members` has a type from the runtime (`ServiceJSONValue`, `Nullable`).
     func usesRuntimeTypes(_ members: [MemberModel]) -> Bool {
         members.contains { $0.type.usesJSONValue || ($0.isNullable && !$0.isRequired) }
     }
@@ -42,7 +42,7 @@ struct RenderContext {
             case .boolean: "Bool"
             case .timestamp: "Date"
             case .blob: "Data"
-            case .document: "JSONValue"
+            case .document: "ServiceJSONValue"
             }
         case .structure(let name), .enumeration(let name):
             qualified ? "\(model.name).\(name)" : name
@@ -148,7 +148,7 @@ extension ResolvedType {
         }
     }
 
-    /// Whether the Swift type involves `JSONValue`.
+    /// Whether the Swift type involves `ServiceJSONValue`.
     var usesJSONValue: Bool {
         switch self {
         case .primitive(let primitive): primitive == .document

@@ -47,7 +47,7 @@ final class MQTTClientCore: @unchecked Sendable {
     private var eventListeners: [(id: MQTTListenerID, body: (MQTTClientEvent) -> Void)] = []
     private var publishListeners: [(id: MQTTListenerID, body: (MQTTPublishPacket) -> Void)] = []
     private var eventStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTClientEvent>.Continuation)] = []
-    private var publishStreams: [(id: MQTTListenerID, filter: TopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
+    private var publishStreams: [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
 
     init(configuration: MQTTClient.Configuration, eventLoop: any EventLoop, logger: Logger) {
         self.configuration = configuration
@@ -550,7 +550,7 @@ final class MQTTClientCore: @unchecked Sendable {
         return id
     }
 
-    func addPublishStream(_ continuation: AsyncStream<MQTTPublishPacket>.Continuation, filter: TopicFilter?) -> MQTTListenerID {
+    func addPublishStream(_ continuation: AsyncStream<MQTTPublishPacket>.Continuation, filter: MQTTTopicFilter?) -> MQTTListenerID {
         let id = makeListenerID()
         publishStreams.append((id, filter, continuation))
         return id

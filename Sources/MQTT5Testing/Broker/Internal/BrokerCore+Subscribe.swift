@@ -14,9 +14,9 @@ extension BrokerCore {
         var codes: [MQTTSubAckReasonCode] = []
         var retainedFor: [BrokerSubscription] = []
         for requested in packet.subscriptions {
-            let filter: TopicFilter
+            let filter: MQTTTopicFilter
             do {
-                filter = try TopicFilter(requested.topicFilter)
+                filter = try MQTTTopicFilter(requested.topicFilter)
             } catch {
                 codes.append(.topicFilterInvalid)
                 continue

@@ -6,7 +6,7 @@ struct BrokerSubscription {
     /// The subscription as granted (its QoS is the granted QoS).
     var subscription: MQTTSubscription
     /// The parsed filter (share name split off).
-    var filter: TopicFilter
+    var filter: MQTTTopicFilter
     /// The subscription identifier from the SUBSCRIBE, if any.
     var identifier: UInt32?
 }

@@ -407,9 +407,9 @@ extension IoTShadow {
         /// The token of the update that caused the delta; absent when the update came from elsewhere (for example the console).
         var clientToken: String?
         /// The delta: the desired members that differ from the reported ones.
-        var state: JSONValue
+        var state: ServiceJSONValue
         /// When each member of the delta was last updated.
-        var metadata: JSONValue
+        var metadata: ServiceJSONValue
         /// When the service produced this message.
         var timestamp: Date
         /// The shadow document's version, incremented by every update.
@@ -423,7 +423,7 @@ extension IoTShadow {
         ///   - metadata: When each member of the delta was last updated.
         ///   - timestamp: When the service produced this message.
         ///   - version: The shadow document's version, incremented by every update.
-        init(clientToken: String? = nil, state: JSONValue, metadata: JSONValue, timestamp: Date, version: Int) {
+        init(clientToken: String? = nil, state: ServiceJSONValue, metadata: ServiceJSONValue, timestamp: Date, version: Int) {
             self.clientToken = clientToken
             self.state = state
             self.metadata = metadata
@@ -443,8 +443,8 @@ extension IoTShadow {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.clientToken = try container.decodeIfPresent(String.self, forKey: .clientToken)
-            self.state = try container.decode(JSONValue.self, forKey: .state)
-            self.metadata = try container.decode(JSONValue.self, forKey: .metadata)
+            self.state = try container.decode(ServiceJSONValue.self, forKey: .state)
+            self.metadata = try container.decode(ServiceJSONValue.self, forKey: .metadata)
             self.timestamp = try container.decode(EpochSeconds.self, forKey: .timestamp).date
             self.version = try container.decode(Int.self, forKey: .version)
         }
@@ -465,16 +465,16 @@ extension IoTShadow {
     /// When each member of the state was last updated: the same structure as the state, with `{"timestamp": <epoch seconds>}` leaves.
     struct ShadowMetadata: Codable, Hashable, Sendable {
         /// Timestamps for the members of `desired`.
-        var desired: JSONValue?
+        var desired: ServiceJSONValue?
         /// Timestamps for the members of `reported`.
-        var reported: JSONValue?
+        var reported: ServiceJSONValue?
 
         /// Creates a `ShadowMetadata`.
         ///
         /// - Parameters:
         ///   - desired: Timestamps for the members of `desired`.
         ///   - reported: Timestamps for the members of `reported`.
-        init(desired: JSONValue? = nil, reported: JSONValue? = nil) {
+        init(desired: ServiceJSONValue? = nil, reported: ServiceJSONValue? = nil) {
             self.desired = desired
             self.reported = reported
         }
@@ -487,8 +487,8 @@ extension IoTShadow {
         /// Decodes a `ShadowMetadata` from its JSON payload.
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.desired = try container.decodeIfPresent(JSONValue.self, forKey: .desired)
-            self.reported = try container.decodeIfPresent(JSONValue.self, forKey: .reported)
+            self.desired = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .desired)
+            self.reported = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .reported)
         }
 
         /// Encodes the payload members of this `ShadowMetadata` as a JSON object.
@@ -508,18 +508,18 @@ extension IoTShadow {
         /// The state the device should be in.
         ///
         /// `.absent` leaves the member out of the payload; `.null` sends an explicit JSON `null`.
-        var desired: Nullable<JSONValue>
+        var desired: Nullable<ServiceJSONValue>
         /// The state the device reports it is in.
         ///
         /// `.absent` leaves the member out of the payload; `.null` sends an explicit JSON `null`.
-        var reported: Nullable<JSONValue>
+        var reported: Nullable<ServiceJSONValue>
 
         /// Creates a `ShadowState`.
         ///
         /// - Parameters:
         ///   - desired: The state the device should be in.
         ///   - reported: The state the device reports it is in.
-        init(desired: Nullable<JSONValue> = .absent, reported: Nullable<JSONValue> = .absent) {
+        init(desired: Nullable<ServiceJSONValue> = .absent, reported: Nullable<ServiceJSONValue> = .absent) {
             self.desired = desired
             self.reported = reported
         }
@@ -532,8 +532,8 @@ extension IoTShadow {
         /// Decodes a `ShadowState` from its JSON payload.
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.desired = try container.decodeNullable(JSONValue.self, forKey: .desired)
-            self.reported = try container.decodeNullable(JSONValue.self, forKey: .reported)
+            self.desired = try container.decodeNullable(ServiceJSONValue.self, forKey: .desired)
+            self.reported = try container.decodeNullable(ServiceJSONValue.self, forKey: .reported)
         }
 
         /// Encodes the payload members of this `ShadowState` as a JSON object.
@@ -549,11 +549,11 @@ extension IoTShadow {
     /// A shadow's state as `GetShadow` returns it: the sections plus the delta between them.
     struct ShadowStateWithDelta: Codable, Hashable, Sendable {
         /// The state the device should be in.
-        var desired: JSONValue?
+        var desired: ServiceJSONValue?
         /// The state the device reports it is in.
-        var reported: JSONValue?
+        var reported: ServiceJSONValue?
         /// The members of `desired` that differ from `reported`; absent when they agree.
-        var delta: JSONValue?
+        var delta: ServiceJSONValue?
 
         /// Creates a `ShadowStateWithDelta`.
         ///
@@ -561,7 +561,7 @@ extension IoTShadow {
         ///   - desired: The state the device should be in.
         ///   - reported: The state the device reports it is in.
         ///   - delta: The members of `desired` that differ from `reported`; absent when they agree.
-        init(desired: JSONValue? = nil, reported: JSONValue? = nil, delta: JSONValue? = nil) {
+        init(desired: ServiceJSONValue? = nil, reported: ServiceJSONValue? = nil, delta: ServiceJSONValue? = nil) {
             self.desired = desired
             self.reported = reported
             self.delta = delta
@@ -576,9 +576,9 @@ extension IoTShadow {
         /// Decodes a `ShadowStateWithDelta` from its JSON payload.
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.desired = try container.decodeIfPresent(JSONValue.self, forKey: .desired)
-            self.reported = try container.decodeIfPresent(JSONValue.self, forKey: .reported)
-            self.delta = try container.decodeIfPresent(JSONValue.self, forKey: .delta)
+            self.desired = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .desired)
+            self.reported = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .reported)
+            self.delta = try container.decodeIfPresent(ServiceJSONValue.self, forKey: .delta)
         }
 
         /// Encodes the payload members of this `ShadowStateWithDelta` as a JSON object.

@@ -74,21 +74,21 @@ final class ThingResponder: Sendable {
     func topic(_ thing: String) -> String { Self.topic(prefix: prefix, thing) }
 
     /// A request for `thing`, correlated by `clientToken` (or token-less when `token` is nil).
-    func request(_ thing: String, token: String?) -> RequestOptions {
+    func request(_ thing: String, token: String?) -> RequestResponseClient.RequestOptions {
         Self.request(prefix: prefix, thing, token: token)
     }
 
     static func topic(prefix: String, _ thing: String) -> String { "\(prefix)/things/\(thing)/get" }
 
     /// A request for `thing` under `prefix`, whether or not anyone serves it.
-    static func request(prefix: String, _ thing: String, token: String?) -> RequestOptions {
+    static func request(prefix: String, _ thing: String, token: String?) -> RequestResponseClient.RequestOptions {
         let topic = topic(prefix: prefix, thing)
         let path = token == nil ? nil : "clientToken"
-        return RequestOptions(
+        return RequestResponseClient.RequestOptions(
             subscriptionTopicFilters: [topic + "/+"],
             responsePaths: [
-                ResponsePath(topic: topic + "/accepted", correlationTokenJSONPath: path),
-                ResponsePath(topic: topic + "/rejected", correlationTokenJSONPath: path),
+                RequestResponseClient.ResponsePath(topic: topic + "/accepted", correlationTokenJSONPath: path),
+                RequestResponseClient.ResponsePath(topic: topic + "/rejected", correlationTokenJSONPath: path),
             ],
             publishTopic: topic,
             payload: ByteBuffer(string: token.map { #"{"clientToken":"\#($0)"}"# } ?? "{}"),

@@ -1,5 +1,5 @@
 /// A validated topic filter, with the shared-subscription prefix split off.
-public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
+public struct MQTTTopicFilter: Hashable, Sendable, CustomStringConvertible {
     /// The filter exactly as it is sent in SUBSCRIBE, e.g. `$share/group/sensors/+`.
     public let rawValue: String
     /// The share name of a shared subscription, or `nil`.

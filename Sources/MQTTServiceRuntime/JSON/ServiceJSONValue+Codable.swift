@@ -1,4 +1,4 @@
-extension JSONValue: Codable {
+extension ServiceJSONValue: Codable {
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -10,9 +10,9 @@ extension JSONValue: Codable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([ServiceJSONValue].self) {
             self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
+        } else if let value = try? container.decode([String: ServiceJSONValue].self) {
             self = .object(value)
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a JSON value")
@@ -38,7 +38,7 @@ extension JSONValue: Codable {
     }
 }
 
-extension JSONValue: CustomStringConvertible {
+extension ServiceJSONValue: CustomStringConvertible {
     /// The value as compact JSON with sorted keys.
     public var description: String {
         switch self {

@@ -1,12 +1,12 @@
-extension JSONValue {
+extension ServiceJSONValue {
     /// The member `key` of an object; `nil` for other values or a missing key.
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> ServiceJSONValue? {
         guard case .object(let members) = self else { return nil }
         return members[key]
     }
 
     /// The element at `index` of an array; `nil` for other values or an index out of range.
-    public subscript(index: Int) -> JSONValue? {
+    public subscript(index: Int) -> ServiceJSONValue? {
         guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
         return elements[index]
     }
@@ -39,13 +39,13 @@ extension JSONValue {
     }
 
     /// The elements of an array.
-    public var arrayValue: [JSONValue]? {
+    public var arrayValue: [ServiceJSONValue]? {
         guard case .array(let value) = self else { return nil }
         return value
     }
 
     /// The members of an object.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: [String: ServiceJSONValue]? {
         guard case .object(let value) = self else { return nil }
         return value
     }

@@ -1,36 +1,36 @@
-extension JSONValue: ExpressibleByNilLiteral {
+extension ServiceJSONValue: ExpressibleByNilLiteral {
     /// `null`.
     public init(nilLiteral: ()) { self = .null }
 }
 
-extension JSONValue: ExpressibleByBooleanLiteral {
+extension ServiceJSONValue: ExpressibleByBooleanLiteral {
     /// A boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
-extension JSONValue: ExpressibleByIntegerLiteral {
+extension ServiceJSONValue: ExpressibleByIntegerLiteral {
     /// A number.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
 }
 
-extension JSONValue: ExpressibleByFloatLiteral {
+extension ServiceJSONValue: ExpressibleByFloatLiteral {
     /// A number.
     public init(floatLiteral value: Double) { self = .number(value) }
 }
 
-extension JSONValue: ExpressibleByStringLiteral {
+extension ServiceJSONValue: ExpressibleByStringLiteral {
     /// A string.
     public init(stringLiteral value: String) { self = .string(value) }
 }
 
-extension JSONValue: ExpressibleByArrayLiteral {
+extension ServiceJSONValue: ExpressibleByArrayLiteral {
     /// An array.
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(arrayLiteral elements: ServiceJSONValue...) { self = .array(elements) }
 }
 
-extension JSONValue: ExpressibleByDictionaryLiteral {
+extension ServiceJSONValue: ExpressibleByDictionaryLiteral {
     /// An object; a repeated key keeps its last value.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(dictionaryLiteral elements: (String, ServiceJSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }

@@ -2,7 +2,7 @@ public import MQTT5
 public import NIOCore
 
 /// A PUBLISH received from the broker.
-public struct IncomingPublish: Sendable {
+public struct RequestResponsePublish: Sendable {
     /// The topic name it was published on.
     public var topic: String
     /// The payload.

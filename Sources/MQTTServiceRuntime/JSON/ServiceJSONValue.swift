@@ -3,13 +3,13 @@
 ///
 /// Build values with literals:
 /// ```swift
-/// let desired: JSONValue = ["color": "red", "brightness": 80, "on": true, "tags": ["a", "b"]]
+/// let desired: ServiceJSONValue = ["color": "red", "brightness": 80, "on": true, "tags": ["a", "b"]]
 /// ```
 /// and read them with the subscripts and accessors (`desired["color"]?.stringValue`).
 ///
 /// Numbers are `Double`s, so integers beyond 2^53 lose precision; objects are unordered (they
 /// encode with sorted keys).
-public enum JSONValue: Sendable, Hashable {
+public enum ServiceJSONValue: Sendable, Hashable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -19,7 +19,7 @@ public enum JSONValue: Sendable, Hashable {
     /// A string.
     case string(String)
     /// An array.
-    case array([JSONValue])
+    case array([ServiceJSONValue])
     /// An object.
-    case object([String: JSONValue])
+    case object([String: ServiceJSONValue])
 }

@@ -1,12 +1,12 @@
 /// A topic or topic filter with `{placeholder}` levels, as generated descriptors carry them.
 ///
 /// ```swift
-/// let template = TopicTemplate("$aws/things/{thingName}/shadow/get")
+/// let template = ServiceTopicTemplate("$aws/things/{thingName}/shadow/get")
 /// try template.render(["thingName": "dev-1"])         // "$aws/things/dev-1/shadow/get"
 /// template.subscriptionFilter                         // "$aws/things/+/shadow/get"
 /// template.match("$aws/things/dev-1/shadow/get")      // ["thingName": "dev-1"]
 /// ```
-public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
+public struct ServiceTopicTemplate: Sendable, Hashable, CustomStringConvertible {
     enum Level: Sendable, Hashable {
         case literal(String)
         case placeholder(String)
