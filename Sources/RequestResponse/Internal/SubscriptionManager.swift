@@ -1,3 +1,5 @@
+import MQTT5
+
 /// The subscription manager: one record per topic filter, shared by every operation of the
 /// same kind, within two budgets.
 ///
@@ -31,6 +33,11 @@ struct SubscriptionManager {
         /// The cap of the exponential retry delay.
         var retryMaximumBackoff: Duration = .seconds(60)
 
+        /// The retry delays of a streaming record: doubling from the initial delay, capped, no jitter.
+        var retryBackoff: MQTTBackoff {
+            MQTTBackoff(minimumDelay: retryInitialBackoff, maximumDelay: retryMaximumBackoff, jitter: .none)
+        }
+
         func limit(_ kind: Kind) -> Int {
             kind == .requestResponse ? maxRequestResponseSubscriptions : maxStreamingSubscriptions
         }
@@ -54,7 +61,8 @@ struct SubscriptionManager {
         /// Set after a non-retryable failure of a streaming record; acquiring it fails until every listener released it.
         var poison: RequestResponseError?
         var lastUsed: MonotonicTime
-        var retryAttempt = 0
+        /// The delays of this record's SUBSCRIBE retries (reset when a SUBSCRIBE is granted).
+        var retryBackoff: MQTTBackoff
         var retryAt: MonotonicTime?
 
         var isUnused: Bool { listeners.isEmpty }
@@ -200,7 +208,7 @@ struct SubscriptionManager {
                 }
                 records[filter] = record
             } else {
-                var record = Record(filter: filter, kind: kind, lastUsed: now)
+                var record = Record(filter: filter, kind: kind, lastUsed: now, retryBackoff: configuration.retryBackoff)
                 record.listeners.insert(listener)
                 if isOnline { record.status = startSubscribe(filter, actions: &actions) }
                 records[filter] = record
@@ -242,7 +250,7 @@ struct SubscriptionManager {
         switch outcome {
         case .granted:
             record.status = .subscribed
-            record.retryAttempt = 0
+            record.retryBackoff.reset()
             record.retryAt = nil
             records[filter] = record
             if record.isUnused {
@@ -269,8 +277,7 @@ struct SubscriptionManager {
                 actions.append(.failed(filter: filter, kind: .requestResponse, listeners: record.listeners.sorted(), error: error))
             case .streaming:
                 if retryable {
-                    record.retryAttempt += 1
-                    let at = now + backoff(attempt: record.retryAttempt)
+                    let at = now + record.retryBackoff.nextDelay()
                     record.retryAt = at
                     records[filter] = record
                     actions.append(.scheduleRetry(filter: filter, at: at))
@@ -503,14 +510,6 @@ struct SubscriptionManager {
             }
         }
         return best?.filter
-    }
-
-    func backoff(attempt: Int) -> Duration {
-        let initial = configuration.retryInitialBackoff.nanosecondsClamped
-        let maximum = configuration.retryMaximumBackoff.nanosecondsClamped
-        let shift = min(max(attempt - 1, 0), 40)
-        let (delay, overflow) = initial.multipliedReportingOverflow(by: Int64(1) << shift)
-        return .nanoseconds(overflow ? maximum : min(delay, maximum))
     }
 
     static func isRetryable(_ outcome: SubscribeOutcome) -> Bool {
