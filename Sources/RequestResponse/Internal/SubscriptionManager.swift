@@ -34,6 +34,11 @@ struct SubscriptionManager {
         /// The cap of the exponential retry delay.
         var retryMaximumBackoff: Duration = .seconds(60)
 
+        /// The retry delays of a streaming record: doubling from the initial delay, capped, no jitter.
+        var retryBackoff: MQTTBackoff {
+            MQTTBackoff(minimumDelay: retryInitialBackoff, maximumDelay: retryMaximumBackoff, jitter: .none)
+        }
+
         func limit(_ kind: Kind) -> Int {
             kind == .requestResponse ? maxRequestResponseSubscriptions : maxStreamingSubscriptions
         }
@@ -57,7 +62,8 @@ struct SubscriptionManager {
         /// Set after a non-retryable failure of a streaming record; acquiring it fails until every listener released it.
         var poison: RequestResponseError?
         var lastUsed: NIODeadline
-        var retryAttempt = 0
+        /// The delays of this record's SUBSCRIBE retries (reset when a SUBSCRIBE is granted).
+        var retryBackoff: MQTTBackoff
         var retryAt: NIODeadline?
 
         var isUnused: Bool { listeners.isEmpty }
@@ -206,7 +212,7 @@ struct SubscriptionManager {
                 }
                 records[filter] = record
             } else {
-                var record = Record(filter: filter, kind: kind, lastUsed: now)
+                var record = Record(filter: filter, kind: kind, lastUsed: now, retryBackoff: configuration.retryBackoff)
                 record.listeners.insert(listener)
                 if isOnline { record.status = startSubscribe(filter, actions: &actions) }
                 records[filter] = record
@@ -248,7 +254,7 @@ struct SubscriptionManager {
         switch outcome {
         case .granted:
             record.status = .subscribed
-            record.retryAttempt = 0
+            record.retryBackoff.reset()
             record.retryAt = nil
             records[filter] = record
             if record.isUnused {
@@ -275,8 +281,7 @@ struct SubscriptionManager {
                 actions.append(.failed(filter: filter, kind: .requestResponse, listeners: record.listeners.sorted(), error: error))
             case .streaming:
                 if retryable {
-                    record.retryAttempt += 1
-                    let at = now + backoff(attempt: record.retryAttempt)
+                    let at = now + record.retryBackoff.nextDelay()
                     record.retryAt = at
                     records[filter] = record
                     actions.append(.scheduleRetry(filter: filter, at: at))
@@ -509,14 +514,6 @@ struct SubscriptionManager {
             }
         }
         return best?.filter
-    }
-
-    func backoff(attempt: Int) -> Duration {
-        let initial = TimeAmount(configuration.retryInitialBackoff).nanoseconds
-        let maximum = TimeAmount(configuration.retryMaximumBackoff).nanoseconds
-        let shift = min(max(attempt - 1, 0), 40)
-        let (delay, overflow) = initial.multipliedReportingOverflow(by: Int64(1) << shift)
-        return .nanoseconds(overflow ? maximum : min(delay, maximum))
     }
 
     static func isRetryable(_ outcome: SubscribeOutcome) -> Bool {

@@ -6,7 +6,7 @@ extension MQTTClient {
     /// Closes the current connection without DISCONNECT, as a crash or network loss would.
     func dropConnectionForTesting() {
         execute { core in
-            if case .connected(let handler) = core.state { handler.close() }
+            core.connection?.close()
         }
     }
 }

@@ -106,6 +106,31 @@ struct MQTTClientLifecycleTests {
         await server.close()
     }
 
+    @Test("A listener that stops the client when the connection drops: one stopped event, no reconnection")
+    func listenerStopsOnDisconnection() async throws {
+        let server = try await ScriptedMQTTServer.start()
+        let client = MQTTClient(configuration: try .test(url: server.url))
+        let events = EventRecorder(client)
+        try await client.eventLoop.submit {
+            // Called on the event loop while the client handles the closed connection.
+            _ = client.addEventListener { event in
+                if case .disconnection = event { client.core.stop(disconnect: MQTTDisconnectPacket(), promise: nil) }
+            }
+        }.get()
+        client.start()
+        let (connection, _) = try await server.acceptClient()
+        try await events.connectionSuccess()
+        connection.close()
+        // (The public stream gets `stopped` before `disconnection`: the listener ran first.)
+        #expect(try await events.stopped() == nil)
+        #expect(try await events.disconnection(timeout: .seconds(1)).1.code == .connectionClosed)
+        // The reconnect timer (50 ms) was cancelled by the stop, and the stop reported once.
+        await #expect(throws: TestTimeout.self) { try await server.nextConnection(timeout: .milliseconds(400)) }
+        await #expect(throws: TestTimeout.self) { try await events.stopped(timeout: .milliseconds(100)) }
+        #expect(!client.isConnected)
+        await server.close()
+    }
+
     @Test("Dropping the client ends its streams; the configuration never prints the password")
     func deallocation() async throws {
         var configuration = try MQTTClient.Configuration.test(url: "mqtt://127.0.0.1:1")

@@ -2,21 +2,17 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// The state of an ``MQTTClient``, confined to its event loop: the connection state machine,
-/// the current connection, reconnection, listeners and waiters.
+/// The state of an ``MQTTClient``, confined to its event loop: the thin shell that performs the
+/// actions of its two state machines, the protocol of the current connection
+/// (``MQTTConnectionStateMachine``) and reconnection, backoff and sessions
+/// (``MQTTReconnectStateMachine``), and holds the connection, timers, listeners and waiters.
 ///
 /// Every method must be called on ``eventLoop`` (hence `@unchecked Sendable`: the type is only
-/// ever touched there). Actions of the state machine are performed after each call returns, so
-/// a listener may call back into the client without re-entering the machine.
+/// ever touched there). Actions of the state machines are performed after each call returns, so
+/// a listener may call back into the client without re-entering a machine.
 final class MQTTClientCore: @unchecked Sendable {
     typealias Machine = MQTTConnectionStateMachine<MQTTOperationToken>
-
-    enum State {
-        case stopped
-        case connecting(attempt: UInt64)
-        case connected(MQTTConnectionHandler)
-        case waitingToReconnect(Scheduled<Void>)
-    }
+    typealias Reconnect = MQTTReconnectStateMachine<SystemRandomNumberGenerator>
 
     let eventLoop: any EventLoop
     let configuration: MQTTClient.Configuration
@@ -27,15 +23,10 @@ final class MQTTClientCore: @unchecked Sendable {
     private var actions: [Machine.Action] = []
     private var performing = false
 
-    private(set) var state: State = .stopped
-    private(set) var running = false
-    private var attempt: UInt64 = 0
-    private var backoff: MQTTBackoff
-    private var hadSuccessfulConnection = false
-    private var assignedClientIdentifier: String?
-    private var connectedSince: NIODeadline?
-    /// Why the last connection attempt failed or the last connection ended.
-    private var lastConnectionError: MQTTError?
+    private(set) var reconnect: Reconnect
+    /// The handler of the open transport, if any.
+    private(set) var connection: MQTTConnectionHandler?
+    private var reconnectTimer: Scheduled<Void>?
     private var tlsContext: Result<NIOSSLContext?, MQTTError> = .success(nil)
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
@@ -58,7 +49,7 @@ final class MQTTClientCore: @unchecked Sendable {
             self.logger[metadataKey: "mqtt.client_id"] = "\(configuration.clientIdentifier)"
         }
         self.shared = MQTTClientSharedState()
-        self.backoff = MQTTBackoff(policy: configuration.reconnect)
+        self.reconnect = Reconnect(configuration: .init(configuration))
         self.machine = Machine(configuration: Self.machineConfiguration(configuration))
     }
 
@@ -102,7 +93,7 @@ final class MQTTClientCore: @unchecked Sendable {
         }
         actions.removeAll(keepingCapacity: actions.count < 1024)
         performing = false
-        if case .connected(let handler) = state { handler.flush() }
+        connection?.flush()
         shared.statistics = machine.statistics
         armTimer()
     }
@@ -110,7 +101,7 @@ final class MQTTClientCore: @unchecked Sendable {
     private func perform(_ action: Machine.Action) {
         switch action {
         case .send(let packet):
-            if case .connected(let handler) = state { handler.write(packet) }
+            connection?.write(packet)
         case .deliver(let publish):
             deliver(publish)
         case .succeedPublish(let token, let result):
@@ -124,11 +115,11 @@ final class MQTTClientCore: @unchecked Sendable {
         case .fail(let token, let error):
             token.fail(error)
         case .connected(let connAck, let settings):
-            connectionSucceeded(connAck, settings)
+            reconnecting { reconnect, actions in reconnect.connectionAccepted(connAck, settings: settings, now: .now(), into: &actions) }
         case .authenticate(let auth):
             answerAuthentication(auth)
         case .close:
-            if case .connected(let handler) = state { handler.close() }
+            connection?.close()
         }
     }
 
@@ -150,51 +141,77 @@ final class MQTTClientCore: @unchecked Sendable {
         timerDeadline = nil
     }
 
-    // MARK: - Lifecycle
+    // MARK: - Reconnection
 
-    func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
-        guard !running else { return }
-        running = true
-        lastConnectionError = nil
-        // A stop still closing its connection is superseded: its callers return now.
-        let superseded = stopWaiters
-        stopWaiters.removeAll()
-        for waiter in superseded { waiter.succeed() }
-        self.tlsContext = tlsContext
-        backoff.reset()
-        switch state {
-        case .stopped:
-            beginConnect()
-        case .connecting, .connected, .waitingToReconnect:
-            break  // a stop is still completing; it continues as a running client
-        }
+    /// Runs `body` on the reconnect machine, then performs the actions it produced, in order.
+    private func reconnecting(_ body: (inout Reconnect, inout [MQTTReconnectAction]) -> Void) {
+        var actions: [MQTTReconnectAction] = []
+        body(&reconnect, &actions)
+        for action in actions { perform(action) }
     }
 
-    func stop(disconnect packet: MQTTDisconnectPacket, promise: EventLoopPromise<Void>?) {
-        if let promise { stopWaiters.append(promise) }
-        running = false
-        switch state {
-        case .stopped:
-            finishStop(nil)
-        case .waitingToReconnect(let task):
-            task.cancel()
-            finishStop(nil)
-        case .connecting:
-            finishStop(nil)
-        case .connected(let handler):
+    private func perform(_ action: MQTTReconnectAction) {
+        switch action {
+        case .connect(let attempt):
+            logger.debug("MQTT connecting", metadata: ["mqtt.attempt": "\(attempt)"])
+            openConnection(attempt: attempt)
+        case .emit(let event):
+            switch event {
+            case .connectionFailure(_, let error):
+                logger.debug("MQTT connection attempt failed", metadata: ["mqtt.error": "\(error)"])
+            case .disconnection(_, let error):
+                logger.debug("MQTT disconnected", metadata: ["mqtt.error": "\(error)"])
+            case .attemptingConnect, .connectionSuccess, .stopped:
+                break
+            }
+            emit(event)
+        case .connectionSucceeded(let connAck, let settings):
+            connectionSucceeded(connAck, settings)
+        case .scheduleReconnect(let attempt, let deadline, let delay):
+            logger.debug("MQTT reconnecting", metadata: ["mqtt.delay": "\(delay)"])
+            reconnectTimer?.cancel()
+            reconnectTimer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+                reconnectTimer = nil
+                reconnecting { reconnect, actions in reconnect.reconnectTimerFired(after: attempt, into: &actions) }
+            }
+        case .cancelReconnect:
+            reconnectTimer?.cancel()
+            reconnectTimer = nil
+        case .disconnect(let packet):
+            guard let handler = connection else { return }
             let error = MQTTError(code: .clientStopped, message: "the client was stopped")
             if machine.phase != .closing {
                 run { machine, actions in machine.disconnect(packet, error: error, now: .now(), into: &actions) }
             }
             if machine.phase == .disconnected { handler.close() }
+        case .succeedStopWaiters:
+            let superseded = stopWaiters
+            stopWaiters.removeAll()
+            for waiter in superseded { waiter.succeed() }
+        case .stopped(let error):
+            finishStop(error)
         }
     }
 
+    // MARK: - Lifecycle
+
+    func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
+        guard !reconnect.isRunning else { return }
+        self.tlsContext = tlsContext
+        reconnecting { reconnect, actions in reconnect.start(into: &actions) }
+    }
+
+    func stop(disconnect packet: MQTTDisconnectPacket, promise: EventLoopPromise<Void>?) {
+        if let promise { stopWaiters.append(promise) }
+        reconnecting { reconnect, actions in reconnect.stop(disconnect: packet, into: &actions) }
+    }
+
     private func finishStop(_ error: MQTTError?) {
-        state = .stopped
-        running = false
-        connectedSince = nil
+        connection = nil
         cancelTimer()
+        if let error {
+            logger.warning("MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
+        }
         let failure = error.map { MQTTError(code: .clientStopped, message: "the client stopped: \($0.message)", reasonCode: $0.reasonCode, reasonString: $0.reasonString, cause: $0) }
             ?? MQTTError(code: .clientStopped, message: "the client was stopped")
         run { machine, actions in machine.failAll(failure, into: &actions) }
@@ -208,14 +225,9 @@ final class MQTTClientCore: @unchecked Sendable {
         for waiter in waiters { waiter.succeed() }
     }
 
-    private func beginConnect() {
-        guard running else { return }
-        attempt += 1
-        let thisAttempt = attempt
-        state = .connecting(attempt: thisAttempt)
-        logger.debug("MQTT connecting", metadata: ["mqtt.attempt": "\(thisAttempt)"])
-        emit(.attemptingConnect)
-        guard case .connecting(thisAttempt) = state else { return }  // a listener stopped the client
+    /// Opens the transport of `attempt` (after the WebSocket handshake transform, if any).
+    private func openConnection(attempt thisAttempt: UInt64) {
+        guard reconnect.isConnecting(attempt: thisAttempt) else { return }  // a listener stopped the client
         let endpoint = configuration.endpoint
         let tls: NIOSSLContext?
         switch tlsContext {
@@ -247,7 +259,7 @@ final class MQTTClientCore: @unchecked Sendable {
     }
 
     private func openTransport(attempt thisAttempt: UInt64, tls: NIOSSLContext?, request: MQTTWebSocketHandshakeRequest?) {
-        guard case .connecting(thisAttempt) = state, running else { return }
+        guard reconnect.isConnecting(attempt: thisAttempt) else { return }
         let handler = MQTTConnectionHandler(core: self, version: configuration.protocolVersion)
         let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
         let codecSettings = MQTTCodecSettings(
@@ -279,37 +291,31 @@ final class MQTTClientCore: @unchecked Sendable {
     }
 
     private func transportReady(attempt thisAttempt: UInt64, handler: MQTTConnectionHandler, channel: any Channel) {
-        guard case .connecting(thisAttempt) = state, running else {
-            channel.close(promise: nil)
-            return
-        }
         guard handler.isActive else {
             transportFailed(attempt: thisAttempt, handler.error ?? MQTTError(code: .transportFailure, message: "the connection closed while it was being set up"))
             return
         }
-        state = .connected(handler)
-        let connect = makeConnectPacket()
-        run { machine, actions in machine.connectionEstablished(connect: connect, now: .now(), into: &actions) }
+        switch reconnect.transportOpened(attempt: thisAttempt) {
+        case .close:
+            channel.close(promise: nil)
+        case .sendConnect(let clientIdentifier, let cleanStart):
+            connection = handler
+            let connect = makeConnectPacket(clientIdentifier: clientIdentifier, cleanStart: cleanStart)
+            run { machine, actions in machine.connectionEstablished(connect: connect, now: .now(), into: &actions) }
+        }
     }
 
     private func transportFailed(attempt thisAttempt: UInt64, _ error: any Error) {
-        guard case .connecting(thisAttempt) = state else { return }
         let failure = (error as? MQTTError)
             ?? MQTTError(code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(error)", cause: error)
-        logger.debug("MQTT connection attempt failed", metadata: ["mqtt.error": "\(failure)"])
-        emit(.connectionFailure(nil, failure))
-        afterConnectionEnded(failure, connectedFor: nil)
+        reconnecting { reconnect, actions in
+            reconnect.connectAttemptFailed(attempt: thisAttempt, error: failure, now: .now(), into: &actions)
+        }
     }
 
-    func makeConnectPacket() -> MQTTConnectPacket {
-        let clientIdentifier = assignedClientIdentifier ?? configuration.clientIdentifier
-        var cleanStart: Bool
-        switch configuration.sessionBehavior.kind {
-        case .clean: cleanStart = true
-        case .rejoinPostSuccess: cleanStart = !hadSuccessfulConnection
-        case .rejoinAlways: cleanStart = false
-        }
-        if configuration.protocolVersion == .v3_1_1 && clientIdentifier.isEmpty { cleanStart = true }
+    /// The CONNECT of a connection: the session parameters the reconnect machine chose, and the
+    /// configuration's properties, credentials and will.
+    func makeConnectPacket(clientIdentifier: String, cleanStart: Bool) -> MQTTConnectPacket {
         var properties = MQTTProperties()
         var will = configuration.will
         if configuration.protocolVersion == .v5_0 {
@@ -338,15 +344,10 @@ final class MQTTClientCore: @unchecked Sendable {
         )
     }
 
-    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ negotiated: MQTTNegotiatedSettings) {
-        var settings = negotiated
-        if let assigned = connAck.properties.assignedClientIdentifier, configuration.clientIdentifier.isEmpty {
-            assignedClientIdentifier = assigned
-            logger[metadataKey: "mqtt.client_id"] = "\(assigned)"
+    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ settings: MQTTNegotiatedSettings) {
+        if configuration.clientIdentifier.isEmpty, !settings.clientIdentifier.isEmpty {
+            logger[metadataKey: "mqtt.client_id"] = "\(settings.clientIdentifier)"
         }
-        settings.clientIdentifier = assignedClientIdentifier ?? configuration.clientIdentifier
-        hadSuccessfulConnection = true
-        connectedSince = .now()
         shared.negotiatedSettings = settings
         shared.isConnected = true
         logger.debug("MQTT connected", metadata: ["mqtt.session_present": "\(connAck.sessionPresent)"])
@@ -360,7 +361,7 @@ final class MQTTClientCore: @unchecked Sendable {
     }
 
     private func answerAuthentication(_ auth: MQTTAuthPacket) {
-        guard case .connected(let handler) = state else { return }
+        guard let handler = connection else { return }
         guard let authenticate = configuration.authenticationHandler else {
             let error = MQTTError(code: .authenticationFailed, message: "the broker continues enhanced authentication but no authentication handler is configured")
             run { machine, actions in machine.authenticationFailed(error, now: .now(), into: &actions) }
@@ -376,7 +377,7 @@ final class MQTTClientCore: @unchecked Sendable {
                 result = .failure(error)
             }
             loop.execute {
-                guard case .connected(let current) = self.state, current === boundHandler.value else { return }
+                guard self.connection === boundHandler.value else { return }
                 switch result {
                 case .success(let reply):
                     self.run { machine, actions in machine.sendAuth(reply, now: .now(), into: &actions) }
@@ -391,25 +392,25 @@ final class MQTTClientCore: @unchecked Sendable {
     // MARK: - Connection events
 
     func received(_ packet: MQTTPacket, from handler: MQTTConnectionHandler) {
-        guard case .connected(let current) = state, current === handler else { return }
+        guard connection === handler else { return }
         run { machine, actions in machine.receive(packet, now: .now(), into: &actions) }
     }
 
     func decodingFailed(_ error: MQTTCodecError, from handler: MQTTConnectionHandler) {
-        guard case .connected(let current) = state, current === handler else { return }
+        guard connection === handler else { return }
         logger.debug("MQTT received an undecodable packet", metadata: ["mqtt.error": "\(error)"])
         run { machine, actions in machine.decodingFailed(error, into: &actions) }
     }
 
     func encodingFailed(_ error: MQTTCodecError, packet: MQTTPacket, from handler: MQTTConnectionHandler) {
-        guard case .connected(let current) = state, current === handler else { return }
+        guard connection === handler else { return }
         logger.error("MQTT could not encode a \(packet.packetType) packet", metadata: ["mqtt.error": "\(error)"])
         let failure = MQTTError(code: .invalidArgument, message: "could not encode \(packet.packetType): \(error.message)", cause: error)
         run { machine, actions in machine.close(.init(error: failure), into: &actions) }
     }
 
     func channelClosed(_ handler: MQTTConnectionHandler) {
-        guard case .connected(let current) = state, current === handler else { return }
+        guard connection === handler else { return }
         var outcome: Machine.ClosedOutcome?
         run { machine, actions in outcome = machine.connectionClosed(now: .now(), into: &actions) }
         guard let outcome else { return }
@@ -421,56 +422,12 @@ final class MQTTClientCore: @unchecked Sendable {
         }
         shared.isConnected = false
         shared.negotiatedSettings = nil
-        state = .stopped
-        let connectedFor = connectedSince.map { NIODeadline.now() - $0 }
-        connectedSince = nil
+        connection = nil
         cancelTimer()
-        if outcome.wasConnected {
-            logger.debug("MQTT disconnected", metadata: ["mqtt.error": "\(error)"])
-            emit(.disconnection(outcome.reason.disconnect, error))
-        } else {
-            logger.debug("MQTT connection attempt failed", metadata: ["mqtt.error": "\(error)"])
-            emit(.connectionFailure(outcome.reason.connAck, error))
-        }
-        afterConnectionEnded(error, connectedFor: connectedFor)
-    }
-
-    /// Decides what follows the end of a connection or attempt: stop or reconnect after a delay.
-    private func afterConnectionEnded(_ error: MQTTError, connectedFor: TimeAmount?) {
-        state = .stopped
-        lastConnectionError = error
-        guard running else {
-            finishStop(nil)
-            return
-        }
-        if Self.cannotHeal(error) {
-            logger.warning("MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
-            finishStop(error)
-            return
-        }
-        if let connectedFor, connectedFor >= TimeAmount(configuration.reconnect.resetAfter) {
-            backoff.reset()
-        }
-        let delay = backoff.nextDelay()
-        logger.debug("MQTT reconnecting", metadata: ["mqtt.delay": "\(delay)"])
-        let task = eventLoop.scheduleTask(in: TimeAmount(delay)) { [self] in
-            guard case .waitingToReconnect = state else { return }
-            beginConnect()
-        }
-        state = .waitingToReconnect(task)
-    }
-
-    /// Whether a connection failure is one that retrying cannot heal (bad credentials, banned...).
-    static func cannotHeal(_ error: MQTTError) -> Bool {
-        if error.code == .invalidConfiguration { return true }
-        guard error.code == .connectionRefused, case .connAck(let code) = error.reasonCode else { return false }
-        switch code {
-        case .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid,
-             .badUserNameOrPassword, .notAuthorized, .banned, .badAuthenticationMethod, .topicNameInvalid,
-             .packetTooLarge, .payloadFormatInvalid, .retainNotSupported, .qosNotSupported, .serverMoved:
-            return true
-        default:
-            return false
+        reconnecting { reconnect, actions in
+            reconnect.connectionClosed(
+                error: error, connAck: outcome.reason.connAck, disconnect: outcome.reason.disconnect, now: .now(), into: &actions
+            )
         }
     }
 
@@ -493,7 +450,8 @@ final class MQTTClientCore: @unchecked Sendable {
             promise.succeed(settings)
             return
         }
-        guard running else {
+        guard reconnect.isRunning else {
+            let lastConnectionError = reconnect.lastError
             let reason = lastConnectionError.map { "the client stopped after: \($0.message)" } ?? "the client is not started"
             promise.fail(MQTTError(code: .clientStopped, message: reason, reasonCode: lastConnectionError?.reasonCode, cause: lastConnectionError))
             return
@@ -503,8 +461,9 @@ final class MQTTClientCore: @unchecked Sendable {
         let task = eventLoop.scheduleTask(in: timeout) { [self] in
             guard let index = connectionWaiters.firstIndex(where: { $0.id == id }) else { return }
             let waiter = connectionWaiters.remove(at: index)
-            let last = lastConnectionError.map { " (last failure: \($0.code): \($0.message))" } ?? ""
-            waiter.promise.fail(MQTTError(code: .connAckTimeout, message: "not connected within \(Machine.describe(timeout))\(last)", cause: lastConnectionError))
+            let lastError = reconnect.lastError
+            let last = lastError.map { " (last failure: \($0.code): \($0.message))" } ?? ""
+            waiter.promise.fail(MQTTError(code: .connAckTimeout, message: "not connected within \(Machine.describe(timeout))\(last)", cause: lastError))
         }
         connectionWaiters.append((id, promise, task))
     }

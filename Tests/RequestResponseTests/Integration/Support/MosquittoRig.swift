@@ -118,7 +118,7 @@ extension MQTTClient {
     /// Closes the connection without DISCONNECT, as a network loss would; the client reconnects.
     func dropConnectionForTesting() {
         execute { core in
-            if case .connected(let handler) = core.state { handler.close() }
+            core.connection?.close()
         }
     }
 }
