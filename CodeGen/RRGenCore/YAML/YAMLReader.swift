@@ -1,0 +1,115 @@
+internal import Foundation
+internal import Yams
+
+/// Reads YAML (1.1 as libyaml reads it) into the same ``JSONNode`` tree the JSON parser builds,
+/// keeping mapping order and source locations, so YAML schemas get the same diagnostics.
+///
+/// Only the JSON subset of YAML is accepted: mapping keys must be strings, and anchors and
+/// aliases, custom tags and multiple documents are errors.
+public enum YAMLReader {
+    /// Parses a YAML document.
+    ///
+    /// - Parameter text: The document.
+    /// - Returns: The root value.
+    /// - Throws: ``RRGenError`` naming where the text is not usable YAML.
+    public static func parse(_ text: String) throws(RRGenError) -> JSONNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw RRGenError(path: .root, message: "invalid YAML: \(describe(error))", location: location(of: error))
+        } catch {
+            throw RRGenError(path: .root, message: "invalid YAML: \(error)")
+        }
+        guard let root else {
+            throw RRGenError(path: .root, message: "the YAML document is empty", location: SourceLocation(line: 1, column: 1))
+        }
+        return try convert(root, path: .root, depth: 0)
+    }
+
+    private static func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(line: 1, column: 1) }
+        return SourceLocation(line: mark.line, column: mark.column)
+    }
+
+    private static func location(of error: YamlError) -> SourceLocation? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            SourceLocation(line: mark.line, column: mark.column)
+        default:
+            nil
+        }
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+            .composer(let context, let problem, _, _):
+            if let context { "\(problem) (\(context.text))" } else { problem }
+        case .duplicatedKeysInMapping(let duplicates, _):
+            "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))"
+        default:
+            "\(error)"
+        }
+    }
+
+    private static func convert(_ node: Node, path: JSONPath, depth: Int) throws(RRGenError) -> JSONNode {
+        let here = location(of: node)
+        guard depth < JSONParser.maximumDepth else {
+            throw RRGenError(path: path, message: "nesting deeper than \(JSONParser.maximumDepth) levels", location: here)
+        }
+        if node.anchor != nil {
+            throw RRGenError(path: path, message: "YAML anchors and aliases are not supported; use a $ref", location: here)
+        }
+        switch node {
+        case .alias:
+            throw RRGenError(path: path, message: "YAML anchors and aliases are not supported; use a $ref", location: here)
+        case .scalar(let scalar):
+            return JSONNode(try scalarValue(scalar, tag: node.tag.name, path: path, location: here), at: here)
+        case .sequence(let sequence):
+            var elements: [JSONNode] = []
+            for (index, element) in sequence.enumerated() {
+                elements.append(try convert(element, path: path.appending(index: index), depth: depth + 1))
+            }
+            return JSONNode(.array(elements), at: here)
+        case .mapping(let mapping):
+            var members: [JSONMember] = []
+            var seen: Set<String> = []
+            for (keyNode, valueNode) in mapping {
+                guard case .scalar(let key) = keyNode, keyNode.tag.name == .str || keyNode.tag.name == .int else {
+                    throw RRGenError(path: path, message: "mapping keys must be strings", location: location(of: keyNode))
+                }
+                guard seen.insert(key.string).inserted else {
+                    throw RRGenError(path: path, message: "duplicate key '\(key.string)'", location: location(of: keyNode))
+                }
+                let value = try convert(valueNode, path: path.appending(key.string), depth: depth + 1)
+                members.append(JSONMember(key: key.string, keyLocation: location(of: keyNode), value: value))
+            }
+            return JSONNode(.object(members), at: here)
+        }
+    }
+
+    private static func scalarValue(
+        _ scalar: Node.Scalar, tag: Tag.Name, path: JSONPath, location: SourceLocation
+    ) throws(RRGenError) -> JSONNode.Value {
+        switch tag {
+        case .str: return .string(scalar.string)
+        case .null: return .null
+        case .bool:
+            guard let value = Bool.construct(from: scalar) else { return .string(scalar.string) }
+            return .bool(value)
+        case .int:
+            guard let value = Int.construct(from: scalar) else {
+                throw RRGenError(path: path, message: "integer '\(scalar.string)' is out of range", location: location)
+            }
+            return .number(String(value))
+        case .float:
+            guard let value = Double.construct(from: scalar), value.isFinite else {
+                throw RRGenError(path: path, message: "'\(scalar.string)' is not a finite number", location: location)
+            }
+            return .number(scalar.string)
+        default:
+            throw RRGenError(path: path, message: "unsupported YAML tag '\(tag.rawValue)'; only JSON values are allowed", location: location)
+        }
+    }
+}
