@@ -36,6 +36,19 @@ public enum RRGen {
         return AsyncAPIReader.isAsyncAPI(root) ? try AsyncAPIReader.read(root) : try SchemaParser.parse(root)
     }
 
+    /// Exports a schema (either format) as an AsyncAPI 3.0 document, after validating it.
+    ///
+    /// - Parameters:
+    ///   - schema: The schema file's UTF-8 contents.
+    ///   - yaml: `true` for YAML, `false` for JSON.
+    /// - Returns: The document's text.
+    /// - Throws: ``RRGenError`` when the schema is invalid or uses what AsyncAPI cannot express.
+    public static func exportAsyncAPI(schema: some Sequence<UInt8>, yaml: Bool) throws(RRGenError) -> String {
+        let parsed = try parse(schema: schema)
+        _ = try SchemaValidator.validate(parsed)
+        return try AsyncAPIWriter.export(parsed, yaml: yaml)
+    }
+
     /// Parses JSON or YAML text into a ``JSONNode``.
     public static func parseDocument(_ bytes: some Sequence<UInt8>) throws(RRGenError) -> JSONNode {
         let bytes = Array(bytes)

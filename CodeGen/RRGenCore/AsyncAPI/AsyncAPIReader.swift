@@ -79,7 +79,9 @@ public struct AsyncAPIReader {
             }
         }
         for (index, reply) in pendingSubscriptions where operations[index].subscriptions.isEmpty {
-            operations[index].subscriptions = Self.derivedSubscriptions(for: reply, among: channels)
+            operations[index].subscriptions = Self.derivedSubscriptions(for: reply, among: channels).map {
+                Sourced($0, path: reply.channel.path.appending("address"), location: reply.channel.address?.location)
+            }
         }
         try applyTopicMembers()
         return ServiceSchema(name: name, documentation: documentation, shapes: shapes, operations: operations, streams: streams)

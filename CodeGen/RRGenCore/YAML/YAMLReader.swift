@@ -65,7 +65,7 @@ public enum YAMLReader {
         case .alias:
             throw RRGenError(path: path, message: "YAML anchors and aliases are not supported; use a $ref", location: here)
         case .scalar(let scalar):
-            return JSONNode(try scalarValue(scalar, tag: node.tag.name, path: path, location: here), at: here)
+            return JSONNode(try scalarValue(scalar, tag: tagName(node), path: path, location: here), at: here)
         case .sequence(let sequence):
             var elements: [JSONNode] = []
             for (index, element) in sequence.enumerated() {
@@ -76,7 +76,7 @@ public enum YAMLReader {
             var members: [JSONMember] = []
             var seen: Set<String> = []
             for (keyNode, valueNode) in mapping {
-                guard case .scalar(let key) = keyNode, keyNode.tag.name == .str || keyNode.tag.name == .int else {
+                guard case .scalar(let key) = keyNode, [.str, .nonSpecific, .int].contains(tagName(keyNode)) else {
                     throw RRGenError(path: path, message: "mapping keys must be strings", location: location(of: keyNode))
                 }
                 guard seen.insert(key.string).inserted else {
@@ -89,11 +89,16 @@ public enum YAMLReader {
         }
     }
 
+    /// The resolved tag: explicit, or from the plain scalar's text (quoted scalars are strings).
+    private static func tagName(_ node: Node) -> Tag.Name {
+        Resolver.default.resolveTag(of: node)
+    }
+
     private static func scalarValue(
         _ scalar: Node.Scalar, tag: Tag.Name, path: JSONPath, location: SourceLocation
     ) throws(RRGenError) -> JSONNode.Value {
         switch tag {
-        case .str: return .string(scalar.string)
+        case .str, .nonSpecific, .timestamp: return .string(scalar.string)
         case .null: return .null
         case .bool:
             guard let value = Bool.construct(from: scalar) else { return .string(scalar.string) }
