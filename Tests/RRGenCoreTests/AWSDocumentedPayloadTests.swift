@@ -22,6 +22,9 @@ import Testing
         // Shadow: request state document, response state documents, error response document.
         .init(schema: "shadow", shape: "UpdateShadowRequest", json: #"{"state": {"desired": {"color": "red"}, "reported": {"color": "blue"}}, "clientToken": "token", "version": 10}"#),
         .init(schema: "shadow", shape: "GetShadowRequest", json: #"{"clientToken": "token"}"#),
+        .init(schema: "shadow", shape: "GetNamedShadowRequest", json: #"{"clientToken": "token"}"#),
+        .init(schema: "shadow", shape: "DeleteNamedShadowRequest", json: #"{"clientToken": "token"}"#),
+        .init(schema: "shadow", shape: "UpdateNamedShadowRequest", json: #"{"state": {"desired": {"color": "red"}, "reported": {"color": "blue"}}, "clientToken": "token", "version": 10}"#),
         .init(schema: "shadow", shape: "DeleteShadowRequest", json: #"{"clientToken": "token"}"#),
         .init(schema: "shadow", shape: "GetShadowResponse", json: #"{"state": {"desired": {}, "reported": {}, "delta": {}}, "metadata": {"desired": {}, "reported": {}}, "timestamp": 1, "clientToken": "token", "version": 10}"#),
         .init(schema: "shadow", shape: "UpdateShadowResponse", json: #"{"state": {"desired": {"color": "red"}}, "metadata": {"desired": {"color": {"timestamp": 1}}}, "timestamp": 1, "clientToken": "token", "version": 10}"#),

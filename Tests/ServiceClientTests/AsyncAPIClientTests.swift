@@ -35,8 +35,9 @@ struct AsyncAPIClientTests {
                 #expect(status.type == .established)
 
                 let updated = try await shadow.updateShadow(
-                    thingName: "lamp", clientToken: "token-1",
-                    state: .init(desired: .value(["color": "red"]), reported: .value(["color": "blue"])))
+                    AsyncAPIShadow.UpdateShadowRequest(
+                        thingName: "lamp", clientToken: "token-1",
+                        state: .init(desired: .value(["color": "red"]), reported: .value(["color": "blue"]))))
                 #expect(updated.version == 1)
                 #expect(updated.clientToken == "token-1")
 

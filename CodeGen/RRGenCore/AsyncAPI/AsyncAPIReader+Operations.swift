@@ -196,10 +196,6 @@ extension AsyncAPIReader {
             }
             replyChannel = channel
         }
-        let messages = try operationMessages(reply, key: "messages", channel: replyChannel, path: path)
-        if messages.isEmpty {
-            throw RRGenError(path: path, message: "a reply needs at least one message", location: reply.location)
-        }
         if let addressNode = reply.node("address") {
             let (resolved, addressPath) = try resolve(addressNode, path: path.appending("address"))
             let address = try AsyncAPIObject(resolved, path: addressPath, what: "a reply address", supported: ["location", "description"])
@@ -207,6 +203,12 @@ extension AsyncAPIReader {
             guard location.value == Self.responseTopicLocation else {
                 throw RRGenError(path: location.path, message: "the only supported reply address is \"\(Self.responseTopicLocation)\" (MQTT 5), found \"\(location.value)\"", location: location.location)
             }
+        }
+        let messages = try operationMessages(reply, key: "messages", channel: replyChannel, path: path)
+        if messages.isEmpty {
+            throw RRGenError(path: path, message: "a reply needs at least one message", location: reply.location)
+        }
+        if reply.has("address") {
             if let address = replyChannel?.address {
                 throw RRGenError(path: address.path, message: "a reply addressed by the response topic has a channel without an address", location: address.location)
             }
@@ -283,7 +285,8 @@ extension AsyncAPIReader {
         guard !member.isEmpty, !member.contains("/") else {
             throw RRGenError(path: location.path, message: "the correlation token must be a top-level payload member, found \"\(location.value)\"", location: location.location)
         }
-        return Sourced(.token(member: member), path: location.path, location: location.location)
+        // The validator names problems with the token at `<path>.member`: `correlationId.member`.
+        return Sourced(.token(member: member), path: location.path.droppingLast(), location: location.location)
     }
 
     // MARK: Topic members

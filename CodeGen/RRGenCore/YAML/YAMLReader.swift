@@ -4,8 +4,10 @@ internal import Yams
 /// Reads YAML (1.1 as libyaml reads it) into the same ``JSONNode`` tree the JSON parser builds,
 /// keeping mapping order and source locations, so YAML schemas get the same diagnostics.
 ///
-/// Only the JSON subset of YAML is accepted: mapping keys must be strings, and anchors and
-/// aliases, custom tags and multiple documents are errors.
+/// Only the JSON subset of YAML is accepted: mapping keys are read as strings (`on:` is the key
+/// "on"), scalars follow YAML 1.2's core schema (only `true`/`false` are booleans, so
+/// `enum: [yes, no]` holds strings), aliases read as copies of their anchors, and custom tags
+/// are errors.
 public enum YAMLReader {
     /// Parses a YAML document.
     ///
@@ -15,7 +17,7 @@ public enum YAMLReader {
     public static func parse(_ text: String) throws(RRGenError) -> JSONNode {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, resolver)
         } catch let error as YamlError {
             throw RRGenError(path: .root, message: "invalid YAML: \(describe(error))", location: location(of: error))
         } catch {
@@ -27,6 +29,15 @@ public enum YAMLReader {
         return try convert(root, path: .root, depth: 0)
     }
 
+    /// YAML 1.2 core schema booleans and nulls instead of YAML 1.1's `yes`, `no`, `on`, `off`.
+    private static let resolver: Resolver = {
+        // The patterns are constants; they compile.
+        // swiftlint:disable:next force_try
+        try! Resolver.default
+            .replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$")
+            .replacing(.null, with: "^(?:~|null|Null|NULL|)$")
+    }()
+
     private static func location(of node: Node) -> SourceLocation {
         guard let mark = node.mark else { return SourceLocation(line: 1, column: 1) }
         return SourceLocation(line: mark.line, column: mark.column)
@@ -36,6 +47,8 @@ public enum YAMLReader {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             SourceLocation(line: mark.line, column: mark.column)
+        case .duplicatedKeysInMapping(_, let context):
+            SourceLocation(line: context.mark.line, column: context.mark.column)
         default:
             nil
         }
@@ -58,12 +71,10 @@ public enum YAMLReader {
         guard depth < JSONParser.maximumDepth else {
             throw RRGenError(path: path, message: "nesting deeper than \(JSONParser.maximumDepth) levels", location: here)
         }
-        if node.anchor != nil {
-            throw RRGenError(path: path, message: "YAML anchors and aliases are not supported; use a $ref", location: here)
-        }
         switch node {
         case .alias:
-            throw RRGenError(path: path, message: "YAML anchors and aliases are not supported; use a $ref", location: here)
+            // The composer substitutes aliases; an unresolved one is an error.
+            throw RRGenError(path: path, message: "unresolved YAML alias", location: here)
         case .scalar(let scalar):
             return JSONNode(try scalarValue(scalar, tag: tagName(node), path: path, location: here), at: here)
         case .sequence(let sequence):
@@ -76,7 +87,7 @@ public enum YAMLReader {
             var members: [JSONMember] = []
             var seen: Set<String> = []
             for (keyNode, valueNode) in mapping {
-                guard case .scalar(let key) = keyNode, [.str, .nonSpecific, .int].contains(tagName(keyNode)) else {
+                guard case .scalar(let key) = keyNode else {
                     throw RRGenError(path: path, message: "mapping keys must be strings", location: location(of: keyNode))
                 }
                 guard seen.insert(key.string).inserted else {
@@ -91,7 +102,7 @@ public enum YAMLReader {
 
     /// The resolved tag: explicit, or from the plain scalar's text (quoted scalars are strings).
     private static func tagName(_ node: Node) -> Tag.Name {
-        Resolver.default.resolveTag(of: node)
+        resolver.resolveTag(of: node)
     }
 
     private static func scalarValue(

@@ -85,39 +85,39 @@ import Testing
             expected: [#"operations.GetThing.reply.address.location: the only supported reply address is "$message.header#/responseTopic" (MQTT 5), found "$message.payload#/replyTo""#]),
         Case(
             name: "inline payload",
-            document: Fixture.edit(("              payload:\n                $ref: '#/components/schemas/Event'", "              payload:\n                type: object")),
+            document: Fixture.edit(("      payload:\n        $ref: '#/components/schemas/Event'", "      payload:\n        type: object")),
             expected: ["components.messages.Event.payload: an inline payload is not supported; move the schema to components.schemas (its key names the Swift type) and refer to it"]),
         Case(
             name: "inline object property",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  type: object\n                  properties: {a: {type: string}}")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          type: object\n          properties: {a: {type: string}}")),
             expected: ["components.schemas.Event.properties.count.properties: inline object schemas are not supported; move it to components.schemas (its key names the Swift type) and refer to it"]),
         Case(
             name: "inline enum",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  type: string\n                  enum: [A, B]")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          type: string\n          enum: [A, B]")),
             expected: ["components.schemas.Event.properties.count.enum: inline enums are not supported; move the enum to components.schemas (its key names the Swift type) and refer to it"]),
         Case(
             name: "validation keyword",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  type: integer\n                  minimum: 0")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          type: integer\n          minimum: 0")),
             expected: ["components.schemas.Event.properties.count.minimum: 'minimum' is not supported in a property schema (rrgen reads 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'description', 'format', 'contentEncoding', 'propertyNames', 'oneOf', 'anyOf', '$ref')"]),
         Case(
             name: "union type",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  type: [integer, string]")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          type: [integer, string]")),
             expected: [#"components.schemas.Event.properties.count.type: a list of types is supported only as [T, "null"] (a nullable T)"#]),
         Case(
             name: "oneOf that is not a nullable reference",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  oneOf: [{type: integer}, {type: string}]")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          oneOf: [{type: integer}, {type: string}]")),
             expected: [#"components.schemas.Event.properties.count.oneOf: 'oneOf' is supported only as a nullable reference: [{"$ref": ...}, {"type": "null"}]"#]),
         Case(
             name: "allOf",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  allOf: [{$ref: '#/components/schemas/Failure'}]")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          allOf: [{$ref: '#/components/schemas/Failure'}]")),
             expected: ["components.schemas.Event.properties.count.allOf: 'allOf' is not supported in a property schema (rrgen reads 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'description', 'format', 'contentEncoding', 'propertyNames', 'oneOf', 'anyOf', '$ref')"]),
         Case(
             name: "required property that does not exist",
-            document: Fixture.edit(("              required: [code]", "              required: [code, reason]")),
+            document: Fixture.edit(("      required: [code]", "      required: [code, reason]")),
             expected: ["components.schemas.Failure.required[1]: 'reason' is required but is not one of the properties"]),
         Case(
             name: "timestamp on a string",
-            document: Fixture.edit(("                count:\n                  type: integer", "                count:\n                  type: string\n                  x-rrgen-timestamp: true")),
+            document: Fixture.edit(("        count:\n          type: integer", "        count:\n          type: string\n          x-rrgen-timestamp: true")),
             expected: [#"components.schemas.Event.properties.count.x-rrgen-timestamp: 'x-rrgen-timestamp' marks epoch seconds and needs "type": "number" or "integer""#]),
         Case(
             name: "receive with reply",
@@ -125,16 +125,20 @@ import Testing
             expected: ["operations.Updates.reply: a receive operation with a reply is not supported; a stream only receives"]),
         Case(
             name: "message traits",
-            document: Fixture.edit(("            Event:\n              payload:", "            Event:\n              traits: []\n              payload:")),
+            document: Fixture.edit(("    Event:\n      payload:", "    Event:\n      traits: []\n      payload:")),
             expected: ["components.messages.Event.traits: 'traits' is not supported in a message (rrgen reads 'payload', 'correlationId', 'contentType', 'description')"]),
         Case(
-            name: "YAML anchors",
-            document: Fixture.edit(("              thingName:\n                description: The thing.", "              thingName: &thing\n                description: The thing.")),
-            expected: ["channels.GetThing.parameters.thingName: YAML anchors and aliases are not supported; use a $ref"]),
+            name: "duplicate YAML key",
+            document: Fixture.edit(("  Updates:\n    address:", "  GetThing:\n    address:")),
+            expected: ["invalid YAML: duplicate key 'GetThing'"]),
+        Case(
+            name: "YAML syntax error",
+            document: Fixture.edit(("enum: [accepted, rejected]", "enum: [accepted, rejected")),
+            expected: ["invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)"]),
         Case(
             name: "error found by the validator names the AsyncAPI path",
-            document: Fixture.edit(("              correlationId:\n                location: $message.payload#/clientToken", "              correlationId:\n                location: $message.payload#/token")),
-            expected: ["components.messages.GetThingRequest.correlationId.location: correlation member 'token' is not a member of GetThingRequest"]),
+            document: Fixture.edit(("      correlationId:\n        location: $message.payload#/clientToken", "      correlationId:\n        location: $message.payload#/token")),
+            expected: ["components.messages.GetThingRequest.correlationId.member: 'token' is not a member of GetThingRequest"]),
     ]
 
     @Test(arguments: cases)

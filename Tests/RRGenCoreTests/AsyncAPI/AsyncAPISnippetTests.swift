@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func noCorrelationIdIsUncorrelated() throws {
-        let document = Fixture.edit(("              correlationId:\n                location: $message.payload#/clientToken\n", ""))
+        let document = Fixture.edit(("      correlationId:\n        location: $message.payload#/clientToken\n", ""))
         let operation = try #require(try Self.schema(document).operations.first)
         #expect(operation.correlation.value == CorrelationSchema.none)
     }
@@ -98,28 +98,28 @@ import Testing
 
     @Test func payloadTypes() throws {
         let document = Fixture.edit((
-            "            Event:\n              type: object\n              properties:\n                count:\n                  type: integer",
+            "    Event:\n      type: object\n      properties:\n        count:\n          type: integer",
             """
-                        Event:
-                          type: object
-                          required: [ratio]
-                          properties:
-                            count: {type: integer}
-                            big: {type: integer, format: int64}
-                            ratio: {type: [number, "null"]}
-                            flag: {type: boolean}
-                            at: {type: number, x-rrgen-timestamp: true}
-                            bytes: {type: string, contentEncoding: base64}
-                            any: {description: Anything.}
-                            anyOrNull: {x-rrgen-nullable: true}
-                            list: {type: array, items: {type: string}}
-                            map: {type: object, additionalProperties: {type: integer}}
-                            byColor: {type: object, additionalProperties: {type: string}, propertyNames: {$ref: '#/components/schemas/Color'}}
-                            failure: {oneOf: [{$ref: '#/components/schemas/Failure'}, {type: 'null'}]}
-                            failureAgain: {$ref: '#/components/schemas/Failure', description: A failure.}
-                        Color:
-                          type: string
-                          enum: [RED, GREEN]
+                Event:
+                  type: object
+                  required: [ratio]
+                  properties:
+                    count: {type: integer}
+                    big: {type: integer, format: int64}
+                    ratio: {type: [number, "null"]}
+                    flag: {type: boolean}
+                    at: {type: number, x-rrgen-timestamp: true}
+                    bytes: {type: string, contentEncoding: base64}
+                    any: {description: Anything.}
+                    anyOrNull: {x-rrgen-nullable: true}
+                    list: {type: array, items: {type: string}}
+                    map: {type: object, additionalProperties: {type: integer}}
+                    byColor: {type: object, additionalProperties: {type: string}, propertyNames: {$ref: '#/components/schemas/Color'}}
+                    failure: {oneOf: [{$ref: '#/components/schemas/Failure'}, {type: 'null'}]}
+                    failureAgain: {$ref: '#/components/schemas/Failure', description: A failure.}
+                Color:
+                  type: string
+                  enum: [RED, GREEN]
             """))
         let schema = try Self.schema(document)
         let members = Self.members("Event", in: schema)
