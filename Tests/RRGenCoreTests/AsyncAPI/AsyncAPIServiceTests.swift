@@ -94,3 +94,33 @@ import Testing
          }}
         """#
 }
+
+/// The AsyncAPI examples in README.md and Schemas/README.md generate without problems.
+@Suite struct AsyncAPIDocumentationExampleTests {
+    /// The ```yaml blocks of a Markdown file that are AsyncAPI documents.
+    static func examples(in file: String) throws -> [String] {
+        let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent(file), encoding: .utf8)
+        var examples: [String] = []
+        var current: [Substring]?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```yaml" {
+                current = []
+            } else if current != nil, line == "```" {
+                examples.append(current!.joined(separator: "\n"))
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        return examples.filter { $0.hasPrefix("asyncapi: ") }
+    }
+
+    @Test(arguments: ["README.md", "Schemas/README.md"])
+    func examplesGenerate(_ file: String) throws {
+        let examples = try Self.examples(in: file)
+        #expect(!examples.isEmpty, "\(file) has no AsyncAPI example")
+        for example in examples {
+            #expect(AsyncAPIFixtures.problems(example) == [])
+        }
+    }
+}
