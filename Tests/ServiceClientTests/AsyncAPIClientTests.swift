@@ -15,8 +15,9 @@ struct AsyncAPIClientTests {
     @Test("get rejected, update accepted, get, explicit null, version conflict, delete, documents stream")
     func asyncAPIClientTalksToNativeService() async throws {
         try await withMosquittoFactory { factory in
+            let events = ServiceEventPublisher.mqtt(try await factory.makeClient())
             try await withClientAndResponder(factory) { client, responder in
-                #expect(try await InMemoryShadowService().register(on: responder).count == 6)
+                #expect(try await InMemoryShadowService(events: events).register(on: responder).count == 6)
                 let shadow = AsyncAPIShadow.Client(client)
                 do throws(ServiceError<AsyncAPIShadow.ErrorResponse>) {
                     _ = try await shadow.getShadow(thingName: "lamp")
@@ -56,7 +57,7 @@ struct AsyncAPIClientTests {
                 } catch {
                     #expect(error.modeledError?.code == 409)
                 }
-                #expect(try await shadow.deleteShadow(thingName: "lamp").version == 3)
+                #expect(try await shadow.deleteShadow(thingName: "lamp").version == 2)
                 await documents.close()
             }
         }
