@@ -7,7 +7,7 @@ struct AsyncAPIObject {
 
     /// The `x-rrgen-*` extensions rrgen understands, anywhere in a document.
     static let knownExtensions: Set<String> = [
-        "x-rrgen-name", "x-rrgen-error", "x-rrgen-timestamp", "x-rrgen-subscriptions", "x-rrgen-request",
+        "x-rrgen-name", "x-rrgen-error", "x-rrgen-timeout", "x-rrgen-timestamp", "x-rrgen-subscriptions", "x-rrgen-request",
         "x-rrgen-swiftName", "x-rrgen-nullable", "x-rrgen-enumDescriptions", "x-rrgen-enumSwiftNames",
     ]
 
@@ -76,6 +76,14 @@ struct AsyncAPIObject {
             throw RRGenError(path: path.appending(key), message: "expected true or false, found \(node.kindDescription)", location: node.location)
         }
         return value
+    }
+
+    func number(_ key: String) throws(RRGenError) -> Sourced<Double>? {
+        guard let node = node(key) else { return nil }
+        guard case .number(let text) = node.value, let value = Double(text) else {
+            throw RRGenError(path: path.appending(key), message: "expected a number, found \(node.kindDescription)", location: node.location)
+        }
+        return Sourced(value, path: path.appending(key), location: node.location)
     }
 
     func object(_ key: String) throws(RRGenError) -> [JSONMember]? {

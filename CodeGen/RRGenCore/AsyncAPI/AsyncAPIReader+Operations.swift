@@ -16,7 +16,7 @@ extension AsyncAPIReader {
         let (node, path) = try resolve(member.value, path: path)
         let operation = try AsyncAPIObject(
             node, path: path, what: "an operation",
-            supported: ["action", "channel", "messages", "reply", "description", "x-rrgen-subscriptions", "x-rrgen-request"],
+            supported: ["action", "channel", "messages", "reply", "description", "x-rrgen-subscriptions", "x-rrgen-request", "x-rrgen-timeout"],
             ignored: ["title", "summary", "tags", "externalDocs"])
         let name = Sourced(member.key, path: path, location: member.keyLocation)
         let documentation = try operation.string("description")?.value
@@ -67,7 +67,8 @@ extension AsyncAPIReader {
             }
             let schema = OperationSchema(
                 name: name, documentation: documentation, request: request.payload, publishTopic: address,
-                subscriptions: subscriptions, responses: reply.responses, correlation: correlation, path: path)
+                subscriptions: subscriptions, responses: reply.responses, correlation: correlation, path: path,
+                defaultTimeout: try operation.number("x-rrgen-timeout"))
             return .requestResponse(schema, subscriptions.isEmpty ? reply.channel : nil)
         case "receive":
             if let reply = operation.node("reply") {
@@ -75,6 +76,9 @@ extension AsyncAPIReader {
             }
             if operation.has("x-rrgen-subscriptions") {
                 throw RRGenError(path: path.appending("x-rrgen-subscriptions"), message: "a stream subscribes to its channel's address; 'x-rrgen-subscriptions' is for send operations", location: operation.keyLocation("x-rrgen-subscriptions"))
+            }
+            if operation.has("x-rrgen-timeout") {
+                throw RRGenError(path: path.appending("x-rrgen-timeout"), message: "a stream has no response to wait for; 'x-rrgen-timeout' is for send operations", location: operation.keyLocation("x-rrgen-timeout"))
             }
             guard messages.count == 1, let eventMessage = messages.first else {
                 throw RRGenError(path: path.appending("messages"), message: "a stream receives exactly one message, found \(messages.count)", location: operation.node("messages")?.location ?? operation.location)

@@ -139,6 +139,7 @@ public struct AsyncAPIWriter {
                 "messages": .array([.reference("#/channels/\(name)/messages/\(request)")]),
                 "reply": reply,
                 "x-rrgen-subscriptions": subscriptions,
+                "x-rrgen-timeout": operation.defaultTimeout.map { .number(Self.numberText($0.value)) },
             ])))
         }
         for stream in schema.streams {
@@ -199,6 +200,11 @@ public struct AsyncAPIWriter {
             "parameters": parameters.isEmpty ? nil : .object(parameters),
             "messages": .object(messages.map { .init(key: $0.key, value: .reference($0.pointer)) }),
         ])
+    }
+
+    /// A number as JSON text: integers without a fraction.
+    static func numberText(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     // MARK: Messages

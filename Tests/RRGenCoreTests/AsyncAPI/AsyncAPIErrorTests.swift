@@ -128,6 +128,14 @@ import Testing
             document: Fixture.edit(("    Event:\n      payload:", "    Event:\n      traits: []\n      payload:")),
             expected: ["components.messages.Event.traits: 'traits' is not supported in a message (rrgen reads 'payload', 'correlationId', 'contentType', 'description')"]),
         Case(
+            name: "non-positive timeout",
+            document: Fixture.edit(("      channel:\n        $ref: '#/channels/GetThingReply'", "      channel:\n        $ref: '#/channels/GetThingReply'\n    x-rrgen-timeout: 0")),
+            expected: ["operations.GetThing.x-rrgen-timeout: a timeout is a number of seconds from 0.001 to 86400, found 0.0"]),
+        Case(
+            name: "timeout on a stream",
+            document: Fixture.edit(("    channel:\n      $ref: '#/channels/Updates'", "    channel:\n      $ref: '#/channels/Updates'\n    x-rrgen-timeout: 5")),
+            expected: ["operations.Updates.x-rrgen-timeout: a stream has no response to wait for; 'x-rrgen-timeout' is for send operations"]),
+        Case(
             name: "duplicate YAML key",
             document: Fixture.edit(("  Updates:\n    address:", "  GetThing:\n    address:")),
             expected: ["invalid YAML: duplicate key 'GetThing'"]),

@@ -86,7 +86,7 @@ import Testing
          "operations": {
            "Set": {"documentation": "Sets it.", "request": "SetRequest", "publishTopic": "dev/{deviceId}/set",
              "responses": [{"shape": "SetResponse"}, {"shape": "Problem", "error": true}],
-             "correlation": {"kind": "correlationData"}}
+             "correlation": {"kind": "correlationData"}, "timeout": 2.5}
          },
          "streams": {
            "Ticks": {"documentation": "Ticks.", "request": "Watch", "topic": "dev/{deviceId}/ticks", "event": "Tick"},

@@ -57,6 +57,19 @@ import Testing
         #expect(operation.subscriptions.map(\.value) == ["things/{thingName}/get/accepted", "things/{thingName}/get/rejected"])
     }
 
+    @Test func defaultTimeoutExtension() throws {
+        let document = Fixture.edit((
+            "      channel:\n        $ref: '#/channels/GetThingReply'",
+            "      channel:\n        $ref: '#/channels/GetThingReply'\n    x-rrgen-timeout: 2.5"))
+        let operation = try #require(try Self.schema(document).operations.first)
+        #expect(operation.defaultTimeout?.value == 2.5)
+        let model = try Fixture.model(document)
+        #expect(model.operations.first?.defaultTimeoutMilliseconds == 2500)
+        let client = try #require(RRGen.generate(schema: Array(document.utf8), options: RRGenOptions(schemaPath: "svc.yaml")).first { $0.name == "Svc+Client.swift" })
+        #expect(client.contents.contains("try await requestResponseClient.perform(Operations.getThing, request, timeout: timeout ?? .milliseconds(2500))"))
+        #expect(client.contents.contains("`nil` waits the operation's default, 2500 ms."))
+    }
+
     @Test func mqtt5ResponseTopicAndCorrelationData() throws {
         let document = Fixture.edit(
             ("      channel:\n        $ref: '#/channels/GetThingReply'",
