@@ -52,6 +52,19 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
     }
 
+    /// The export of a schema using every construct (MQTT 5 replies, nullable references,
+    /// maps keyed by enums, every extension) validates too.
+    @Test(.enabled(if: Validator.isAvailable || Validator.isRequired))
+    func everyConstructExportValidates() throws {
+        try #require(Validator.isAvailable, "MQTT_RPC_REQUIRE_TOOLS=1 but the validator is missing")
+        let exported = try RRGen.exportAsyncAPI(schema: Array(AsyncAPIServiceTests.everyConstruct.utf8), yaml: true)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rrgen-every-\(UUID().uuidString).asyncapi.yaml")
+        try Data(exported.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try #require(Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
+        #expect(result.status == 0, "\(result.output)")
+    }
+
     /// The validator is not a rubber stamp: it rejects a document AsyncAPI 3 does not allow.
     @Test(.enabled(if: Validator.isAvailable || Validator.isRequired))
     func validatorRejectsAnInvalidDocument() throws {
