@@ -1,7 +1,6 @@
-internal import Foundation
 internal import Yams
 
-/// Reads YAML (1.1 as libyaml reads it) into the same ``JSONNode`` tree the JSON parser builds,
+/// Reads YAML into the same ``JSONNode`` tree the JSON parser builds,
 /// keeping mapping order and source locations, so YAML schemas get the same diagnostics.
 ///
 /// Only the JSON subset of YAML is accepted: mapping keys are read as strings (`on:` is the key
