@@ -177,6 +177,11 @@ import Testing
         #expect(shape.documentation == "A color.")
     }
 
+    @Test func asyncAPI31ReadsLike30() throws {
+        let document = Fixture.edit(("asyncapi: 3.0.0", "asyncapi: 3.1.0"))
+        #expect(try Fixture.model(document) == Fixture.model(Fixture.base))
+    }
+
     @Test func jsonDocumentsReadLikeYAML() throws {
         let exported = try RRGen.exportAsyncAPI(schema: Array(Fixture.base.utf8), yaml: false)
         #expect(exported.hasPrefix("{\n  \"asyncapi\": \"3.0.0\""))
