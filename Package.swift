@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: Runtime libraries
@@ -97,7 +98,12 @@ let package = Package(
         .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
 
         // MARK: Code generator
-        .target(name: "RRGenCore", path: "CodeGen/RRGenCore", swiftSettings: strictSettings),
+        .target(
+            name: "RRGenCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "CodeGen/RRGenCore",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "rrgen",
             dependencies: ["RRGenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -7,19 +7,35 @@ import RRGenCore
 struct RRGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rrgen",
-        abstract: "Generate a typed Swift client and service from an rrgen service schema.",
+        abstract: "Generate a typed Swift client and service from an rrgen schema or an AsyncAPI 3 document.",
         discussion: """
+            The input is rrgen's schema format or an AsyncAPI 3.0/3.1 document (a top-level
+            "asyncapi" key), as JSON or YAML.
+
             Writes the generated Swift to standard output, or one file per concern to --output:
             <Service>.swift (models), <Service>+Operations.swift, <Service>+Client.swift and
             <Service>+Service.swift. Files whose contents are unchanged are not rewritten.
+
+            --to asyncapi (YAML) or --to asyncapi-json exports the schema as an AsyncAPI 3.0
+            document instead, to standard output or to the file --output names.
 
             Exit codes: 0 success; 1 the schema is invalid (problems on standard error as
             file:line:column: error: path: message); 2 --check found files that differ;
             3 a file could not be read or written; 64 invalid arguments.
             """)
 
-    @Argument(help: "The service schema (JSON).")
+    /// What to produce.
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case swift
+        case asyncapi
+        case asyncapiJSON = "asyncapi-json"
+    }
+
+    @Argument(help: "The service schema: rrgen's format or AsyncAPI 3, JSON or YAML.")
     var schema: String
+
+    @Option(name: .long, help: "What to produce: swift, asyncapi (YAML) or asyncapi-json.")
+    var to: Target = .swift
 
     @Option(name: .long, help: "Write files into this directory instead of standard output.")
     var output: String?
@@ -40,6 +56,9 @@ struct RRGenCommand: ParsableCommand {
         if check && output == nil {
             throw ValidationError("--check needs --output: it compares the files in that directory.")
         }
+        if check && to != .swift {
+            throw ValidationError("--check compares generated Swift; it does not apply to --to \(to.rawValue).")
+        }
     }
 
     func run() throws {
@@ -51,16 +70,15 @@ struct RRGenCommand: ParsableCommand {
             throw ExitCode(3)
         }
         let options = RRGenOptions(accessLevel: access, schemaPath: headerPath ?? schema, fileStem: fileStem)
+        if to != .swift {
+            try export(data)
+            return
+        }
         let files: [GeneratedFile]
         do {
             files = try RRGen.generate(schema: data, options: options)
         } catch {
-            for diagnostic in error.diagnostics {
-                Self.printError(diagnostic.formatted(file: schema))
-            }
-            let count = error.diagnostics.count
-            Self.printError("rrgen: \(schema) is invalid (\(count) problem\(count == 1 ? "" : "s"))")
-            throw ExitCode(1)
+            throw reportInvalid(error)
         }
         guard let output else {
             FileHandle.standardOutput.write(Data(RRGen.concatenate(files).utf8))
@@ -91,6 +109,36 @@ struct RRGenCommand: ParsableCommand {
             Self.printError("rrgen: cannot write to \(output): \(error.localizedDescription)")
             throw ExitCode(3)
         }
+    }
+
+    /// Writes the AsyncAPI export of the schema.
+    func export(_ data: Data) throws {
+        let document: String
+        do {
+            document = try RRGen.exportAsyncAPI(schema: data, yaml: to == .asyncapi)
+        } catch {
+            throw reportInvalid(error)
+        }
+        guard let output else {
+            FileHandle.standardOutput.write(Data(document.utf8))
+            return
+        }
+        do {
+            try Data(document.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            Self.printError("rrgen: cannot write \(output): \(error.localizedDescription)")
+            throw ExitCode(3)
+        }
+    }
+
+    /// Prints the diagnostics and returns the exit code for an invalid schema.
+    func reportInvalid(_ error: RRGenError) -> ExitCode {
+        for diagnostic in error.diagnostics {
+            Self.printError(diagnostic.formatted(file: schema))
+        }
+        let count = error.diagnostics.count
+        Self.printError("rrgen: \(schema) is invalid (\(count) problem\(count == 1 ? "" : "s"))")
+        return ExitCode(1)
     }
 
     static func printError(_ message: String) {

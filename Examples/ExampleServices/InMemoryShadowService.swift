@@ -132,7 +132,7 @@ public final class InMemoryShadowService: IoTShadow.ServiceProtocol, Sendable {
         // The service publishes these around the time of the accepted response; clients must
         // not rely on which arrives first.
         await publish(
-            IoTShadow.ShadowUpdatedEvent(previous: previous?.snapshot, current: current.snapshot, timestamp: now),
+            IoTShadow.ShadowUpdatedEvent(previous: previous?.snapshot, current: current.snapshot, timestamp: now, clientToken: clientToken),
             to: "\(name.topicPrefix)/update/documents")
         if case .value = update.desired, let delta = current.delta {
             let metadata = current.desiredMetadata?.projected(onto: delta).json ?? [:]

@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Generates Swift from every `*.rrgen.json` schema in a target at build time.
+/// Generates Swift from every `*.rrgen.json` schema and `*.asyncapi.yaml`, `*.asyncapi.yml` or
+/// `*.asyncapi.json` AsyncAPI 3 document in a target at build time.
 ///
 /// Add it to a target: `plugins: [.plugin(name: "RRGenPlugin", package: "swift-mqtt-rpc")]`, and
 /// depend on the `MQTTServiceRuntime` and `RequestResponse` products. A schema `Echo.rrgen.json`
@@ -10,7 +11,7 @@ import PackagePlugin
 /// `{"access": "public"}`.
 @main
 struct RRGenPlugin: BuildToolPlugin {
-    static let schemaSuffix = ".rrgen.json"
+    static let schemaSuffixes = [".rrgen.json", ".asyncapi.yaml", ".asyncapi.yml", ".asyncapi.json"]
     static let configurationFileName = "rrgen-config.json"
 
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
@@ -19,9 +20,12 @@ struct RRGenPlugin: BuildToolPlugin {
         let files = Array(target.sourceFiles)
         let access = try Self.accessLevel(from: files)
         let configuration = files.first { $0.url.lastPathComponent == Self.configurationFileName }.map { [$0.url] } ?? []
-        return files.filter { $0.url.lastPathComponent.hasSuffix(Self.schemaSuffix) }.map { schema in
+        return files.compactMap { file -> (File, String)? in
+            let name = file.url.lastPathComponent
+            guard let suffix = Self.schemaSuffixes.first(where: { name.hasSuffix($0) }) else { return nil }
+            return (file, String(name.dropLast(suffix.count)))
+        }.map { schema, stem in
             let fileName = schema.url.lastPathComponent
-            let stem = String(fileName.dropLast(Self.schemaSuffix.count))
             let outputDirectory = context.pluginWorkDirectoryURL.appending(path: stem)
             let outputs = ["", "+Operations", "+Client", "+Service"].map { outputDirectory.appending(path: "\(stem)\($0).swift") }
             return .buildCommand(

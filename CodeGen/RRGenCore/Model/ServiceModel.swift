@@ -183,12 +183,17 @@ public struct OperationModel: Sendable, Hashable {
     public var responses: [ResponseModel]
     /// How responses are correlated.
     public var correlation: CorrelationModel
+    /// The default response timeout in milliseconds, used when a call passes `nil`; `nil` leaves
+    /// it to the request-response client.
+    public var defaultTimeoutMilliseconds: Int?
 
     /// Creates an operation.
     public init(
         name: String, methodName: String, documentation: String?, request: String, response: String, error: String?,
-        publishTopic: TopicTemplate, subscriptions: [TopicTemplate], responses: [ResponseModel], correlation: CorrelationModel
+        publishTopic: TopicTemplate, subscriptions: [TopicTemplate], responses: [ResponseModel], correlation: CorrelationModel,
+        defaultTimeoutMilliseconds: Int? = nil
     ) {
+        self.defaultTimeoutMilliseconds = defaultTimeoutMilliseconds
         self.name = name
         self.methodName = methodName
         self.documentation = documentation

@@ -60,7 +60,11 @@ struct ClientRenderer {
                 text += "\n  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))"
             }
         }
-        text += "\n  - timeout: How long to wait for the response; `nil` uses the request-response client's operation timeout."
+        if let milliseconds = operation.defaultTimeoutMilliseconds {
+            text += "\n  - timeout: How long to wait for the response; `nil` waits the operation's default, \(milliseconds) ms."
+        } else {
+            text += "\n  - timeout: How long to wait for the response; `nil` uses the request-response client's operation timeout."
+        }
         text += "\n- Returns: The decoded `\(operation.response)`."
         if let error = operation.error {
             text += "\n- Throws: ``ServiceError/rejected(_:)`` with the service's `\(error)` when it rejects the request; other ``ServiceError`` cases for an invalid request, a transport failure or an undecodable response."
@@ -131,7 +135,8 @@ struct ClientRenderer {
                 writer.line()
                 writer.doc(operationDocumentation(operation, requestParameter: true))
                 writer.block("\(access)\(operationSignature(operation)) {") { writer in
-                    writer.line("try await requestResponseClient.perform(Operations.\(operation.methodName), request, timeout: timeout)")
+                    let timeout = operation.defaultTimeoutMilliseconds.map { "timeout ?? .milliseconds(\($0))" } ?? "timeout"
+                    writer.line("try await requestResponseClient.perform(Operations.\(operation.methodName), request, timeout: \(timeout))")
                 }
             }
             for stream in model.streams {

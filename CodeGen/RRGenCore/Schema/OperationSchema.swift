@@ -14,6 +14,8 @@ public struct OperationSchema: Sendable, Hashable {
     public var responses: [ResponseSchema]
     /// How responses are matched to requests.
     public var correlation: Sourced<CorrelationSchema>
+    /// The default response timeout in seconds, when the schema sets one.
+    public var defaultTimeout: Sourced<Double>?
     /// Where the operation is in the schema.
     public var path: JSONPath
 
@@ -21,8 +23,9 @@ public struct OperationSchema: Sendable, Hashable {
     public init(
         name: Sourced<String>, documentation: String?, request: Sourced<String>, publishTopic: Sourced<String>,
         subscriptions: [Sourced<String>], responses: [ResponseSchema], correlation: Sourced<CorrelationSchema>,
-        path: JSONPath
+        path: JSONPath, defaultTimeout: Sourced<Double>? = nil
     ) {
+        self.defaultTimeout = defaultTimeout
         self.name = name
         self.documentation = documentation
         self.request = request

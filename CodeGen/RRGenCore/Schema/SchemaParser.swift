@@ -9,7 +9,7 @@ public enum SchemaParser {
     static let shapeKeys = ["type", "documentation", "members", "values"]
     static let memberKeys = ["type", "required", "nullable", "documentation", "swiftName"]
     static let enumValueKeys = ["value", "swiftName", "documentation"]
-    static let operationKeys = ["documentation", "request", "publishTopic", "subscriptions", "responses", "correlation"]
+    static let operationKeys = ["documentation", "request", "publishTopic", "subscriptions", "responses", "correlation", "timeout"]
     static let responseKeys = ["topic", "shape", "error"]
     static let correlationKeys = ["kind", "member"]
     static let streamKeys = ["documentation", "request", "topic", "event"]
@@ -182,7 +182,7 @@ public enum SchemaParser {
             subscriptions: subscriptions,
             responses: responses,
             correlation: correlation,
-            path: path)
+            path: path, defaultTimeout: try reader.number("timeout"))
     }
 
     private static func parseCorrelation(_ node: JSONNode, path: JSONPath) throws(RRGenError) -> Sourced<CorrelationSchema> {

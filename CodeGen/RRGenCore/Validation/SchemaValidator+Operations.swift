@@ -192,11 +192,21 @@ extension SchemaValidator {
         let correlationModel = validateCorrelation(
             correlation, operation: operation, requestMembers: requestMembers, boundMembers: boundMembers,
             successShape: successShape, errorShape: errorShape)
+        var timeoutMilliseconds: Int?
+        if let timeout = operation.defaultTimeout {
+            let milliseconds = (timeout.value * 1000).rounded()
+            if timeout.value.isFinite, milliseconds >= 1, milliseconds <= 86_400_000 {
+                timeoutMilliseconds = Int(milliseconds)
+            } else {
+                report(timeout.path, "a timeout is a number of seconds from 0.001 to 86400, found \(timeout.value)", at: timeout.location)
+                valid = false
+            }
+        }
         guard valid, let correlationModel, let publishTopic, let successShape, requestMembers != nil else { return nil }
         return OperationModel(
             name: name.value, methodName: methodName, documentation: operation.documentation, request: operation.request.value,
             response: successShape.value, error: errorShape?.value, publishTopic: publishTopic, subscriptions: subscriptions,
-            responses: responses, correlation: correlationModel)
+            responses: responses, correlation: correlationModel, defaultTimeoutMilliseconds: timeoutMilliseconds)
     }
 
     private mutating func validateCorrelation(

@@ -55,6 +55,14 @@ struct JSONObjectReader {
         return value
     }
 
+    func number(_ key: String) throws(RRGenError) -> Sourced<Double>? {
+        guard let node = node(key) else { return nil }
+        guard case .number(let text) = node.value, let value = Double(text) else {
+            throw RRGenError(path: path.appending(key), message: "expected a number, found \(node.kindDescription)", location: node.location)
+        }
+        return Sourced(value, path: path.appending(key), location: node.location)
+    }
+
     func object(_ key: String) throws(RRGenError) -> [JSONMember]? {
         guard let node = node(key) else { return nil }
         guard case .object(let members) = node.value else {

@@ -634,6 +634,8 @@ extension IoTShadow {
         var current: ShadowUpdatedSnapshot?
         /// When the service produced this message.
         var timestamp: Date
+        /// The token of the update that produced these documents; absent when the update came without one.
+        var clientToken: String?
 
         /// Creates a `ShadowUpdatedEvent`.
         ///
@@ -641,16 +643,19 @@ extension IoTShadow {
         ///   - previous: The document before the update; absent for a new shadow.
         ///   - current: The document after the update; absent when it was deleted.
         ///   - timestamp: When the service produced this message.
-        init(previous: ShadowUpdatedSnapshot? = nil, current: ShadowUpdatedSnapshot? = nil, timestamp: Date) {
+        ///   - clientToken: The token of the update that produced these documents; absent when the update came without one.
+        init(previous: ShadowUpdatedSnapshot? = nil, current: ShadowUpdatedSnapshot? = nil, timestamp: Date, clientToken: String? = nil) {
             self.previous = previous
             self.current = current
             self.timestamp = timestamp
+            self.clientToken = clientToken
         }
 
         private enum CodingKeys: String, CodingKey {
             case previous
             case current
             case timestamp
+            case clientToken
         }
 
         /// Decodes a `ShadowUpdatedEvent` from its JSON payload.
@@ -659,6 +664,7 @@ extension IoTShadow {
             self.previous = try container.decodeIfPresent(ShadowUpdatedSnapshot.self, forKey: .previous)
             self.current = try container.decodeIfPresent(ShadowUpdatedSnapshot.self, forKey: .current)
             self.timestamp = try container.decode(EpochSeconds.self, forKey: .timestamp).date
+            self.clientToken = try container.decodeIfPresent(String.self, forKey: .clientToken)
         }
 
         /// Encodes the payload members of this `ShadowUpdatedEvent` as a JSON object.
@@ -667,6 +673,7 @@ extension IoTShadow {
             try container.encodeIfPresent(self.previous, forKey: .previous)
             try container.encodeIfPresent(self.current, forKey: .current)
             try container.encode(EpochSeconds(self.timestamp), forKey: .timestamp)
+            try container.encodeIfPresent(self.clientToken, forKey: .clientToken)
         }
     }
 }
