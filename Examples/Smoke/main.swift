@@ -50,7 +50,7 @@ struct Smoke {
                 print("connected to \(url) as '\(settings.clientIdentifier)' (\(settings.protocolVersion), maximum QoS \(settings.maximumQoS.rawValue), receive maximum \(settings.receiveMaximumFromServer))")
             }
             let topic = "mqtt5-smoke/\(UInt32.random(in: 0...UInt32.max))"
-            let messages = client.publishes(matching: topic)
+            let messages = try client.publishes(matching: topic)
             let subAck = try await client.subscribe(to: topic, qos: .exactlyOnce)
             print("subscribed to \(topic): \(subAck.reasonCodes.map(\.description).joined(separator: ", "))")
             for qos in [MQTTQoS.atMostOnce, .atLeastOnce, .exactlyOnce] {

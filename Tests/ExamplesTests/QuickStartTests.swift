@@ -26,36 +26,40 @@ import Testing
     /// The README snippet from `try await withMQTTClient` on; keep the two in sync (checked below).
     func quickStart(configuration: MQTTClient.Configuration) async throws {
         try await withMQTTClient(configuration: configuration) { mqtt in
-            let requestResponse = try RequestResponseClient(
-                mqtt, options: .init(maxRequestResponseSubscriptions: 4, maxStreamingSubscriptions: 2, operationTimeout: .seconds(5)))
-            let shadow = IoTShadow.Client(requestResponse)
+            let options = RequestResponseClient.Options(
+                maxRequestResponseSubscriptions: 4, maxStreamingSubscriptions: 2, operationTimeout: .seconds(5))
+            // Closed when the closure returns or throws: no `close()` to forget.
+            try await withRequestResponseClient(mqtt, options: options) { requestResponse in
+                let shadow = IoTShadow.Client(requestResponse)
 
-            // The device follows its delta stream: what desired asks and reported lacks.
-            let deltas = try shadow.shadowDeltaUpdatedEvents(thingName: "my-thing")
-            for await element in deltas {
-                switch element {
-                case .subscriptionStatus(let status) where status.type == .established:
-                    // Subscribed: changes arrive from now on. Play the app and ask for one.
-                    _ = try await shadow.updateShadow(thingName: "my-thing", state: .init(desired: .value(["power": "on"])))
-                case .event(let delta):
-                    // Apply delta.state to the hardware, then report it and clear desired.
-                    _ = try await shadow.updateShadow(
-                        thingName: "my-thing", state: .init(desired: .null, reported: .value(delta.state)))
-                    deltas.close()  // ends the loop
-                default:
-                    continue  // .lost (it resubscribes by itself), .halted, .decodingFailure
+                // The device follows its delta stream: what desired asks and reported lacks. The stream
+                // unsubscribes when this scope ends.
+                try await shadow.shadowDeltaUpdatedEvents(thingName: "my-thing").closing { deltas in
+                    for await element in deltas {
+                        switch element {
+                        case .subscriptionStatus(let status) where status.type == .established:
+                            // Subscribed: changes arrive from now on. Play the app and ask for one.
+                            _ = try await shadow.updateShadow(thingName: "my-thing", state: .init(desired: .value(["power": "on"])))
+                        case .event(let delta):
+                            // Apply delta.state to the hardware, then report it and clear desired.
+                            _ = try await shadow.updateShadow(
+                                thingName: "my-thing", state: .init(desired: .null, reported: .value(delta.state)))
+                            return  // leaves the scope: the stream closes
+                        default:
+                            continue  // .lost (it resubscribes by itself), .halted, .decodingFailure
+                        }
+                    }
+                }
+
+                do throws(ServiceError<IoTShadow.ErrorResponse>) {
+                    let document = try await shadow.getShadow(thingName: "my-thing")
+                    print("version \(document.version), reported \(document.state.reported ?? [:])")
+                } catch .rejected(let error) where error.code == 404 {
+                    print("no shadow yet")
+                } catch {
+                    print("failed: \(error)")
                 }
             }
-
-            do throws(ServiceError<IoTShadow.ErrorResponse>) {
-                let document = try await shadow.getShadow(thingName: "my-thing")
-                print("version \(document.version), reported \(document.state.reported ?? [:])")
-            } catch .rejected(let error) where error.code == 404 {
-                print("no shadow yet")
-            } catch {
-                print("failed: \(error)")
-            }
-            await requestResponse.close()
         }
     }
 

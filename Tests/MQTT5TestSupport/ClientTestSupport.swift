@@ -57,7 +57,16 @@ public final class PublishRecorder: Sendable {
     private let task: Task<Void, Never>
 
     public init(_ client: MQTTClient, matching filter: String? = nil) {
-        let stream = client.publishes(matching: filter)
+        let stream: AsyncStream<MQTTPublishPacket>
+        if let filter {
+            do {
+                stream = try client.publishes(matching: filter)
+            } catch {
+                preconditionFailure("PublishRecorder needs a valid topic filter: \(error)")
+            }
+        } else {
+            stream = client.publishes()
+        }
         let publishes = self.publishes
         task = Task {
             for await publish in stream { publishes.push(publish) }

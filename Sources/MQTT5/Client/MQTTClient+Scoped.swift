@@ -21,11 +21,12 @@ import NIOPosix
 /// - Returns: What `body` returns.
 /// - Throws: ``MQTTError`` when the first connection does not come in time, or what `body` throws.
 @discardableResult
-public func withMQTTClient<Result: Sendable>(
+public func withMQTTClient<Result>(
     configuration: MQTTClient.Configuration,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
     logger: Logger = Logger(label: "mqtt5.client"),
     connectTimeout: Duration? = .seconds(30),
+    isolation: isolated (any Actor)? = #isolation,
     _ body: (MQTTClient) async throws -> Result
 ) async throws -> Result {
     let client = MQTTClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
@@ -40,5 +41,52 @@ public func withMQTTClient<Result: Sendable>(
     } catch {
         await client.stop()
         throw error
+    }
+}
+
+extension MQTTClient {
+    /// Subscribes to `topicFilter`, runs `body` with the stream of messages that match it, and
+    /// unsubscribes when `body` returns or throws (or its task is cancelled).
+    ///
+    /// ```swift
+    /// try await client.withSubscription(to: "sensors/+/temperature") { readings in
+    ///     for await reading in readings.prefix(10) { print(reading.topic) }
+    /// }
+    /// ```
+    ///
+    /// The stream is registered before the SUBSCRIBE is sent, so retained messages and
+    /// messages published right after the SUBACK are not missed.
+    ///
+    /// - Parameters:
+    ///   - topicFilter: The topic filter to subscribe to (`$share/<group>/...` allowed).
+    ///   - qos: The maximum QoS requested.
+    ///   - bufferingPolicy: What the stream keeps when `body` is slower than the messages.
+    ///   - isolation: The caller's isolation, inherited by `body`.
+    ///   - body: Receives the messages.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``MQTTError`` when the filter is invalid or the SUBSCRIBE fails (a SUBACK
+    ///   error code is reported as ``MQTTError/Code/subscribeFailed``), or what `body` throws.
+    public func withSubscription<Result>(
+        to topicFilter: String,
+        qos: MQTTQoS = .atLeastOnce,
+        bufferingPolicy: AsyncStream<MQTTPublishPacket>.Continuation.BufferingPolicy = .unbounded,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (AsyncStream<MQTTPublishPacket>) async throws -> Result
+    ) async throws -> Result {
+        let messages = try publishes(matching: topicFilter, bufferingPolicy: bufferingPolicy)
+        let subAck = try await subscribe(to: topicFilter, qos: qos)
+        if let code = subAck.reasonCodes.first, code.isError {
+            throw MQTTError(
+                code: .subscribeFailed, message: "the broker rejected SUBSCRIBE to '\(topicFilter)': \(code)",
+                reasonCode: .subAck(code))
+        }
+        do {
+            let result = try await body(messages)
+            _ = try? await unsubscribe([topicFilter])
+            return result
+        } catch {
+            _ = try? await unsubscribe([topicFilter])
+            throw error
+        }
     }
 }

@@ -8,7 +8,7 @@ extension MQTTError {
             case invalidArgument, invalidConfiguration, transportFailure, connectionRefused, connAckTimeout
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
-            case cancelled, authenticationFailed
+            case cancelled, authenticationFailed, subscribeFailed
         }
 
         private let wrapped: Wrapped
@@ -54,6 +54,9 @@ extension MQTTError {
         public static let cancelled = Code(.cancelled)
         /// Enhanced authentication failed (the authentication handler threw or none was configured).
         public static let authenticationFailed = Code(.authenticationFailed)
+        /// The broker refused a SUBSCRIBE that a scoped API needs (the SUBACK reason code is in
+        /// ``MQTTError/reasonCode``).
+        public static let subscribeFailed = Code(.subscribeFailed)
 
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
@@ -76,6 +79,7 @@ extension MQTTError {
             case .clientStopped: "clientStopped"
             case .cancelled: "cancelled"
             case .authenticationFailed: "authenticationFailed"
+            case .subscribeFailed: "subscribeFailed"
             }
         }
     }

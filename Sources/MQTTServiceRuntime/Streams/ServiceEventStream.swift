@@ -43,6 +43,28 @@ public final class ServiceEventStream<Event: Decodable & Sendable>: AsyncSequenc
         operation.close()
     }
 
+    /// Runs `body` with this stream and closes it when `body` returns or throws, so the stream's
+    /// subscription ends with the scope instead of whenever the last reference goes away.
+    ///
+    /// ```swift
+    /// try await shadow.shadowDeltaUpdatedEvents(thingName: "my-thing").closing { deltas in
+    ///     for await element in deltas { ... }
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - isolation: The caller's isolation, inherited by `body`.
+    ///   - body: Consumes the stream.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    public func closing<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (ServiceEventStream<Event>) async throws -> Result
+    ) async throws -> Result {
+        defer { close() }
+        return try await body(self)
+    }
+
     /// Creates an iterator.
     public func makeAsyncIterator() -> Iterator {
         Iterator(name: name, base: operation.makeAsyncIterator())
