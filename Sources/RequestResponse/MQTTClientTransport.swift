@@ -87,10 +87,11 @@ extension RequestResponseClient {
     /// - Parameters:
     ///   - client: The MQTT client (MQTT 5 or 3.1.1), started before or after.
     ///   - options: Budgets and timeouts; validated.
-    ///   - logger: Where to log.
+    ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
+    ///     metadata travels with every line.
     /// - Throws: ``RequestResponseError`` with code `invalidArgument` when an option is invalid.
     public convenience init(
-        _ client: MQTTClient, options: Options, logger: Logger = Logger(label: "mqtt.request-response")
+        _ client: MQTTClient, options: Options, logger: Logger = .current
     ) throws(RequestResponseError) {
         try self.init(transport: MQTTClientTransport(client), options: options, logger: logger)
     }
@@ -101,8 +102,9 @@ extension RequestResponder {
     ///
     /// - Parameters:
     ///   - client: The MQTT client (MQTT 5 or 3.1.1), started before or after.
-    ///   - logger: Where to log.
-    public convenience init(_ client: MQTTClient, logger: Logger = Logger(label: "mqtt.responder")) {
+    ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
+    ///     metadata travels with every line.
+    public convenience init(_ client: MQTTClient, logger: Logger = .current) {
         self.init(transport: MQTTClientTransport(client), logger: logger)
     }
 }

@@ -16,17 +16,22 @@ public import NIOCore
 /// ```
 public final class RequestResponder: Sendable {
     let core: RequestResponderCore
+    /// The logger the responder was created with; generated services' `register(on:)` and
+    /// ``serve(topicFilter:handler:)`` log through it unless given another.
+    public let logger: Logger
 
     /// Creates a responder over `transport`.
     ///
     /// - Parameters:
     ///   - transport: The MQTT connection or a test double.
-    ///   - logger: Where to log.
+    ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
+    ///     metadata travels with every line.
     ///   - acknowledgementTimeout: Bounds every SUBACK and PUBACK wait.
     public init(
-        transport: any RequestResponseTransport, logger: Logger = Logger(label: "mqtt.request-responder"),
+        transport: any RequestResponseTransport, logger: Logger = .current,
         acknowledgementTimeout: Duration = .seconds(30)
     ) {
+        self.logger = logger
         self.core = RequestResponderCore(transport: transport, logger: logger, acknowledgementTimeout: acknowledgementTimeout)
     }
 

@@ -9,7 +9,8 @@ public import MQTT5
 /// - Parameters:
 ///   - transport: The MQTT connection (MQTT 5 or 3.1.1) or a test double.
 ///   - options: Budgets and timeouts; validated.
-///   - logger: Where to log.
+///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
+    ///     metadata travels with every line.
 ///   - isolation: The caller's isolation, inherited by `body`.
 ///   - body: Uses the client.
 /// - Returns: What `body` returns.
@@ -17,7 +18,7 @@ public import MQTT5
 public func withRequestResponseClient<Result>(
     transport: any RequestResponseTransport,
     options: RequestResponseClient.Options,
-    logger: Logger = Logger(label: "mqtt.request-response"),
+    logger: Logger = .current,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (RequestResponseClient) async throws -> Result
 ) async throws -> Result {
@@ -47,7 +48,8 @@ public func withRequestResponseClient<Result>(
 /// - Parameters:
 ///   - mqtt: The MQTT client (MQTT 5 or 3.1.1).
 ///   - options: Budgets and timeouts; validated.
-///   - logger: Where to log.
+///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
+    ///     metadata travels with every line.
 ///   - isolation: The caller's isolation, inherited by `body`.
 ///   - body: Uses the client.
 /// - Returns: What `body` returns.
@@ -55,7 +57,7 @@ public func withRequestResponseClient<Result>(
 public func withRequestResponseClient<Result>(
     _ mqtt: MQTTClient,
     options: RequestResponseClient.Options,
-    logger: Logger = Logger(label: "mqtt.request-response"),
+    logger: Logger = .current,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (RequestResponseClient) async throws -> Result
 ) async throws -> Result {

@@ -44,12 +44,13 @@ public final class RequestResponseClient: Sendable {
     /// - Parameters:
     ///   - transport: The MQTT connection (MQTT 5 or 3.1.1) or a test double.
     ///   - options: Budgets and timeouts; validated.
-    ///   - logger: Where to log.
+    ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
+    ///     metadata travels with every line.
     /// - Throws: ``RequestResponseError`` with code ``RequestResponseError/Code/invalidArgument``
     ///   when an option is invalid.
     public init(
         transport: any RequestResponseTransport, options: Options,
-        logger: Logger = Logger(label: "mqtt.request-response")
+        logger: Logger = .current
     ) throws(RequestResponseError) {
         try options.validate()
         var random = SystemRandomNumberGenerator()

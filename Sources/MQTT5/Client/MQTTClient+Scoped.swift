@@ -24,7 +24,7 @@ import NIOPosix
 public func withMQTTClient<Result>(
     configuration: MQTTClient.Configuration,
     eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-    logger: Logger = Logger(label: "mqtt5.client"),
+    logger: Logger = .current,
     connectTimeout: Duration? = .seconds(30),
     isolation: isolated (any Actor)? = #isolation,
     _ body: (MQTTClient) async throws -> Result

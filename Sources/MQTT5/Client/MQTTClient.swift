@@ -34,10 +34,14 @@ public final class MQTTClient: Sendable {
     public init(
         configuration: Configuration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "mqtt5.client")
+        logger: Logger = .current
     ) {
         self.configuration = configuration
         self.eventLoop = eventLoopGroup.next()
+        var logger = logger
+        if !configuration.clientIdentifier.isEmpty {
+            logger[metadataKey: "mqtt.client_id"] = "\(configuration.clientIdentifier)"
+        }
         self.core = MQTTClientCore(configuration: configuration, eventLoop: eventLoop, logger: logger)
     }
 

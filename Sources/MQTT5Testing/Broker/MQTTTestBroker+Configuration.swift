@@ -37,7 +37,7 @@ extension MQTTTestBroker {
         public var eventLoopGroup: (any EventLoopGroup)? = nil
         /// Where the broker logs connections, protocol errors and injected faults. Defaults to a
         /// logger that discards everything.
-        public var logger: Logger = Logger(label: "MQTTTestBroker", factory: { _ in SwiftLogNoOpLogHandler() })
+        public var logger: Logger = Logger(label: "mqtt.test-broker", factory: { _ in SwiftLogNoOpLogHandler() })
 
         /// The default configuration: a free loopback port, full capabilities, no faults, no logging.
         public init() {}

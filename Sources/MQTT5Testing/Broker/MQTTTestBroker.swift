@@ -98,7 +98,7 @@ public final class MQTTTestBroker: Sendable {
             try? await serverChannel.close()
             throw MQTTTestBrokerError(code: .startFailed, message: "the listening socket has no port")
         }
-        configuration.logger.debug("MQTT test broker listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        configuration.logger.debug("MQTT test broker listening", metadata: ["mqtt.host": "\(configuration.host)", "mqtt.port": "\(port)"])
         return MQTTTestBroker(
             host: configuration.host,
             port: port,
@@ -120,7 +120,7 @@ public final class MQTTTestBroker: Sendable {
         let core = self.core
         try? await eventLoop.flatSubmit { core.value.shutdown() }.get()
         shared.observations.finish()
-        configuration.logger.debug("MQTT test broker shut down", metadata: ["port": "\(port)"])
+        configuration.logger.debug("MQTT test broker shut down", metadata: ["mqtt.port": "\(port)"])
     }
 
     /// Runs `body` on the broker's event loop with its core, or returns `nil` once the loop is gone.

@@ -14,16 +14,20 @@ extension RequestResponder {
     ///
     /// - Parameters:
     ///   - operation: The operation's descriptor.
-    ///   - logger: Where undecodable requests and failed responses are reported.
+    ///   - logger: Where undecodable requests and failed responses are reported; by default the
+    ///     responder's ``RequestResponder/logger``. Every line carries `mqtt.operation`.
     ///   - handler: Answers one request, or throws the modeled error.
     /// - Returns: The registration; cancel it to stop serving.
     /// - Throws: `RequestResponseError` when the subscription fails.
     public func serve<Input, Output, Modeled>(
         _ operation: ServiceOperationDescriptor<Input, Output, Modeled>,
-        logger: Logger = Logger(label: "mqtt.service"),
+        logger: Logger? = nil,
         handler: @escaping @Sendable (Input) async throws(Modeled) -> Output
     ) async throws(RequestResponseError) -> ResponderRegistration {
-        try await serve(topicFilter: operation.publishTopic.subscriptionFilter) { [weak self] incoming in
+        var operationLogger = logger ?? self.logger
+        operationLogger[metadataKey: "mqtt.operation"] = "\(operation.name)"
+        let logger = operationLogger
+        return try await serve(topicFilter: operation.publishTopic.subscriptionFilter) { [weak self] incoming in
             await self?.answer(incoming, operation: operation, logger: logger, handler: handler)
         }
     }
@@ -40,16 +44,16 @@ extension RequestResponder {
         handler: @Sendable (Input) async throws(Modeled) -> Output
     ) async {
         guard let placeholders = operation.publishTopic.match(incoming.topic) else {
-            logger.warning("request on an unexpected topic", metadata: ["operation": "\(operation.name)", "topic": "\(incoming.topic)"])
+            logger.debug("request on an unexpected topic", metadata: ["mqtt.topic": "\(incoming.topic)"])
             return
         }
         let request: Input
         do {
             request = try ServiceCoding.decode(Input.self, from: incoming.payload, topicPlaceholders: placeholders)
         } catch {
-            logger.warning(
+            logger.info(
                 "undecodable request",
-                metadata: ["operation": "\(operation.name)", "topic": "\(incoming.topic)", "error": "\(error)"])
+                metadata: ["mqtt.topic": "\(incoming.topic)", "mqtt.error": "\(error)"])
             return
         }
 
@@ -83,11 +87,11 @@ extension RequestResponder {
                 payload = try ServiceCoding.encode(error)
             }
         } catch {
-            logger.error("cannot encode the response", metadata: ["operation": "\(operation.name)", "error": "\(error)"])
+            logger.info("cannot encode the response", metadata: ["mqtt.error": "\(error)"])
             return
         }
         guard let route = operation.responses.first(where: { $0.isError == isError }) else {
-            logger.error("the operation has no response path for this outcome", metadata: ["operation": "\(operation.name)"])
+            logger.info("the operation has no response path for this outcome")
             return
         }
         do {
@@ -100,7 +104,7 @@ extension RequestResponder {
                 try await respond(to: incoming, payload: payload, properties: properties)
             }
         } catch {
-            logger.warning("cannot publish the response", metadata: ["operation": "\(operation.name)", "error": "\(error)"])
+            logger.info("cannot publish the response", metadata: ["mqtt.error": "\(error)"])
         }
     }
 }

@@ -127,7 +127,7 @@ final class RequestResponderCore: @unchecked Sendable {
             for filter in Set(registrations.values.map(\.filter.rawValue)).sorted() {
                 bounded(transport.subscribe(topicFilter: filter), what: "SUBACK").whenComplete { [logger] result in
                     if case .success(let code) = result, !code.isError { return }
-                    logger.warning("responder could not resubscribe", metadata: ["filter": "\(filter)", "result": "\(result)"])
+                    logger.info("responder could not resubscribe", metadata: ["mqtt.filter": "\(filter)", "mqtt.result": "\(result)"])
                 }
             }
         case .connected, .disconnected:

@@ -56,7 +56,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
         case .publish(let publish):
             run(machine.incomingPublish(publish, now: now()))
         case .connected(let sessionPresent):
-            logger.debug("transport connected", metadata: ["sessionPresent": "\(sessionPresent)"])
+            logger.debug("transport connected", metadata: ["mqtt.session_present": "\(sessionPresent)"])
             run(machine.connected(sessionPresent: sessionPresent, supportsProperties: transport.supportsProperties, now: now()))
         case .disconnected:
             logger.debug("transport disconnected")
@@ -175,7 +175,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
                     noteConnectionStateBeforeFailure()
                 }
                 if case .granted = outcome {} else {
-                    logger.debug("SUBSCRIBE failed", metadata: ["filter": "\(filter)", "outcome": "\(outcome)"])
+                    logger.debug("SUBSCRIBE failed", metadata: ["mqtt.filter": "\(filter)", "outcome": "\(outcome)"])
                 }
                 run(machine.subscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))
             }

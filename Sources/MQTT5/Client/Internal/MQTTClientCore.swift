@@ -210,7 +210,7 @@ final class MQTTClientCore: @unchecked Sendable {
         connection = nil
         cancelTimer()
         if let error {
-            logger.warning("MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
+            logger.debug("MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
         }
         let failure = error.map { MQTTError(code: .clientStopped, message: "the client stopped: \($0.message)", reasonCode: $0.reasonCode, reasonString: $0.reasonString, cause: $0) }
             ?? MQTTError(code: .clientStopped, message: "the client was stopped")
@@ -404,7 +404,7 @@ final class MQTTClientCore: @unchecked Sendable {
 
     func encodingFailed(_ error: MQTTCodecError, packet: MQTTPacket, from handler: MQTTConnectionHandler) {
         guard connection === handler else { return }
-        logger.error("MQTT could not encode a \(packet.packetType) packet", metadata: ["mqtt.error": "\(error)"])
+        logger.debug("MQTT could not encode a \(packet.packetType) packet", metadata: ["mqtt.error": "\(error)"])
         let failure = MQTTError(code: .invalidArgument, message: "could not encode \(packet.packetType): \(error.message)", cause: error)
         run { machine, actions in machine.close(.init(error: failure), into: &actions) }
     }

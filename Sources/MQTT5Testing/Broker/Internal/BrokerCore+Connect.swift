@@ -23,18 +23,18 @@ extension BrokerCore {
         if let fault = shared.currentFaults.connectFault?(connect) {
             switch fault.kind {
             case .neverAnswer:
-                logger.debug("leaving CONNECT unanswered", metadata: ["client": "\(clientID)"])
+                logger.debug("leaving CONNECT unanswered", metadata: ["mqtt.client_id": "\(clientID)"])
                 connection.state = .connectIgnored
                 return
             case .close:
-                logger.debug("closing instead of answering CONNECT", metadata: ["client": "\(clientID)"])
+                logger.debug("closing instead of answering CONNECT", metadata: ["mqtt.client_id": "\(clientID)"])
                 connection.close()
                 return
             case .refuse(let reasonCode, let reasonString, let serverReference):
                 refuse(connection, reasonCode, reasonString: reasonString, serverReference: serverReference)
                 return
             case .delay(let delay):
-                logger.debug("delaying CONNACK", metadata: ["client": "\(clientID)", "delay": "\(delay)"])
+                logger.debug("delaying CONNACK", metadata: ["mqtt.client_id": "\(clientID)", "delay": "\(delay)"])
                 connection.state = .connectIgnored
                 eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [weak self, weak connection] in
                     guard let self, let connection, connection.state == .connectIgnored, !self.isShutDown else { return }
@@ -142,7 +142,7 @@ extension BrokerCore {
         session.connection = connection
         logger.debug(
             "client connected",
-            metadata: ["client": "\(clientID)", "version": "\(connect.protocolVersion)", "sessionPresent": "\(sessionPresent)"]
+            metadata: ["mqtt.client_id": "\(clientID)", "version": "\(connect.protocolVersion)", "sessionPresent": "\(sessionPresent)"]
         )
         // Recorded before CONNACK is written, so a client that has read its CONNACK finds
         // itself in `connectedClientIDs`.
@@ -155,7 +155,7 @@ extension BrokerCore {
     /// Detaches `old` from `session` for a new connection with the same client identifier and
     /// disconnects it with 0x8E (Session taken over).
     private func takeOver(_ old: BrokerConnection, of session: BrokerSession, cleanStart: Bool) {
-        logger.debug("session taken over", metadata: ["client": "\(session.clientID)"])
+        logger.debug("session taken over", metadata: ["mqtt.client_id": "\(session.clientID)"])
         session.connection = nil
         old.session = nil
         shared.observations.record(.disconnected(clientID: session.clientID))
@@ -200,7 +200,7 @@ extension BrokerCore {
             guard let self, let connection, connection.isConnected, let limit = connection.keepAlive else { return }
             let due = connection.lastReceived + limit
             if due <= .now() {
-                self.logger.info("keep alive expired; disconnecting", metadata: ["client": "\(connection.recordID)"])
+                self.logger.info("keep alive expired; disconnecting", metadata: ["mqtt.client_id": "\(connection.recordID)"])
                 self.disconnect(connection, reasonCode: .keepAliveTimeout)
             } else {
                 self.scheduleKeepAliveCheck(on: connection, at: due)

@@ -11,7 +11,7 @@ extension BrokerCore {
 
     func dropConnection(clientID: String) -> Bool {
         guard let connection = connection(of: clientID) else { return false }
-        logger.debug("dropping connection", metadata: ["client": "\(clientID)"])
+        logger.debug("dropping connection", metadata: ["mqtt.client_id": "\(clientID)"])
         connection.close()
         return true
     }
@@ -24,7 +24,7 @@ extension BrokerCore {
         userProperties: [MQTTUserProperty]
     ) -> Bool {
         guard let connection = connection(of: clientID) else { return false }
-        logger.debug("sending DISCONNECT", metadata: ["client": "\(clientID)", "reason": "\(reasonCode)"])
+        logger.debug("sending DISCONNECT", metadata: ["mqtt.client_id": "\(clientID)", "mqtt.reason": "\(reasonCode)"])
         disconnect(
             connection,
             reasonCode: reasonCode,

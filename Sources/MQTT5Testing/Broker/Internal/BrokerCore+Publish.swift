@@ -79,7 +79,7 @@ extension BrokerCore {
     func handlePubAck(_ packet: MQTTPubAckPacket, on connection: BrokerConnection) {
         guard let session = connection.session else { return }
         guard session.inflight[packet.packetIdentifier]?.state == .awaitingPubAck else {
-            logger.debug("PUBACK for an unknown packet identifier", metadata: ["client": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
+            logger.debug("PUBACK for an unknown packet identifier", metadata: ["mqtt.client_id": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
             return
         }
         session.removeInflight(packet.packetIdentifier)
@@ -105,7 +105,7 @@ extension BrokerCore {
     func handlePubComp(_ packet: MQTTPubCompPacket, on connection: BrokerConnection) {
         guard let session = connection.session else { return }
         guard session.inflight[packet.packetIdentifier]?.state == .awaitingPubComp else {
-            logger.debug("PUBCOMP for an unknown packet identifier", metadata: ["client": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
+            logger.debug("PUBCOMP for an unknown packet identifier", metadata: ["mqtt.client_id": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
             return
         }
         session.removeInflight(packet.packetIdentifier)
@@ -255,7 +255,7 @@ extension BrokerCore {
         } catch {
             logger.debug(
                 "discarding a message larger than the client's maximum packet size",
-                metadata: ["client": "\(connection.recordID)", "topic": "\(publish.topic)"]
+                metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.topic": "\(publish.topic)"]
             )
             return false
         }
@@ -282,7 +282,7 @@ extension BrokerCore {
         case .send:
             send(.publish(wire), on: connection)
         case .drop:
-            logger.debug("dropping PUBLISH", metadata: ["client": "\(connection.recordID)", "topic": "\(publish.topic)"])
+            logger.debug("dropping PUBLISH", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.topic": "\(publish.topic)"])
         case .replace(let replacement):
             send(replacement, on: connection)
         case .delay(let delay):

@@ -49,11 +49,11 @@ final class BrokerCore {
 
     func connectionOpened(_ connection: BrokerConnection) {
         connections[ObjectIdentifier(connection)] = connection
-        logger.debug("connection opened", metadata: ["connection": "\(connection.number)"])
+        logger.debug("connection opened", metadata: ["mqtt.connection": "\(connection.number)"])
         let timeout = TimeAmount(shared.configuration.connectTimeout)
         connection.timer = eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self, weak connection] in
             guard let self, let connection, connection.state == .awaitingConnect else { return }
-            self.logger.info("no CONNECT in time; closing", metadata: ["connection": "\(connection.number)"])
+            self.logger.info("no CONNECT in time; closing", metadata: ["mqtt.connection": "\(connection.number)"])
             connection.close()
         }
     }
@@ -66,7 +66,7 @@ final class BrokerCore {
         guard let session = connection.session, session.connection === connection else { return }
         connection.session = nil
         session.connection = nil
-        logger.debug("client disconnected", metadata: ["client": "\(session.clientID)"])
+        logger.debug("client disconnected", metadata: ["mqtt.client_id": "\(session.clientID)"])
         shared.observations.record(.disconnected(clientID: session.clientID))
         guard !isShutDown else { return }
         let will = connection.discardsWill ? nil : connection.will
@@ -81,7 +81,7 @@ final class BrokerCore {
             let expiry = TimeAmount.seconds(Int64(session.expiryInterval))
             session.expiryTask = eventLoop.assumeIsolated().scheduleTask(in: expiry) { [weak self, weak session] in
                 guard let self, let session, session.connection == nil else { return }
-                self.logger.debug("session expired", metadata: ["client": "\(session.clientID)"])
+                self.logger.debug("session expired", metadata: ["mqtt.client_id": "\(session.clientID)"])
                 self.endSession(session, will: nil)
             }
         }
@@ -90,13 +90,13 @@ final class BrokerCore {
     func connectionFailed(_ connection: BrokerConnection, error: any Error) {
         guard connection.state != .closing else { return }
         guard let codecError = error as? MQTTCodecError else {
-            logger.debug("connection error", metadata: ["connection": "\(connection.number)", "error": "\(error)"])
+            logger.debug("connection error", metadata: ["mqtt.connection": "\(connection.number)", "mqtt.error": "\(error)"])
             connection.close()
             return
         }
         logger.info(
             "undecodable packet; disconnecting",
-            metadata: ["client": "\(connection.recordID)", "error": "\(codecError)"]
+            metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.error": "\(codecError)"]
         )
         switch connection.state {
         case .awaitingConnect:
@@ -123,7 +123,7 @@ final class BrokerCore {
         case .awaitingConnect:
             guard case .connect(let connect) = packet else {
                 record(packet, .received, on: connection)
-                logger.info("first packet is not CONNECT; closing", metadata: ["connection": "\(connection.number)"])
+                logger.info("first packet is not CONNECT; closing", metadata: ["mqtt.connection": "\(connection.number)"])
                 connection.close()
                 return
             }
@@ -194,7 +194,7 @@ final class BrokerCore {
         } else {
             connection.discardsWill = true
         }
-        logger.debug("client sent DISCONNECT", metadata: ["client": "\(connection.recordID)", "reason": "\(packet.reasonCode)"])
+        logger.debug("client sent DISCONNECT", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.reason": "\(packet.reasonCode)"])
         connection.close()
     }
 
@@ -256,7 +256,7 @@ final class BrokerCore {
             retain: will.retain && shared.currentCapabilities.retainAvailable,
             properties: properties
         )
-        logger.debug("publishing will", metadata: ["client": "\(clientID)", "topic": "\(will.topic)"])
+        logger.debug("publishing will", metadata: ["mqtt.client_id": "\(clientID)", "mqtt.topic": "\(will.topic)"])
         route(publish, from: clientID)
     }
 
@@ -277,7 +277,7 @@ final class BrokerCore {
             send(packet, on: connection)
             then?()
         case .drop:
-            logger.debug("dropping acknowledgement", metadata: ["client": "\(connection.recordID)", "packet": "\(packet.packetType)"])
+            logger.debug("dropping acknowledgement", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.packet_type": "\(packet.packetType)"])
             then?()
         case .replace(let replacement):
             send(replacement, on: connection)
@@ -326,7 +326,7 @@ final class BrokerCore {
             properties.reasonString = reasonString
             properties.serverReference = serverReference
         }
-        logger.debug("refusing CONNECT", metadata: ["client": "\(connection.recordID)", "reason": "\(reasonCode)"])
+        logger.debug("refusing CONNECT", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.reason": "\(reasonCode)"])
         connection.state = .closing
         let promise = eventLoop.makePromise(of: Void.self)
         send(.connAck(MQTTConnAckPacket(sessionPresent: false, reasonCode: reasonCode, properties: properties)), on: connection, promise: promise)
