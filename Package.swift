@@ -5,6 +5,8 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = {
     var settings: [SwiftSetting] = [
         .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
     ]
     if Context.environment["MQTT_RPC_WERROR"] != nil {
         settings.append(.treatAllWarnings(as: .error))

@@ -1,4 +1,5 @@
 import Synchronization
+import Foundation
 
 /// Tells the story of an example run: numbered steps, their results, and who does what.
 ///

@@ -1,6 +1,7 @@
 import ExampleSupport
 @testable import JobsExample
 import Testing
+import ArgumentParser
 
 /// `swift run JobsExample`, run in process.
 @Suite struct JobsExampleTests {

@@ -2,6 +2,7 @@ import ExampleSupport
 import Foundation
 @testable import ProvisioningExample
 import Testing
+import ArgumentParser
 
 /// `swift run ProvisioningExample`, run in process, with both ways of getting a certificate.
 @Suite struct ProvisioningExampleTests {

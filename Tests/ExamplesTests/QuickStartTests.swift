@@ -7,6 +7,7 @@ import MQTTServiceRuntime
 import RequestResponse
 import Synchronization
 import Testing
+import ArgumentParser
 
 /// The README's "Quick start" snippet, verbatim, run against the embedded broker and the
 /// in-memory shadow service; and a check that the README still shows this code.

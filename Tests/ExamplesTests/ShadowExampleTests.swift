@@ -1,6 +1,7 @@
 import ExampleSupport
 @testable import ShadowExample
 import Testing
+import ArgumentParser
 
 /// `swift run ShadowExample`, the README's main command, run in process.
 @Suite struct ShadowExampleTests {

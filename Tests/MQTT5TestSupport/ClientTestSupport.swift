@@ -1,5 +1,5 @@
-import MQTT5
-import NIOCore
+public import MQTT5
+public import NIOCore
 
 /// Records a client's lifecycle events for bounded waits.
 public final class EventRecorder: Sendable {

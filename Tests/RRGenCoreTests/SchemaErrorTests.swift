@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RRGenCore
+import Foundation
 
 /// Bad schemas, each with the exact diagnostics it must produce.
 @Suite struct SchemaErrorTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RRGenCore
+import Foundation
 
 /// Schema fragment in, exact Swift out: one test per member kind (the property, its initializer
 /// parameter, and its decode and encode lines), plus whole structures and enums.

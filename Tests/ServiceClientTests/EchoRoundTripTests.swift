@@ -2,6 +2,7 @@ import Foundation
 import MQTTServiceRuntime
 import RequestResponse
 import Testing
+import MQTT5
 
 /// The `Echo` service is generated at build time by RRGenPlugin from `Echo.rrgen.json`: it
 /// covers MQTT 5 correlation data, an integer placeholder, blobs and a wildcard stream.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 extension MQTTClient {
     /// Everything an ``MQTTClient`` needs to know: where to connect, what to put in CONNECT, and

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 extension MQTTClient {
     // The hot path for layers built on the client (request-response): everything is called on

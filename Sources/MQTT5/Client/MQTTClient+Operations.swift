@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 extension MQTTClient {
     /// Publishes a message and waits for the end of its message flow.

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import NIOPosix
+public import Logging
+public import NIOCore
+public import NIOPosix
 
 /// Runs `body` with a started client and always stops it afterwards, whether `body` returns,
 /// throws or its task is cancelled.

@@ -1,3 +1,4 @@
+import NIOCore
 extension MQTTClient {
     /// The lifecycle events from now on, as an `AsyncSequence`. Each call makes an independent
     /// stream; it ends when its consumer stops iterating (or the client is deallocated).

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import NIOPosix
+public import Logging
+public import NIOCore
+public import NIOPosix
 
 /// An MQTT 5 (and 3.1.1) client on SwiftNIO that keeps itself connected.
 ///

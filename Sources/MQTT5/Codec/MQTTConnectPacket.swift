@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// The CONNECT packet: the first packet a client sends (MQTT 5 section 3.1).
 public struct MQTTConnectPacket: Hashable, Sendable {

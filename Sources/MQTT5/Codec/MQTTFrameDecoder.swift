@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A streaming decoder that cuts MQTT frames out of a byte stream and decodes them.
 ///

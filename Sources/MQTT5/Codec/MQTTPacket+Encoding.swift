@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 extension MQTTPacket {
     /// Encodes the full frame (fixed header and body) at the writer index of `buffer`.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A NIO decoder turning inbound bytes into ``MQTTPacket``s.
 ///

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A NIO encoder turning outbound ``MQTTPacket``s into bytes.
 ///

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// The properties of an MQTT 5 packet (MQTT 5 section 2.2.2), one struct for every packet type.
 ///

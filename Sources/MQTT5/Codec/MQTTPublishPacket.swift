@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// The PUBLISH packet: an application message (MQTT 5 section 3.3).
 public struct MQTTPublishPacket: Hashable, Sendable {

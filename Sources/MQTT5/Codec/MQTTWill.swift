@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// The will message of a CONNECT packet, published by the server when the connection ends
 /// without a normal DISCONNECT (MQTT 5 section 3.1.2.5).

@@ -1,4 +1,5 @@
 import NIOCore
+import DequeModule
 
 extension MQTTConnectionStateMachine {
     // MARK: Connecting

@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// What the broker advertises to MQTT 5 clients in CONNACK and enforces on them.

@@ -1,5 +1,5 @@
-import Logging
-import NIOCore
+public import Logging
+public import NIOCore
 
 extension MQTTTestBroker {
     /// How to start an ``MQTTTestBroker``.

@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// How the broker answers a CONNECT, as chosen by ``Faults/connectFault``.

@@ -1,5 +1,6 @@
-import MQTT5
-import NIOCore
+public import MQTT5
+public import NIOCore
+import Synchronization
 
 extension MQTTTestBroker {
     /// The faults currently injected; see ``Faults``.

@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// Hooks that make the broker misbehave on purpose, so tests can drive a client through

@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// What the broker does with an incoming packet, as chosen by ``Faults/inboundInterceptor``.

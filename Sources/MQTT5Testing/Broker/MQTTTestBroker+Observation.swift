@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// The client identifiers of the clients connected now (CONNACK sent, connection open).

@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// What happens to a packet the broker is about to send, as chosen by ``Faults/ackFault``

@@ -1,4 +1,4 @@
-import MQTT5
+public import MQTT5
 
 extension MQTTTestBroker {
     /// A packet the broker received from or sent to a client.

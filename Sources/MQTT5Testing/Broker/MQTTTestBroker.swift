@@ -1,6 +1,6 @@
 import Logging
 import MQTT5
-import NIOCore
+public import NIOCore
 import NIOPosix
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+package import NIOCore
 
 /// Extracts a correlation token (a string at a dotted path such as `clientToken` or
 /// `a.b.token`) from a JSON document without building a tree.

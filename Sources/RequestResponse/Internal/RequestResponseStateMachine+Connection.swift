@@ -1,5 +1,6 @@
 import MQTT5
 import NIOCore
+import DequeModule
 
 // Connection state and shutdown.
 extension RequestResponseStateMachine {

@@ -1,5 +1,6 @@
 import MQTT5
 import NIOCore
+import DequeModule
 
 // Submitting requests, cancellation, the request PUBLISH, correlation keys and the end of a request.
 extension RequestResponseStateMachine {

@@ -4,6 +4,7 @@ import Foundation
 import MQTT5Testing
 import NIOCore
 import Testing
+import NIOHTTP1
 
 @Suite("Client transports against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
 struct MQTTClientTransportTests {

@@ -1,3 +1,4 @@
+import NIOCore
 /// Exact encoded sizes of the packets the client sends, computed without encoding them, so that
 /// a packet larger than the broker's Maximum Packet Size is rejected before it is queued and the
 /// operation statistics can report sizes. Also validates the properties for the packet type.

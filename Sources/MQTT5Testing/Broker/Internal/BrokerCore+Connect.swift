@@ -1,5 +1,6 @@
 import MQTT5
 import NIOCore
+import Logging
 
 extension BrokerCore {
     /// Handles CONNECT: assigns an identifier if needed, applies the connect fault, takes over or

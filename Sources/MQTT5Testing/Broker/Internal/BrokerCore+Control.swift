@@ -1,5 +1,6 @@
 import MQTT5
 import NIOCore
+import Logging
 
 /// What the public API of ``MQTTTestBroker`` asks of the core, on its event loop.
 extension BrokerCore {

@@ -1,5 +1,6 @@
 import MQTT5
 import NIOCore
+import Logging
 
 extension BrokerCore {
     // MARK: Inbound PUBLISH and its acknowledgements
