@@ -85,9 +85,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(name: "IoTShadow", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
-        .target(name: "IoTJobs", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
-        .target(name: "IoTIdentity", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(
+            name: "IoTShadow", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(
+            name: "IoTJobs", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
+        .target(
+            name: "IoTIdentity", dependencies: ["MQTTServiceRuntime", "RequestResponse"], swiftSettings: strictSettings),
 
         // MARK: Code generator
         .target(
@@ -135,19 +138,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "ShadowExample",
-            dependencies: ["ExampleSupport", "ExampleServices", "IoTShadow", "MQTTServiceRuntime", "RequestResponse", "MQTT5"],
+            dependencies: [
+                "ExampleSupport", "ExampleServices", "IoTShadow", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+            ],
             path: "Examples/ShadowExample",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "JobsExample",
-            dependencies: ["ExampleSupport", "ExampleServices", "IoTJobs", "MQTTServiceRuntime", "RequestResponse", "MQTT5"],
+            dependencies: [
+                "ExampleSupport", "ExampleServices", "IoTJobs", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+            ],
             path: "Examples/JobsExample",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "ProvisioningExample",
-            dependencies: ["ExampleSupport", "ExampleServices", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5"],
+            dependencies: [
+                "ExampleSupport", "ExampleServices", "IoTIdentity", "MQTTServiceRuntime", "RequestResponse", "MQTT5",
+            ],
             path: "Examples/ProvisioningExample",
             swiftSettings: strictSettings
         ),

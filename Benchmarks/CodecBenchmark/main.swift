@@ -6,9 +6,9 @@
 // cases also report MB/s of frame bytes, beside a plain memcpy of the same bytes in the same run.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import MQTT5
 import NIOCore
@@ -65,14 +65,17 @@ properties.messageExpiryInterval = 60
 properties.contentType = "application/json"
 properties.responseTopic = "things/device-1/shadow/get/accepted"
 properties.correlationData = ByteBuffer(bytes: Array(0..<16))
-properties.userProperties = [MQTTUserProperty(name: "trace-id", value: "4bf92f3577b34da6"), MQTTUserProperty(name: "tenant", value: "acme")]
-let publish = MQTTPacket.publish(MQTTPublishPacket(
-    topic: "things/device-1/shadow/update",
-    payload: ByteBuffer(repeating: 0x7B, count: 1_024),
-    qos: .atLeastOnce,
-    packetIdentifier: 4_711,
-    properties: properties
-))
+properties.userProperties = [
+    MQTTUserProperty(name: "trace-id", value: "4bf92f3577b34da6"), MQTTUserProperty(name: "tenant", value: "acme"),
+]
+let publish = MQTTPacket.publish(
+    MQTTPublishPacket(
+        topic: "things/device-1/shadow/update",
+        payload: ByteBuffer(repeating: 0x7B, count: 1_024),
+        qos: .atLeastOnce,
+        packetIdentifier: 4_711,
+        properties: properties
+    ))
 
 var frame = ByteBuffer()
 do {
@@ -81,7 +84,9 @@ do {
     fatalError("cannot encode the benchmark packet: \(error)")
 }
 let frameSize = frame.readableBytes
-print("mqtt5-bench: \(secondsPerCase) s per case; PUBLISH QoS 1, 1,024-byte payload, 7 properties = \(frameSize)-byte frame\n")
+print(
+    "mqtt5-bench: \(secondsPerCase) s per case; PUBLISH QoS 1, 1,024-byte payload, 7 properties = \(frameSize)-byte frame\n"
+)
 
 let batch = 1_000
 var encodeBuffer = ByteBufferAllocator().buffer(capacity: frameSize * batch)

@@ -4,13 +4,16 @@ import Foundation
 import RRGenCore
 
 let arguments = CommandLine.arguments.dropFirst()
-let paths = arguments.isEmpty ? ["Schemas/shadow.json", "Schemas/jobs.json", "Schemas/identity.json"] : Array(arguments)
+let paths =
+    arguments.isEmpty ? ["Schemas/shadow.json", "Schemas/jobs.json", "Schemas/identity.json"] : Array(arguments)
 let schemas = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
 let options = RRGenOptions(accessLevel: .public, schemaPath: "schema.json")
 
 var lines = 0
 for data in schemas {  // warm-up, and the size of the output
-    lines += try RRGen.generate(schema: data, options: options).reduce(0) { $0 + $1.contents.split(separator: "\n").count }
+    lines += try RRGen.generate(schema: data, options: options).reduce(0) {
+        $0 + $1.contents.split(separator: "\n").count
+    }
 }
 let rounds = 20
 let clock = ContinuousClock()

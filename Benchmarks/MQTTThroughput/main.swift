@@ -114,9 +114,14 @@ struct Throughput {
             try await done.futureResult.get()
             timeout.cancel()
             let delivered = ContinuousClock.now - start
-            let row = Row(name: name, qos: qos, sent: count, publishSeconds: seconds(published), received: counter.count, deliverySeconds: seconds(delivered))
+            let row = Row(
+                name: name, qos: qos, sent: count, publishSeconds: seconds(published), received: counter.count,
+                deliverySeconds: seconds(delivered))
             rows.append(row)
-            print(String(format: "  %-44@ QoS %d  %9.0f pub/s  %9.0f delivered/s  (%d/%d received)", row.name as NSString, qos, row.publishRate, row.deliveryRate, row.received, count))
+            print(
+                String(
+                    format: "  %-44@ QoS %d  %9.0f pub/s  %9.0f delivered/s  (%d/%d received)", row.name as NSString,
+                    qos, row.publishRate, row.deliveryRate, row.received, count))
         }
 
         // This client, public async API, one publish after the other.
@@ -159,7 +164,10 @@ struct Throughput {
         defer { try? FileManager.default.removeItem(at: lines) }
         for qos in [0, 1] {
             try await measure("mosquitto_pub -l", qos: qos) { topic in
-                try runProcess("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-V", "5", "-q", "\(qos)", "-t", topic, "-l"], stdin: lines)
+                try runProcess(
+                    "/usr/bin/mosquitto_pub",
+                    ["-h", "127.0.0.1", "-p", "\(broker.port)", "-V", "5", "-q", "\(qos)", "-t", topic, "-l"],
+                    stdin: lines)
             }
         }
 
@@ -167,7 +175,12 @@ struct Throughput {
         if (try? runProcess("/usr/bin/env", ["python3", "-c", "import paho.mqtt.client"], stdin: nil)) != nil {
             for qos in [0, 1] {
                 try await measure("paho-mqtt (Python), loop_start", qos: qos) { topic in
-                    try runProcess("/usr/bin/env", ["python3", "-c", pahoScript, "\(broker.port)", topic, "\(qos)", "\(n)", "\(options.payloadSize)"], stdin: nil)
+                    try runProcess(
+                        "/usr/bin/env",
+                        [
+                            "python3", "-c", pahoScript, "\(broker.port)", topic, "\(qos)", "\(n)",
+                            "\(options.payloadSize)",
+                        ], stdin: nil)
                 }
             }
         } else {
@@ -179,7 +192,10 @@ struct Throughput {
         print("\n| client | QoS | publishes/s | delivered/s | received |")
         print("|---|---|---|---|---|")
         for row in rows {
-            print(String(format: "| %@ | %d | %.0f | %.0f | %d/%d |", row.name as NSString, row.qos, row.publishRate, row.deliveryRate, row.received, row.sent))
+            print(
+                String(
+                    format: "| %@ | %d | %.0f | %.0f | %d/%d |", row.name as NSString, row.qos, row.publishRate,
+                    row.deliveryRate, row.received, row.sent))
         }
     }
 
@@ -197,27 +213,32 @@ struct Throughput {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw NSError(domain: "mqtt-throughput", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(executable) \(arguments.first ?? "") exited with \(process.terminationStatus)"])
+            throw NSError(
+                domain: "mqtt-throughput", code: Int(process.terminationStatus),
+                userInfo: [
+                    NSLocalizedDescriptionKey:
+                        "\(executable) \(arguments.first ?? "") exited with \(process.terminationStatus)"
+                ])
         }
     }
 
     static let pahoScript = """
-    import sys, threading
-    import paho.mqtt.client as mqtt
-    port, topic, qos, n, size = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    try:
-        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    except AttributeError:
-        c = mqtt.Client(protocol=mqtt.MQTTv5)
-    c.max_inflight_messages_set(20)
-    c.max_queued_messages_set(0)
-    c.connect("127.0.0.1", port)
-    c.loop_start()
-    payload = b"x" * size
-    infos = [c.publish(topic, payload, qos) for _ in range(n)]
-    for info in infos:
-        info.wait_for_publish(60)
-    c.disconnect()
-    c.loop_stop()
-    """
+        import sys, threading
+        import paho.mqtt.client as mqtt
+        port, topic, qos, n, size = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+        try:
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        except AttributeError:
+            c = mqtt.Client(protocol=mqtt.MQTTv5)
+        c.max_inflight_messages_set(20)
+        c.max_queued_messages_set(0)
+        c.connect("127.0.0.1", port)
+        c.loop_start()
+        payload = b"x" * size
+        infos = [c.publish(topic, payload, qos) for _ in range(n)]
+        for info in infos:
+            info.wait_for_publish(60)
+        c.disconnect()
+        c.loop_stop()
+        """
 }

@@ -67,7 +67,9 @@ final class ClosedLoop: Sendable {
                 cpu.append((name, .double((1000 * (after - before) / windowSeconds).rounded() / 10)))
             }
         }
-        func kinds(_ d: [String: Int]) -> JSONLiteral { .object(d.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }) }
+        func kinds(_ d: [String: Int]) -> JSONLiteral {
+            .object(d.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+        }
         return Result(fields: [
             ("window_s", .double((windowSeconds * 1000).rounded() / 1000)),
             ("ok_in_window", .int(latencies.count)),
@@ -123,7 +125,8 @@ private func now() -> UInt64 {
 /// `utime + stime` of a process in seconds, from /proc/<pid>/stat.
 func cpuSeconds(pid: Int32) -> Double? {
     guard let raw = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = raw.lastIndex(of: ")") else { return nil }
+        let close = raw.lastIndex(of: ")")
+    else { return nil }
     let fields = raw[raw.index(close, offsetBy: 2)...].split(separator: " ")
     guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))

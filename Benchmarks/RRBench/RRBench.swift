@@ -60,8 +60,10 @@ struct RRBench: AsyncParsableCommand {
             let request = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: [base + "/+"],
                 responsePaths: [
-                    RequestResponseClient.ResponsePath(topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
-                    RequestResponseClient.ResponsePath(topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(
+                        topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(
+                        topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
                 ],
                 publishTopic: base,
                 payload: ByteBuffer(string: #"{"clientToken":""# + token + #""}"#),

@@ -16,7 +16,9 @@ public enum RRGen {
     ///   - options: Access level, header path and file names.
     /// - Returns: The generated files, in a fixed order: models, operations, client, service.
     /// - Throws: ``RRGenError`` with the schema's problems.
-    public static func generate(schema: some Sequence<UInt8>, options: RRGenOptions) throws(RRGenError) -> [GeneratedFile] {
+    public static func generate(
+        schema: some Sequence<UInt8>, options: RRGenOptions
+    ) throws(RRGenError) -> [GeneratedFile] {
         let parsed = try parse(schema: schema)
         let model = try SchemaValidator.validate(parsed)
         return render(model, options: options)

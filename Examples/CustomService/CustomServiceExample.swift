@@ -42,10 +42,15 @@ struct CustomServiceExample: AsyncParsableCommand {
     /// The whole example: picks the broker, starts the service, then the app.
     func run(narrator: Narrator) async throws {
         try await withExampleBroker(connection, narrator: narrator) { broker in
-            try await withInProcessService(on: broker, clientID: "thermostat-service-\(randomSuffix())", narrator: narrator) { serviceConnection, responder in
-                let thermostats = SimulatedThermostats(deviceIDs: [device], celsius: 19.5, events: .mqtt(serviceConnection))
+            try await withInProcessService(
+                on: broker, clientID: "thermostat-service-\(randomSuffix())", narrator: narrator
+            ) { serviceConnection, responder in
+                let thermostats = SimulatedThermostats(
+                    deviceIDs: [device], celsius: 19.5, events: .mqtt(serviceConnection))
                 let registrations = try await thermostats.register(on: responder)
-                narrator.note("service", "simulated thermostat '\(device)' answering \(registrations.count) operations on thermostats/+/...")
+                narrator.note(
+                    "service",
+                    "simulated thermostat '\(device)' answering \(registrations.count) operations on thermostats/+/...")
                 return thermostats
             } _: { thermostats in
                 do {
@@ -90,7 +95,8 @@ struct CustomServiceExample: AsyncParsableCommand {
             let response = try await thermostat.setTarget(deviceId: device, targetCelsius: 35)
             narrator.result("accepted: \(response.previousTargetCelsius) → \(response.targetCelsius) °C")
         } catch .rejected(let error) where error.code == .outOfRange {
-            narrator.result("rejected with \(error.code): \(error.message) (the modeled error, marked mqtt-rpc-status: error)")
+            narrator.result(
+                "rejected with \(error.code): \(error.message) (the modeled error, marked mqtt-rpc-status: error)")
         } catch {
             throw error
         }
@@ -130,7 +136,8 @@ struct CustomServiceExample: AsyncParsableCommand {
             let status = try await thermostat.getStatus(deviceId: "attic")
             throw ExampleError("an unknown thermostat answered: \(describe(status))")
         } catch let error as ServiceError<Thermostat.ThermostatError> where error.modeledError?.code == .unknownDevice {
-            narrator.result("rejected with \(Thermostat.ThermostatErrorCode.unknownDevice): \(error.modeledError?.message ?? "")")
+            narrator.result(
+                "rejected with \(Thermostat.ThermostatErrorCode.unknownDevice): \(error.modeledError?.message ?? "")")
         }
     }
 

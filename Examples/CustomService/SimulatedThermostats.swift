@@ -38,7 +38,11 @@ final class SimulatedThermostats: Thermostat.ServiceProtocol, Sendable {
     ///   - events: Where readings are published.
     init(deviceIDs: [String], celsius: Double, tick: Duration = .milliseconds(20), events: ServiceEventPublisher) {
         let now = Date()
-        self.devices = Mutex(Dictionary(uniqueKeysWithValues: deviceIDs.map { ($0, Device(celsius: celsius, targetCelsius: celsius, measuredAt: now)) }))
+        self.devices = Mutex(
+            Dictionary(
+                uniqueKeysWithValues: deviceIDs.map {
+                    ($0, Device(celsius: celsius, targetCelsius: celsius, measuredAt: now))
+                }))
         self.tick = tick
         self.events = events
     }
@@ -48,13 +52,18 @@ final class SimulatedThermostats: Thermostat.ServiceProtocol, Sendable {
     func getStatus(_ request: Thermostat.StatusRequest) async throws(Thermostat.ThermostatError) -> Thermostat.Status {
         guard let device = devices.withLock({ $0[request.deviceId] }) else { throw unknown(request.deviceId) }
         return Thermostat.Status(
-            currentCelsius: device.celsius, targetCelsius: device.targetCelsius, heating: device.heating, updatedAt: device.measuredAt)
+            currentCelsius: device.celsius, targetCelsius: device.targetCelsius, heating: device.heating,
+            updatedAt: device.measuredAt)
     }
 
-    func setTarget(_ request: Thermostat.SetTargetRequest) async throws(Thermostat.ThermostatError) -> Thermostat.SetTargetResponse {
+    func setTarget(
+        _ request: Thermostat.SetTargetRequest
+    ) async throws(Thermostat.ThermostatError) -> Thermostat.SetTargetResponse {
         guard allowedTargets.contains(request.targetCelsius) else {
             throw Thermostat.ThermostatError(
-                code: .outOfRange, message: "\(request.targetCelsius) °C is outside \(allowedTargets.lowerBound)...\(allowedTargets.upperBound) °C",
+                code: .outOfRange,
+                message:
+                    "\(request.targetCelsius) °C is outside \(allowedTargets.lowerBound)...\(allowedTargets.upperBound) °C",
                 minimumCelsius: allowedTargets.lowerBound, maximumCelsius: allowedTargets.upperBound)
         }
         let previous: Double? = devices.withLock { devices in
@@ -64,7 +73,8 @@ final class SimulatedThermostats: Thermostat.ServiceProtocol, Sendable {
         }
         guard let previous else { throw unknown(request.deviceId) }
         startWorking(request.deviceId)
-        return Thermostat.SetTargetResponse(previousTargetCelsius: previous, targetCelsius: request.targetCelsius, acceptedAt: Date())
+        return Thermostat.SetTargetResponse(
+            previousTargetCelsius: previous, targetCelsius: request.targetCelsius, acceptedAt: Date())
     }
 
     // MARK: Simulation
@@ -106,7 +116,9 @@ final class SimulatedThermostats: Thermostat.ServiceProtocol, Sendable {
             device.celsius += min(abs(difference), stepCelsius) * (difference < 0 ? -1 : 1)
             device.measuredAt = Date()
             devices[deviceID] = device
-            return Thermostat.Reading(celsius: device.celsius, targetCelsius: device.targetCelsius, heating: device.heating, at: device.measuredAt)
+            return Thermostat.Reading(
+                celsius: device.celsius, targetCelsius: device.targetCelsius, heating: device.heating,
+                at: device.measuredAt)
         }
     }
 

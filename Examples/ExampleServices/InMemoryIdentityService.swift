@@ -37,7 +37,9 @@ public final class InMemoryIdentityService: IoTIdentity.ServiceProtocol, Sendabl
     ///   - deviceConfiguration: The configuration returned to registered devices.
     public init(
         templateName: String = "example-fleet-template", thingNamePrefix: String = "sensor-",
-        deviceConfiguration: [String: String] = ["telemetryTopic": "sensors/telemetry", "reportingIntervalSeconds": "60"]
+        deviceConfiguration: [String: String] = [
+            "telemetryTopic": "sensors/telemetry", "reportingIntervalSeconds": "60",
+        ]
     ) {
         self.templateName = templateName
         self.thingNamePrefix = thingNamePrefix
@@ -55,7 +57,9 @@ public final class InMemoryIdentityService: IoTIdentity.ServiceProtocol, Sendabl
     // MARK: Operations of the generated protocol
 
     /// Issues a key pair and a certificate, and an ownership token for `RegisterThing`.
-    public func createKeysAndCertificate(_ request: IoTIdentity.CreateKeysAndCertificateRequest) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateKeysAndCertificateResponse {
+    public func createKeysAndCertificate(
+        _ request: IoTIdentity.CreateKeysAndCertificateRequest
+    ) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateKeysAndCertificateResponse {
         let certificate = issueCertificate()
         return IoTIdentity.CreateKeysAndCertificateResponse(
             certificateId: certificate.id, certificatePem: certificate.pem,
@@ -64,32 +68,45 @@ public final class InMemoryIdentityService: IoTIdentity.ServiceProtocol, Sendabl
     }
 
     /// Issues a certificate for the key in a certificate signing request, and an ownership token.
-    public func createCertificateFromCsr(_ request: IoTIdentity.CreateCertificateFromCsrRequest) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateCertificateFromCsrResponse {
+    public func createCertificateFromCsr(
+        _ request: IoTIdentity.CreateCertificateFromCsrRequest
+    ) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateCertificateFromCsrResponse {
         guard request.certificateSigningRequest.contains("-----BEGIN CERTIFICATE REQUEST-----") else {
-            throw IoTIdentity.ErrorResponse(statusCode: 400, errorCode: "InvalidCsr", errorMessage: "The certificate signing request is not PEM")
+            throw IoTIdentity.ErrorResponse(
+                statusCode: 400, errorCode: "InvalidCsr", errorMessage: "The certificate signing request is not PEM")
         }
         let certificate = issueCertificate()
         return IoTIdentity.CreateCertificateFromCsrResponse(
-            certificateId: certificate.id, certificatePem: certificate.pem, certificateOwnershipToken: certificate.token)
+            certificateId: certificate.id, certificatePem: certificate.pem, certificateOwnershipToken: certificate.token
+        )
     }
 
     /// Registers a thing for the certificate an ownership token proves.
-    public func registerThing(_ request: IoTIdentity.RegisterThingRequest) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.RegisterThingResponse {
+    public func registerThing(
+        _ request: IoTIdentity.RegisterThingRequest
+    ) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.RegisterThingResponse {
         guard request.templateName == templateName else {
-            throw IoTIdentity.ErrorResponse(statusCode: 404, errorCode: "ResourceNotFound", errorMessage: "No provisioning template \(request.templateName)")
+            throw IoTIdentity.ErrorResponse(
+                statusCode: 404, errorCode: "ResourceNotFound",
+                errorMessage: "No provisioning template \(request.templateName)")
         }
         guard let serial = request.parameters?["SerialNumber"], !serial.isEmpty else {
-            throw IoTIdentity.ErrorResponse(statusCode: 400, errorCode: "InvalidParameters", errorMessage: "The template needs the parameter SerialNumber")
+            throw IoTIdentity.ErrorResponse(
+                statusCode: 400, errorCode: "InvalidParameters",
+                errorMessage: "The template needs the parameter SerialNumber")
         }
         let thingName = thingNamePrefix + serial
         let registered: Bool = state.withLock { state in
-            guard let certificateID = state.unusedTokens.removeValue(forKey: request.certificateOwnershipToken) else { return false }
+            guard let certificateID = state.unusedTokens.removeValue(forKey: request.certificateOwnershipToken) else {
+                return false
+            }
             state.things[thingName] = certificateID
             return true
         }
         guard registered else {
             throw IoTIdentity.ErrorResponse(
-                statusCode: 400, errorCode: "InvalidCertificateOwnershipToken", errorMessage: "The certificate ownership token is unknown or was used")
+                statusCode: 400, errorCode: "InvalidCertificateOwnershipToken",
+                errorMessage: "The certificate ownership token is unknown or was used")
         }
         return IoTIdentity.RegisterThingResponse(thingName: thingName, deviceConfiguration: deviceConfiguration)
     }

@@ -91,7 +91,8 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
             let executionNumber = Int64(list.count { $0.jobId == jobId } + 1)
             list.append(
                 Execution(
-                    jobId: jobId, thingName: thingName, document: document, status: .queued, queuedAt: now, lastUpdatedAt: now,
+                    jobId: jobId, thingName: thingName, document: document, status: .queued, queuedAt: now,
+                    lastUpdatedAt: now,
                     versionNumber: 1, executionNumber: executionNumber))
             return .success(())
         }
@@ -100,7 +101,9 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
     // MARK: Operations of the generated protocol
 
     /// Lists the thing's `IN_PROGRESS` and `QUEUED` executions.
-    public func getPendingJobExecutions(_ request: IoTJobs.GetPendingJobExecutionsRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.GetPendingJobExecutionsResponse {
+    public func getPendingJobExecutions(
+        _ request: IoTJobs.GetPendingJobExecutionsRequest
+    ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.GetPendingJobExecutionsResponse {
         let list = executions.withLock { $0[request.thingName] ?? [] }
         return IoTJobs.GetPendingJobExecutionsResponse(
             inProgressJobs: list.filter { $0.status == .inProgress }.map(\.summary),
@@ -108,9 +111,12 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
     }
 
     /// Returns the next pending execution, starting it if it was queued.
-    public func startNextPendingJobExecution(_ request: IoTJobs.StartNextPendingJobExecutionRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.StartNextJobExecutionResponse {
+    public func startNextPendingJobExecution(
+        _ request: IoTJobs.StartNextPendingJobExecutionRequest
+    ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.StartNextJobExecutionResponse {
         let now = clock()
-        let started = await changing(request.thingName) { list -> Result<IoTJobs.JobExecutionData?, IoTJobs.ErrorResponse> in
+        let started = await changing(request.thingName) {
+            list -> Result<IoTJobs.JobExecutionData?, IoTJobs.ErrorResponse> in
             guard let index = Self.nextIndex(in: list) else { return .success(nil) }
             if list[index].status == .queued {
                 list[index].status = .inProgress
@@ -125,34 +131,48 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
     }
 
     /// Returns one execution (`$next` names the next pending one), or rejects with `ResourceNotFound`.
-    public func describeJobExecution(_ request: IoTJobs.DescribeJobExecutionRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.DescribeJobExecutionResponse {
+    public func describeJobExecution(
+        _ request: IoTJobs.DescribeJobExecutionRequest
+    ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.DescribeJobExecutionResponse {
         let now = clock()
         let list = executions.withLock { $0[request.thingName] ?? [] }
         let index = request.jobId == "$next" ? Self.nextIndex(in: list) : list.lastIndex { $0.jobId == request.jobId }
         guard let index else {
-            throw IoTJobs.ErrorResponse(code: .resourceNotFound, message: "No job execution \(request.jobId) for \(request.thingName)", timestamp: now)
+            throw IoTJobs.ErrorResponse(
+                code: .resourceNotFound, message: "No job execution \(request.jobId) for \(request.thingName)",
+                timestamp: now)
         }
-        return IoTJobs.DescribeJobExecutionResponse(execution: list[index].data(includingDocument: request.includeJobDocument ?? true), timestamp: now)
+        return IoTJobs.DescribeJobExecutionResponse(
+            execution: list[index].data(includingDocument: request.includeJobDocument ?? true), timestamp: now)
     }
 
     /// Records the device's progress on an execution.
-    public func updateJobExecution(_ request: IoTJobs.UpdateJobExecutionRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.UpdateJobExecutionResponse {
+    public func updateJobExecution(
+        _ request: IoTJobs.UpdateJobExecutionRequest
+    ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.UpdateJobExecutionResponse {
         let now = clock()
         let updated = await changing(request.thingName) { list -> Result<Execution, IoTJobs.ErrorResponse> in
             guard let index = list.lastIndex(where: { $0.jobId == request.jobId }) else {
-                return .failure(.init(code: .resourceNotFound, message: "No job execution \(request.jobId) for \(request.thingName)", timestamp: now))
+                return .failure(
+                    .init(
+                        code: .resourceNotFound, message: "No job execution \(request.jobId) for \(request.thingName)",
+                        timestamp: now))
             }
             let execution = list[index]
             if let expected = request.expectedVersion, expected != execution.versionNumber {
                 return .failure(
-                    .init(code: .versionMismatch, message: "Expected version \(expected), current \(execution.versionNumber)", timestamp: now,
-                          executionState: execution.state))
+                    .init(
+                        code: .versionMismatch,
+                        message: "Expected version \(expected), current \(execution.versionNumber)", timestamp: now,
+                        executionState: execution.state))
             }
             let allowed: [IoTJobs.JobStatus] = [.inProgress, .succeeded, .failed, .rejected]
             guard execution.isPending, allowed.contains(request.status) else {
                 return .failure(
-                    .init(code: .invalidStateTransition, message: "Cannot change \(execution.status) to \(request.status)", timestamp: now,
-                          executionState: execution.state))
+                    .init(
+                        code: .invalidStateTransition,
+                        message: "Cannot change \(execution.status) to \(request.status)", timestamp: now,
+                        executionState: execution.state))
             }
             list[index].status = request.status
             if let details = request.statusDetails { list[index].statusDetails = details }
@@ -195,11 +215,15 @@ public final class InMemoryJobsService: IoTJobs.ServiceProtocol, Sendable {
             for execution in list where execution.isPending {
                 jobs[execution.status, default: []].append(execution.summary)
             }
-            await publish(IoTJobs.JobExecutionsChangedEvent(jobs: jobs, timestamp: now), to: "$aws/things/\(thingName)/jobs/notify")
+            await publish(
+                IoTJobs.JobExecutionsChangedEvent(jobs: jobs, timestamp: now),
+                to: "$aws/things/\(thingName)/jobs/notify")
         }
         if after.next != before.next {
             let next = Self.nextIndex(in: list).map { list[$0].data() }
-            await publish(IoTJobs.NextJobExecutionChangedEvent(execution: next, timestamp: now), to: "$aws/things/\(thingName)/jobs/notify-next")
+            await publish(
+                IoTJobs.NextJobExecutionChangedEvent(execution: next, timestamp: now),
+                to: "$aws/things/\(thingName)/jobs/notify-next")
         }
         return result
     }

@@ -66,34 +66,49 @@ public final class InMemoryShadowService: IoTShadow.ServiceProtocol, Sendable {
     // MARK: Operations of the generated protocol
 
     /// Returns the classic shadow of a thing, or rejects with 404.
-    public func getShadow(_ request: IoTShadow.GetShadowRequest) async throws(IoTShadow.ErrorResponse) -> IoTShadow.GetShadowResponse {
+    public func getShadow(
+        _ request: IoTShadow.GetShadowRequest
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.GetShadowResponse {
         try get(ShadowName(thing: request.thingName))
     }
 
     /// Returns a named shadow of a thing, or rejects with 404.
-    public func getNamedShadow(_ request: IoTShadow.GetNamedShadowRequest) async throws(IoTShadow.ErrorResponse) -> IoTShadow.GetShadowResponse {
+    public func getNamedShadow(
+        _ request: IoTShadow.GetNamedShadowRequest
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.GetShadowResponse {
         try get(ShadowName(thing: request.thingName, shadow: request.shadowName))
     }
 
     /// Updates (or creates) the classic shadow of a thing.
-    public func updateShadow(_ request: IoTShadow.UpdateShadowRequest) async throws(IoTShadow.ErrorResponse) -> IoTShadow.UpdateShadowResponse {
-        try await update(ShadowName(thing: request.thingName), state: request.state, version: request.version, clientToken: request.clientToken)
+    public func updateShadow(
+        _ request: IoTShadow.UpdateShadowRequest
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.UpdateShadowResponse {
+        try await update(
+            ShadowName(thing: request.thingName), state: request.state, version: request.version,
+            clientToken: request.clientToken)
     }
 
     /// Updates (or creates) a named shadow of a thing.
-    public func updateNamedShadow(_ request: IoTShadow.UpdateNamedShadowRequest) async throws(IoTShadow.ErrorResponse) -> IoTShadow.UpdateShadowResponse {
+    public func updateNamedShadow(
+        _ request: IoTShadow.UpdateNamedShadowRequest
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.UpdateShadowResponse {
         try await update(
-            ShadowName(thing: request.thingName, shadow: request.shadowName), state: request.state, version: request.version,
+            ShadowName(thing: request.thingName, shadow: request.shadowName), state: request.state,
+            version: request.version,
             clientToken: request.clientToken)
     }
 
     /// Deletes the classic shadow of a thing, or rejects with 404.
-    public func deleteShadow(_ request: IoTShadow.DeleteShadowRequest) async throws(IoTShadow.ErrorResponse) -> IoTShadow.DeleteShadowResponse {
+    public func deleteShadow(
+        _ request: IoTShadow.DeleteShadowRequest
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.DeleteShadowResponse {
         try delete(ShadowName(thing: request.thingName))
     }
 
     /// Deletes a named shadow of a thing, or rejects with 404.
-    public func deleteNamedShadow(_ request: IoTShadow.DeleteNamedShadowRequest) async throws(IoTShadow.ErrorResponse) -> IoTShadow.DeleteShadowResponse {
+    public func deleteNamedShadow(
+        _ request: IoTShadow.DeleteNamedShadowRequest
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.DeleteShadowResponse {
         try delete(ShadowName(thing: request.thingName, shadow: request.shadowName))
     }
 
@@ -103,7 +118,8 @@ public final class InMemoryShadowService: IoTShadow.ServiceProtocol, Sendable {
         let now = clock()
         guard let document = state.withLock({ $0.documents[name] }) else { throw notFound(name, at: now) }
         return IoTShadow.GetShadowResponse(
-            state: IoTShadow.ShadowStateWithDelta(desired: document.desired, reported: document.reported, delta: document.delta),
+            state: IoTShadow.ShadowStateWithDelta(
+                desired: document.desired, reported: document.reported, delta: document.delta),
             metadata: document.metadata, timestamp: now, version: document.version)
     }
 
@@ -116,28 +132,32 @@ public final class InMemoryShadowService: IoTShadow.ServiceProtocol, Sendable {
         } catch {
             throw IoTShadow.ErrorResponse(code: 400, message: error.message, timestamp: now)
         }
-        let outcome: Result<(previous: ShadowDocument?, current: ShadowDocument), IoTShadow.ErrorResponse> = state.withLock { state in
-            let previous = state.documents[name]
-            var document = previous ?? ShadowDocument(version: state.deletedVersions[name] ?? 0)
-            if let expectedVersion, expectedVersion != document.version {
-                return .failure(IoTShadow.ErrorResponse(code: 409, message: "Version conflict", timestamp: now))
+        let outcome: Result<(previous: ShadowDocument?, current: ShadowDocument), IoTShadow.ErrorResponse> =
+            state.withLock { state in
+                let previous = state.documents[name]
+                var document = previous ?? ShadowDocument(version: state.deletedVersions[name] ?? 0)
+                if let expectedVersion, expectedVersion != document.version {
+                    return .failure(IoTShadow.ErrorResponse(code: 409, message: "Version conflict", timestamp: now))
+                }
+                document.apply(update, at: now)
+                document.version += 1
+                state.documents[name] = document
+                return .success((previous, document))
             }
-            document.apply(update, at: now)
-            document.version += 1
-            state.documents[name] = document
-            return .success((previous, document))
-        }
         let (previous, current) = try outcome.get()
 
         // The service publishes these around the time of the accepted response; clients must
         // not rely on which arrives first.
         await publish(
-            IoTShadow.ShadowUpdatedEvent(previous: previous?.snapshot, current: current.snapshot, timestamp: now, clientToken: clientToken),
+            IoTShadow.ShadowUpdatedEvent(
+                previous: previous?.snapshot, current: current.snapshot, timestamp: now, clientToken: clientToken),
             to: "\(name.topicPrefix)/update/documents")
         if case .value = update.desired, let delta = current.delta {
             let metadata = current.desiredMetadata?.projected(onto: delta).json ?? [:]
             await publish(
-                IoTShadow.ShadowDeltaUpdatedEvent(clientToken: clientToken, state: delta, metadata: metadata, timestamp: now, version: current.version),
+                IoTShadow.ShadowDeltaUpdatedEvent(
+                    clientToken: clientToken, state: delta, metadata: metadata, timestamp: now, version: current.version
+                ),
                 to: "\(name.topicPrefix)/update/delta")
         }
 

@@ -13,7 +13,10 @@ public import MQTT5
 /// ```
 public struct ConnectionOptions: ParsableArguments, Sendable {
     /// The broker URL, or `nil` for the embedded broker.
-    @Option(help: "Broker URL: mqtt://, mqtts://, ws:// or wss://host[:port]. Without it the example starts an embedded broker and the service in process.")
+    @Option(
+        help:
+            "Broker URL: mqtt://, mqtts://, ws:// or wss://host[:port]. Without it the example starts an embedded broker and the service in process."
+    )
     public var url: String?
 
     /// A PEM file of certificate authorities to trust instead of the system's.
@@ -33,7 +36,9 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     public var alpn: [String] = []
 
     /// The MQTT client identifier; a random one when `nil`.
-    @Option(name: .customLong("client-id"), help: "MQTT client identifier (default: a random one). AWS IoT policies often require the thing name.")
+    @Option(
+        name: .customLong("client-id"),
+        help: "MQTT client identifier (default: a random one). AWS IoT policies often require the thing name.")
     public var clientID: String?
 
     /// For the argument parser; create options with `ConnectionOptions.parse([...])` (an

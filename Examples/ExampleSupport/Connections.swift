@@ -39,12 +39,14 @@ public func withConnectedClient<Result: Sendable>(
     do {
         let settings = try await client.waitForConnection(timeout: broker.connectTimeout)
         lastFailure.cancel()
-        narrator.note(role, "connected as '\(clientID)' (\(settings.protocolVersion == .v3_1_1 ? "MQTT 3.1.1" : "MQTT 5"))")
+        narrator.note(
+            role, "connected as '\(clientID)' (\(settings.protocolVersion == .v3_1_1 ? "MQTT 3.1.1" : "MQTT 5"))")
     } catch {
         await client.stop()
         lastFailure.cancel()
         let reason = await lastFailure.value.map { "\($0)" } ?? "\(error)"
-        throw ExampleError("\(role) '\(clientID)' cannot connect to \(broker.url) within \(broker.connectTimeout): \(reason)")
+        throw ExampleError(
+            "\(role) '\(clientID)' cannot connect to \(broker.url) within \(broker.connectTimeout): \(reason)")
     }
     do {
         let result = try await body(client)

@@ -16,7 +16,8 @@ public func runExample(
 ) async throws {
     let watchdog = Task.detached {
         try await Task.sleep(for: deadline)
-        FileHandle.standardError.write(Data("\(name): error: the run did not finish within \(deadline); giving up\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(name): error: the run did not finish within \(deadline); giving up\n".utf8))
         exit(2)
     }
     defer { watchdog.cancel() }

@@ -13,7 +13,10 @@ extension ServiceEventStream {
                 guard case .subscriptionStatus(let status) = element else { continue }
                 switch status.type {
                 case .established: return
-                case .halted: throw ExampleError("the subscription to '\(self.topicFilter)' halted: \(status.error.map { "\($0)" } ?? "no reason")")
+                case .halted:
+                    throw ExampleError(
+                        "the subscription to '\(self.topicFilter)' halted: \(status.error.map { "\($0)" } ?? "no reason")"
+                    )
                 default: continue
                 }
             }
@@ -45,7 +48,9 @@ extension ServiceEventStream {
                 case .decodingFailure(let failure):
                     throw ExampleError("a message on '\(failure.topic)' did not decode: \(failure)")
                 case .subscriptionStatus(let status) where status.type == .halted:
-                    throw ExampleError("the subscription to '\(self.topicFilter)' halted: \(status.error.map { "\($0)" } ?? "no reason")")
+                    throw ExampleError(
+                        "the subscription to '\(self.topicFilter)' halted: \(status.error.map { "\($0)" } ?? "no reason")"
+                    )
                 case .subscriptionStatus:
                     continue
                 }

@@ -44,10 +44,13 @@ struct JobsExample: AsyncParsableCommand {
                 return try await runDevice(on: broker, console: nil, narrator: narrator)
             }
             // No AWS here: this process also plays the jobs service, on a connection of its own.
-            try await withInProcessService(on: broker, clientID: "jobs-service", narrator: narrator) { serviceConnection, responder in
+            try await withInProcessService(on: broker, clientID: "jobs-service", narrator: narrator) {
+                serviceConnection, responder in
                 let service = InMemoryJobsService(events: .mqtt(serviceConnection))
                 let registrations = try await service.register(on: responder)
-                narrator.note("service", "in-memory jobs service answering \(registrations.count) operations on $aws/things/+/jobs/...")
+                narrator.note(
+                    "service",
+                    "in-memory jobs service answering \(registrations.count) operations on $aws/things/+/jobs/...")
                 return service
             } _: { service in
                 try await runDevice(on: broker, console: service, narrator: narrator)
@@ -84,12 +87,14 @@ struct JobsExample: AsyncParsableCommand {
         if let console {
             narrator.step("An operator queues two jobs for '\(thing)'")
             await console.queueJob(
-                jobId: "firmware-update-1", thingName: thing, document: ["action": "update-firmware", "version": "2.1.0"])
+                jobId: "firmware-update-1", thingName: thing,
+                document: ["action": "update-firmware", "version": "2.1.0"])
             await console.queueJob(jobId: "log-upload-1", thingName: thing, document: ["action": "upload-logs"])
             narrator.result("queued firmware-update-1 and log-upload-1")
 
             narrator.step("The device is notified")
-            let listed = try await changes.firstEvent(within: .seconds(5), "JobExecutionsChanged listing both jobs") { event in
+            let listed = try await changes.firstEvent(within: .seconds(5), "JobExecutionsChanged listing both jobs") {
+                event in
                 event.jobs[.queued]?.count == 2
             }
             narrator.result("JobExecutionsChanged: \(describe(listed))")
@@ -104,16 +109,19 @@ struct JobsExample: AsyncParsableCommand {
         }
 
         narrator.step("Start the next pending job execution")
-        let started = try await jobs.startNextPendingJobExecution(thingName: thing, statusDetails: ["step": "downloading"])
+        let started = try await jobs.startNextPendingJobExecution(
+            thingName: thing, statusDetails: ["step": "downloading"])
         guard let execution = started.execution else {
             throw ExampleError(
-                "no pending job execution for '\(thing)': create a job for it first, e.g. aws iot create-job --job-id example-1 --targets <thing ARN> --document '{\"action\":\"reboot\"}'")
+                "no pending job execution for '\(thing)': create a job for it first, e.g. aws iot create-job --job-id example-1 --targets <thing ARN> --document '{\"action\":\"reboot\"}'"
+            )
         }
         narrator.result("\(describe(execution))")
 
         narrator.step("Report progress: IN_PROGRESS, 50 %")
         let progress = try await jobs.updateJobExecution(
-            thingName: thing, jobId: execution.jobId, status: .inProgress, statusDetails: ["step": "installing", "progress": "50%"],
+            thingName: thing, jobId: execution.jobId, status: .inProgress,
+            statusDetails: ["step": "installing", "progress": "50%"],
             expectedVersion: execution.versionNumber, includeJobExecutionState: true)
         narrator.result("accepted: \(describe(progress.executionState))")
 
@@ -124,7 +132,9 @@ struct JobsExample: AsyncParsableCommand {
         narrator.result("accepted: \(describe(done.executionState))")
 
         narrator.step("The next job comes up")
-        let following = try await next.firstEvent(within: .seconds(5), "NextJobExecutionChanged after \(execution.jobId)") { event in
+        let following = try await next.firstEvent(
+            within: .seconds(5), "NextJobExecutionChanged after \(execution.jobId)"
+        ) { event in
             event.execution?.jobId != execution.jobId
         }
         narrator.result("NextJobExecutionChanged: \(describe(following.execution))")
@@ -151,7 +161,8 @@ struct JobsExample: AsyncParsableCommand {
     /// `IN_PROGRESS (version 3) step=installing, progress=50%`.
     func describe(_ state: IoTJobs.JobExecutionState?) -> String {
         guard let state else { return "no execution state" }
-        let details = (state.statusDetails ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        let details = (state.statusDetails ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: ", ")
         return "\(state.status) (version \(state.versionNumber)) \(details)"
     }
 

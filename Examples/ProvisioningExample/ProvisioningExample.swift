@@ -36,7 +36,8 @@ struct ProvisioningExample: AsyncParsableCommand {
     @Option(help: "The SerialNumber template parameter (default: a random one).")
     var serial: String?
 
-    @Option(help: "A PEM certificate signing request: use CreateCertificateFromCsr instead of CreateKeysAndCertificate.")
+    @Option(
+        help: "A PEM certificate signing request: use CreateCertificateFromCsr instead of CreateKeysAndCertificate.")
     var csr: String?
 
     func run() async throws {
@@ -52,10 +53,14 @@ struct ProvisioningExample: AsyncParsableCommand {
                 return try await runDevice(on: broker, narrator: narrator)
             }
             // No AWS here: this process also plays the provisioning service, on a connection of its own.
-            try await withInProcessService(on: broker, clientID: "provisioning-service", narrator: narrator) { _, responder in
+            try await withInProcessService(on: broker, clientID: "provisioning-service", narrator: narrator) {
+                _, responder in
                 let service = InMemoryIdentityService(templateName: template)
                 let registrations = try await service.register(on: responder)
-                narrator.note("service", "in-memory provisioning service answering \(registrations.count) operations (template '\(template)')")
+                narrator.note(
+                    "service",
+                    "in-memory provisioning service answering \(registrations.count) operations (template '\(template)')"
+                )
                 return service
             } _: { _ in
                 try await runDevice(on: broker, narrator: narrator)
@@ -87,13 +92,16 @@ struct ProvisioningExample: AsyncParsableCommand {
                 throw ExampleError("cannot read --csr \(csr): \(error)")
             }
             let certificate = try await identity.createCertificateFromCsr(certificateSigningRequest: request)
-            narrator.result("certificate \(certificate.certificateId.prefix(12))… (\(certificate.certificatePem.utf8.count) bytes of PEM)")
+            narrator.result(
+                "certificate \(certificate.certificateId.prefix(12))… (\(certificate.certificatePem.utf8.count) bytes of PEM)"
+            )
             ownershipToken = certificate.certificateOwnershipToken
         } else {
             narrator.step("Create keys and a certificate")
             let keys = try await identity.createKeysAndCertificate()
             narrator.result(
-                "certificate \(keys.certificateId.prefix(12))… (\(keys.certificatePem.utf8.count) bytes of PEM), private key of \(keys.privateKey.utf8.count) bytes")
+                "certificate \(keys.certificateId.prefix(12))… (\(keys.certificatePem.utf8.count) bytes of PEM), private key of \(keys.privateKey.utf8.count) bytes"
+            )
             ownershipToken = keys.certificateOwnershipToken
         }
         narrator.result("ownership token \(ownershipToken.prefix(8))…: proves the certificate to RegisterThing")
@@ -101,14 +109,18 @@ struct ProvisioningExample: AsyncParsableCommand {
         let serialNumber = serial ?? String(UInt32.random(in: 1000...9999))
         narrator.step("Register a thing with template '\(template)' (SerialNumber \(serialNumber))")
         let thing = try await identity.registerThing(
-            templateName: template, certificateOwnershipToken: ownershipToken, parameters: ["SerialNumber": serialNumber])
-        let configuration = thing.deviceConfiguration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-        narrator.result("registered '\(thing.thingName)'; device configuration: \(configuration.isEmpty ? "none" : configuration)")
+            templateName: template, certificateOwnershipToken: ownershipToken,
+            parameters: ["SerialNumber": serialNumber])
+        let configuration = thing.deviceConfiguration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: ", ")
+        narrator.result(
+            "registered '\(thing.thingName)'; device configuration: \(configuration.isEmpty ? "none" : configuration)")
 
         narrator.step("Register again with the used ownership token")
         do throws(ServiceError<IoTIdentity.ErrorResponse>) {
             let again = try await identity.registerThing(
-                templateName: template, certificateOwnershipToken: ownershipToken, parameters: ["SerialNumber": serialNumber])
+                templateName: template, certificateOwnershipToken: ownershipToken,
+                parameters: ["SerialNumber": serialNumber])
             narrator.result("accepted again as '\(again.thingName)': this service lets a token register twice")
         } catch .rejected(let error) {
             narrator.result("rejected with \(error.statusCode) \(error.errorCode): \(error.errorMessage)")

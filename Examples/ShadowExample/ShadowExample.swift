@@ -44,10 +44,13 @@ struct ShadowExample: AsyncParsableCommand {
                 return try await runDevice(on: broker, narrator: narrator)
             }
             // No AWS here: this process also plays the shadow service, on a connection of its own.
-            try await withInProcessService(on: broker, clientID: "shadow-service", narrator: narrator) { serviceConnection, responder in
+            try await withInProcessService(on: broker, clientID: "shadow-service", narrator: narrator) {
+                serviceConnection, responder in
                 let service = InMemoryShadowService(events: .mqtt(serviceConnection))
                 let registrations = try await service.register(on: responder)
-                narrator.note("service", "in-memory shadow service answering \(registrations.count) operations on $aws/things/+/shadow/...")
+                narrator.note(
+                    "service",
+                    "in-memory shadow service answering \(registrations.count) operations on $aws/things/+/shadow/...")
                 return service
             } _: { _ in
                 try await runDevice(on: broker, narrator: narrator)
@@ -98,7 +101,8 @@ struct ShadowExample: AsyncParsableCommand {
         narrator.result("accepted, version \(desired.version)")
 
         narrator.step("The device receives the delta")
-        let delta = try await deltas.firstEvent(within: .seconds(5), "the delta of version \(desired.version)") { delta in
+        let delta = try await deltas.firstEvent(within: .seconds(5), "the delta of version \(desired.version)") {
+            delta in
             delta.version >= desired.version
         }
         narrator.result("delta \(delta.state) (version \(delta.version)): what desired asks and reported lacks")
@@ -106,10 +110,13 @@ struct ShadowExample: AsyncParsableCommand {
         narrator.step("An update based on an old version is rejected")
         do {
             let stale = try await shadow.updateShadow(
-                thingName: thing, state: IoTShadow.ShadowState(reported: .value(["power": "off"])), version: reported.version)
+                thingName: thing, state: IoTShadow.ShadowState(reported: .value(["power": "off"])),
+                version: reported.version)
             throw ExampleError("an update based on version \(reported.version) was accepted (version \(stale.version))")
         } catch let error as ServiceError<IoTShadow.ErrorResponse> where error.modeledError?.code == 409 {
-            narrator.result("rejected with 409 (\(error.modeledError?.message ?? "")): version \(reported.version) is no longer current")
+            narrator.result(
+                "rejected with 409 (\(error.modeledError?.message ?? "")): version \(reported.version) is no longer current"
+            )
         }
 
         narrator.step("The device applies the delta, reports it and clears desired")
@@ -120,7 +127,9 @@ struct ShadowExample: AsyncParsableCommand {
         narrator.step("Get the shadow again")
         let document = try await shadow.getShadow(thingName: thing)
         narrator.result("version \(document.version): \(describe(document.state))")
-        guard document.state.reported?["power"] == "on", document.state.reported?["brightness"] == 80, document.state.delta == nil else {
+        guard document.state.reported?["power"] == "on", document.state.reported?["brightness"] == 80,
+            document.state.delta == nil
+        else {
             throw ExampleError("the shadow does not show the applied change: \(describe(document.state))")
         }
 

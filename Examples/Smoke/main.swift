@@ -24,7 +24,9 @@ struct Smoke {
             let broker: MosquittoBroker?
             if url == nil {
                 guard MosquittoBroker.isAvailable else {
-                    fail("no --url given and mosquitto is not installed; install it (apt-get install -y mosquitto, brew install mosquitto) or pass --url mqtt://host:1883")
+                    fail(
+                        "no --url given and mosquitto is not installed; install it (apt-get install -y mosquitto, brew install mosquitto) or pass --url mqtt://host:1883"
+                    )
                 }
                 let started = try await MosquittoBroker.start()
                 print("started a private mosquitto on port \(started.port)")
@@ -42,20 +44,27 @@ struct Smoke {
     }
 
     static func run(url: String) async throws {
-        var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: "mqtt5-smoke-\(UInt32.random(in: 0...UInt32.max))")
+        var configuration = try MQTTClient.Configuration(
+            url: url, clientIdentifier: "mqtt5-smoke-\(UInt32.random(in: 0...UInt32.max))")
         configuration.connectTimeout = .seconds(3)
         configuration.ackTimeout = .seconds(3)
         try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(5)) { client in
             if let settings = client.negotiatedSettings {
-                print("connected to \(url) as '\(settings.clientIdentifier)' (\(settings.protocolVersion), maximum QoS \(settings.maximumQoS.rawValue), receive maximum \(settings.receiveMaximumFromServer))")
+                print(
+                    "connected to \(url) as '\(settings.clientIdentifier)' (\(settings.protocolVersion), maximum QoS \(settings.maximumQoS.rawValue), receive maximum \(settings.receiveMaximumFromServer))"
+                )
             }
             let topic = "mqtt5-smoke/\(UInt32.random(in: 0...UInt32.max))"
             let messages = try client.publishes(matching: topic)
             let subAck = try await client.subscribe(to: topic, qos: .exactlyOnce)
             print("subscribed to \(topic): \(subAck.reasonCodes.map(\.description).joined(separator: ", "))")
             for qos in [MQTTQoS.atMostOnce, .atLeastOnce, .exactlyOnce] {
-                let result = try await client.publish(to: topic, payload: ByteBuffer(string: "hello at QoS \(qos.rawValue)"), qos: qos)
-                guard result.isSuccess else { throw SmokeError("publish at QoS \(qos.rawValue) was refused: \(result.reasonCode.map { "\($0)" } ?? "")") }
+                let result = try await client.publish(
+                    to: topic, payload: ByteBuffer(string: "hello at QoS \(qos.rawValue)"), qos: qos)
+                guard result.isSuccess else {
+                    throw SmokeError(
+                        "publish at QoS \(qos.rawValue) was refused: \(result.reasonCode.map { "\($0)" } ?? "")")
+                }
                 print("published at QoS \(qos.rawValue): \(result.reasonCode.map { "\($0)" } ?? "written")")
             }
             let received = try await firstMessages(3, of: messages, within: .seconds(3))
@@ -66,7 +75,9 @@ struct Smoke {
         }
     }
 
-    static func firstMessages(_ count: Int, of stream: AsyncStream<MQTTPublishPacket>, within timeout: Duration) async throws -> [MQTTPublishPacket] {
+    static func firstMessages(
+        _ count: Int, of stream: AsyncStream<MQTTPublishPacket>, within timeout: Duration
+    ) async throws -> [MQTTPublishPacket] {
         try await withThrowingTaskGroup(of: [MQTTPublishPacket].self) { group in
             group.addTask {
                 var received: [MQTTPublishPacket] = []

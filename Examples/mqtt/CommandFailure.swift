@@ -12,11 +12,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// Prints `error` and returns the exit code to throw.
     static func report(_ error: any Error) -> ExitCode {
-        let message = switch error {
-        case let error as MQTTError: "\(error)"
-        case let error as CommandFailure: error.description
-        default: "\(error)"
-        }
+        let message =
+            switch error {
+            case let error as MQTTError: "\(error)"
+            case let error as CommandFailure: error.description
+            default: "\(error)"
+            }
         FileHandle.standardError.write(Data("mqtt: error: \(message)\n".utf8))
         return .failure
     }

@@ -6,7 +6,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Broker URL: mqtt://host[:1883], mqtts://host[:8883], ws://, wss://host[/path] or unix:/path.")
     var url = "mqtt://localhost:1883"
 
-    @Option(name: [.customShort("i"), .customLong("client-id")], help: "Client identifier (default: assigned by the broker).")
+    @Option(
+        name: [.customShort("i"), .customLong("client-id")],
+        help: "Client identifier (default: assigned by the broker).")
     var clientIdentifier = ""
 
     @Option(name: [.customShort("u"), .long], help: "User name.")

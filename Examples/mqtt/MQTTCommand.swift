@@ -7,10 +7,10 @@ struct MQTTCommand: AsyncParsableCommand {
         commandName: "mqtt",
         abstract: "Publish to and subscribe on an MQTT broker.",
         discussion: """
-        Examples:
-          mqtt sub --url mqtt://localhost -t 'sensors/#' -v
-          mqtt pub --url mqtts://broker:8883 --cafile ca.pem --cert dev.pem --key dev.key -t sensors/1 -m 21.5 --qos 1
-        """,
+            Examples:
+              mqtt sub --url mqtt://localhost -t 'sensors/#' -v
+              mqtt pub --url mqtts://broker:8883 --cafile ca.pem --cert dev.pem --key dev.key -t sensors/1 -m 21.5 --qos 1
+            """,
         subcommands: [Publish.self, Subscribe.self]
     )
 }

@@ -24,7 +24,9 @@ struct Publish: AsyncParsableCommand {
     var retain = false
 
     func validate() throws {
-        guard MQTTQoS(rawValue: UInt8(clamping: qos)) != nil, qos >= 0 else { throw ValidationError("--qos must be 0, 1 or 2") }
+        guard MQTTQoS(rawValue: UInt8(clamping: qos)) != nil, qos >= 0 else {
+            throw ValidationError("--qos must be 0, 1 or 2")
+        }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
@@ -32,13 +34,15 @@ struct Publish: AsyncParsableCommand {
         let qos = MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce
         do {
             let configuration = try connection.makeConfiguration()
-            try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(connection.timeout)) { client in
+            try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(connection.timeout)) {
+                client in
                 let payload = ByteBuffer(string: message)
                 for _ in 0..<count {
                     let result = try await client.publish(to: topic, payload: payload, qos: qos, retain: retain)
                     guard result.isSuccess else {
                         let reason = result.reasonCode.map { "\($0)" } ?? "refused"
-                        throw CommandFailure("the broker refused the publish: \(reason)\(result.reasonString.map { " (\($0))" } ?? "")")
+                        throw CommandFailure(
+                            "the broker refused the publish: \(reason)\(result.reasonString.map { " (\($0))" } ?? "")")
                     }
                 }
             }

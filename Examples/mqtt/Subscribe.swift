@@ -21,7 +21,9 @@ struct Subscribe: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard MQTTQoS(rawValue: UInt8(clamping: qos)) != nil, qos >= 0 else { throw ValidationError("--qos must be 0, 1 or 2") }
+        guard MQTTQoS(rawValue: UInt8(clamping: qos)) != nil, qos >= 0 else {
+            throw ValidationError("--qos must be 0, 1 or 2")
+        }
         guard !topic.isEmpty else { throw ValidationError("give at least one -t filter") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
     }
@@ -30,7 +32,8 @@ struct Subscribe: AsyncParsableCommand {
         let qos = MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce
         do {
             let configuration = try connection.makeConfiguration()
-            try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(connection.timeout)) { client in
+            try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(connection.timeout)) {
+                client in
                 let messages = client.publishes()
                 let subAck = try await client.subscribe(topic.map { MQTTSubscription(topicFilter: $0, qos: qos) })
                 for (filter, code) in zip(topic, subAck.reasonCodes) where code.isError {

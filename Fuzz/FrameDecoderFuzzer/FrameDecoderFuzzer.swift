@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CLibFuzzerDriver
 import MQTT5
@@ -33,7 +33,9 @@ enum FrameDecoderFuzzer {
                 packet = try decoder.decode(&buffer)
             } catch {
                 guard buffer.readerIndex == readerIndex else { fatalError("a failed decode consumed bytes: \(error)") }
-                guard [.malformedPacket, .protocolError, .packetTooLarge].contains(error.reasonCode), !error.message.isEmpty else {
+                guard [.malformedPacket, .protocolError, .packetTooLarge].contains(error.reasonCode),
+                    !error.message.isEmpty
+                else {
                     fatalError("unexpected error \(error)")
                 }
                 return count
@@ -44,7 +46,9 @@ enum FrameDecoderFuzzer {
             }
             count += 1
             let consumed = buffer.readerIndex - readerIndex
-            guard consumed <= Int(limit) else { fatalError("accepted a \(consumed)-byte frame over the \(limit) limit") }
+            guard consumed <= Int(limit) else {
+                fatalError("accepted a \(consumed)-byte frame over the \(limit) limit")
+            }
             checkRoundTrip(packet, version: versionBefore, frameSize: consumed)
         }
     }
@@ -95,15 +99,16 @@ enum FrameDecoderFuzzer {
 enum FrameDecoderFuzzerMain {
     static func main() throws {
         #if FUZZING
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            guard let data else { return 0 }
-            FrameDecoderFuzzer.run(UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        })
+            var argc = CommandLine.argc
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+            exit(
+                LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+                    guard let data else { return 0 }
+                    FrameDecoderFuzzer.run(UnsafeRawBufferPointer(start: data, count: size))
+                    return 0
+                })
         #else
-        try FuzzerCommandLine.run(Array(CommandLine.arguments.dropFirst()))
+            try FuzzerCommandLine.run(Array(CommandLine.arguments.dropFirst()))
         #endif
     }
 }

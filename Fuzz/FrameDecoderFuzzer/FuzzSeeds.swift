@@ -21,7 +21,9 @@ enum FuzzSeeds {
             publishProperties.correlationData = ByteBuffer(bytes: [1, 2, 3, 4])
             publishProperties.subscriptionIdentifiers = [1, 300]
             publishProperties.topicAlias = 2
-            publishProperties.userProperties = [MQTTUserProperty(name: "k", value: "v"), MQTTUserProperty(name: "k", value: "w")]
+            publishProperties.userProperties = [
+                MQTTUserProperty(name: "k", value: "v"), MQTTUserProperty(name: "k", value: "w"),
+            ]
             connectProperties.sessionExpiryInterval = 3600
             connectProperties.receiveMaximum = 20
             connectProperties.maximumPacketSize = 65_536
@@ -50,34 +52,52 @@ enum FuzzSeeds {
         }
         let payload = ByteBuffer(string: "{\"temperature\": 21.5}")
         var packets: [MQTTPacket] = [
-            .connect(MQTTConnectPacket(
-                protocolVersion: version, keepAlive: 30, clientIdentifier: "client-1", username: "user",
-                password: ByteBuffer(string: "secret"),
-                will: MQTTWill(topic: "status/client-1", payload: ByteBuffer(string: "offline"), qos: .atLeastOnce, retain: true, properties: willProperties),
-                properties: connectProperties
-            )),
-            .connect(MQTTConnectPacket(protocolVersion: version, cleanStart: false, keepAlive: 0, clientIdentifier: "")),
+            .connect(
+                MQTTConnectPacket(
+                    protocolVersion: version, keepAlive: 30, clientIdentifier: "client-1", username: "user",
+                    password: ByteBuffer(string: "secret"),
+                    will: MQTTWill(
+                        topic: "status/client-1", payload: ByteBuffer(string: "offline"), qos: .atLeastOnce,
+                        retain: true, properties: willProperties),
+                    properties: connectProperties
+                )),
+            .connect(
+                MQTTConnectPacket(protocolVersion: version, cleanStart: false, keepAlive: 0, clientIdentifier: "")),
             .connAck(MQTTConnAckPacket(sessionPresent: true, properties: connAckProperties)),
             .connAck(MQTTConnAckPacket(reasonCode: .notAuthorized)),
-            .publish(MQTTPublishPacket(topic: "sensors/1/temp", payload: payload, qos: .atLeastOnce, packetIdentifier: 1, properties: publishProperties)),
+            .publish(
+                MQTTPublishPacket(
+                    topic: "sensors/1/temp", payload: payload, qos: .atLeastOnce, packetIdentifier: 1,
+                    properties: publishProperties)),
             .publish(MQTTPublishPacket(topic: "a", payload: ByteBuffer(), retain: true)),
-            .publish(MQTTPublishPacket(topic: "a/é/€", payload: ByteBuffer(repeating: 0x41, count: 300), qos: .exactlyOnce, dup: true, packetIdentifier: 65_535)),
+            .publish(
+                MQTTPublishPacket(
+                    topic: "a/é/€", payload: ByteBuffer(repeating: 0x41, count: 300), qos: .exactlyOnce, dup: true,
+                    packetIdentifier: 65_535)),
             .pubAck(MQTTPubAckPacket(packetIdentifier: 1)),
-            .pubAck(MQTTPubAckPacket(packetIdentifier: 2, reasonCode: isV5 ? .quotaExceeded : .success, properties: ackProperties)),
+            .pubAck(
+                MQTTPubAckPacket(
+                    packetIdentifier: 2, reasonCode: isV5 ? .quotaExceeded : .success, properties: ackProperties)),
             .pubRec(MQTTPubRecPacket(packetIdentifier: 3, properties: ackProperties)),
             .pubRel(MQTTPubRelPacket(packetIdentifier: 3, reasonCode: isV5 ? .packetIdentifierNotFound : .success)),
             .pubComp(MQTTPubCompPacket(packetIdentifier: 3)),
-            .subscribe(MQTTSubscribePacket(
-                packetIdentifier: 4,
-                subscriptions: [
-                    MQTTSubscription(topicFilter: "sensors/+/temp", qos: .atLeastOnce, noLocal: isV5, retainAsPublished: isV5, retainHandling: isV5 ? .doNotSend : .sendOnSubscribe),
-                    MQTTSubscription(topicFilter: "$share/group/cmd/#", qos: .exactlyOnce),
-                ],
-                properties: subscribeProperties
-            )),
-            .subAck(MQTTSubAckPacket(packetIdentifier: 4, reasonCodes: [.grantedQoS1, .unspecifiedError], properties: ackProperties)),
+            .subscribe(
+                MQTTSubscribePacket(
+                    packetIdentifier: 4,
+                    subscriptions: [
+                        MQTTSubscription(
+                            topicFilter: "sensors/+/temp", qos: .atLeastOnce, noLocal: isV5, retainAsPublished: isV5,
+                            retainHandling: isV5 ? .doNotSend : .sendOnSubscribe),
+                        MQTTSubscription(topicFilter: "$share/group/cmd/#", qos: .exactlyOnce),
+                    ],
+                    properties: subscribeProperties
+                )),
+            .subAck(
+                MQTTSubAckPacket(
+                    packetIdentifier: 4, reasonCodes: [.grantedQoS1, .unspecifiedError], properties: ackProperties)),
             .unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 5, topicFilters: ["sensors/+/temp", "#"])),
-            .unsubAck(MQTTUnsubAckPacket(packetIdentifier: 5, reasonCodes: isV5 ? [.success, .noSubscriptionExisted] : [])),
+            .unsubAck(
+                MQTTUnsubAckPacket(packetIdentifier: 5, reasonCodes: isV5 ? [.success, .noSubscriptionExisted] : [])),
             .pingReq,
             .pingResp,
             .disconnect(MQTTDisconnectPacket()),
@@ -86,7 +106,8 @@ enum FuzzSeeds {
             var disconnectProperties = MQTTProperties()
             disconnectProperties.sessionExpiryInterval = 0
             disconnectProperties.reasonString = "bye"
-            packets.append(.disconnect(MQTTDisconnectPacket(reasonCode: .serverShuttingDown, properties: disconnectProperties)))
+            packets.append(
+                .disconnect(MQTTDisconnectPacket(reasonCode: .serverShuttingDown, properties: disconnectProperties)))
             packets.append(.auth(MQTTAuthPacket(reasonCode: .continueAuthentication, properties: authProperties)))
             packets.append(.auth(MQTTAuthPacket()))
         }

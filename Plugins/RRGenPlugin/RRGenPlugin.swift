@@ -19,7 +19,8 @@ struct RRGenPlugin: BuildToolPlugin {
         let tool = try context.tool(named: "rrgen")
         let files = Array(target.sourceFiles)
         let access = try Self.accessLevel(from: files)
-        let configuration = files.first { $0.url.lastPathComponent == Self.configurationFileName }.map { [$0.url] } ?? []
+        let configuration =
+            files.first { $0.url.lastPathComponent == Self.configurationFileName }.map { [$0.url] } ?? []
         return files.compactMap { file -> (File, String)? in
             let name = file.url.lastPathComponent
             guard let suffix = Self.schemaSuffixes.first(where: { name.hasSuffix($0) }) else { return nil }
@@ -27,7 +28,9 @@ struct RRGenPlugin: BuildToolPlugin {
         }.map { schema, stem in
             let fileName = schema.url.lastPathComponent
             let outputDirectory = context.pluginWorkDirectoryURL.appending(path: stem)
-            let outputs = ["", "+Operations", "+Client", "+Service"].map { outputDirectory.appending(path: "\(stem)\($0).swift") }
+            let outputs = ["", "+Operations", "+Client", "+Service"].map {
+                outputDirectory.appending(path: "\(stem)\($0).swift")
+            }
             return .buildCommand(
                 displayName: "rrgen \(fileName)",
                 executable: tool.url,
@@ -51,7 +54,8 @@ struct RRGenPlugin: BuildToolPlugin {
         }
         let access = object["access"] as? String ?? "internal"
         guard access == "internal" || access == "public" else {
-            throw RRGenPluginError("\(configurationFileName): \"access\" must be \"internal\" or \"public\", found \"\(access)\"")
+            throw RRGenPluginError(
+                "\(configurationFileName): \"access\" must be \"internal\" or \"public\", found \"\(access)\"")
         }
         return access
     }

@@ -3,9 +3,9 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A private mosquitto broker process for integration tests.
@@ -53,7 +53,8 @@ public final class MosquittoBroker: @unchecked Sendable {
 
     static var executableURL: URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let candidates = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/opt/homebrew/sbin"]
+        let candidates =
+            path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/opt/homebrew/sbin"]
         for dir in candidates {
             let url = URL(fileURLWithPath: dir).appendingPathComponent("mosquitto")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
@@ -65,9 +66,14 @@ public final class MosquittoBroker: @unchecked Sendable {
     ///
     /// - Throws: ``MosquittoError`` when mosquitto is missing, exits early or does not come up in time.
     public static func start(_ configuration: Configuration = .init()) async throws -> MosquittoBroker {
-        guard let executable = executableURL else { throw MosquittoError(code: .notInstalled, message: "mosquitto not found on PATH or in /usr/sbin; install it (apt-get install -y mosquitto)") }
+        guard let executable = executableURL else {
+            throw MosquittoError(
+                code: .notInstalled,
+                message: "mosquitto not found on PATH or in /usr/sbin; install it (apt-get install -y mosquitto)")
+        }
         let port = try configuration.port ?? freePort()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosquitto-\(port)-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mosquitto-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let broker = MosquittoBroker(executable: executable, port: port, directory: dir, configuration: configuration)
         try await broker.launch()
@@ -122,7 +128,9 @@ public final class MosquittoBroker: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         stop()
-        throw MosquittoError(code: .startFailed, message: "mosquitto did not accept connections on \(host):\(port) within \(configuration.startTimeout)")
+        throw MosquittoError(
+            code: .startFailed,
+            message: "mosquitto did not accept connections on \(host):\(port) within \(configuration.startTimeout)")
     }
 
     /// The PID of the running broker, or `nil` when it is stopped.

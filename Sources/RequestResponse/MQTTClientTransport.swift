@@ -45,7 +45,9 @@ public final class MQTTClientTransport: RequestResponseTransport {
         }
     }
 
-    public func publish(topic: String, payload: ByteBuffer, properties: MQTTProperties) -> EventLoopFuture<MQTTPubAckReasonCode> {
+    public func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties
+    ) -> EventLoopFuture<MQTTPubAckReasonCode> {
         let packet = MQTTPublishPacket(topic: topic, payload: payload, qos: .atLeastOnce, properties: properties)
         return client.publish(packet).map { result in
             result.pubAck?.reasonCode ?? .success
@@ -66,7 +68,10 @@ public final class MQTTClientTransport: RequestResponseTransport {
             }
         }
         let publishID = client.addPublishListener { publish in
-            listener(.publish(RequestResponsePublish(topic: publish.topic, payload: publish.payload, properties: publish.properties)))
+            listener(
+                .publish(
+                    RequestResponsePublish(
+                        topic: publish.topic, payload: publish.payload, properties: publish.properties)))
         }
         nextListener.value += 1
         let id = RequestResponseTransportListenerID(rawValue: nextListener.value)

@@ -32,7 +32,8 @@ public final class RequestResponder: Sendable {
         acknowledgementTimeout: Duration = .seconds(30)
     ) {
         self.logger = logger
-        self.core = RequestResponderCore(transport: transport, logger: logger, acknowledgementTimeout: acknowledgementTimeout)
+        self.core = RequestResponderCore(
+            transport: transport, logger: logger, acknowledgementTimeout: acknowledgementTimeout)
     }
 
     /// Subscribes to `topicFilter` and calls `handler` for every request published on a matching

@@ -35,7 +35,8 @@ extension RequestResponseClient {
         ///   - maxStreamingSubscriptions: The streaming subscription budget (0 or more).
         ///   - operationTimeout: The default request deadline (positive), 60 seconds by default.
         public init(
-            maxRequestResponseSubscriptions: Int, maxStreamingSubscriptions: Int, operationTimeout: Duration = .seconds(60)
+            maxRequestResponseSubscriptions: Int, maxStreamingSubscriptions: Int,
+            operationTimeout: Duration = .seconds(60)
         ) {
             self.maxRequestResponseSubscriptions = maxRequestResponseSubscriptions
             self.maxStreamingSubscriptions = maxStreamingSubscriptions
@@ -53,7 +54,8 @@ extension RequestResponseClient {
                 )
             }
             guard maxStreamingSubscriptions >= 0 else {
-                throw .invalidArgument("maxStreamingSubscriptions must not be negative, got \(maxStreamingSubscriptions)")
+                throw .invalidArgument(
+                    "maxStreamingSubscriptions must not be negative, got \(maxStreamingSubscriptions)")
             }
             guard operationTimeout > .zero else {
                 throw .invalidArgument("operationTimeout must be positive, got \(operationTimeout)")
@@ -61,7 +63,8 @@ extension RequestResponseClient {
             if let idle = idleSubscriptionTimeout, idle <= .zero {
                 throw .invalidArgument("idleSubscriptionTimeout must be positive or nil, got \(idle)")
             }
-            guard streamingRetryInitialBackoff > .zero, streamingRetryMaximumBackoff >= streamingRetryInitialBackoff else {
+            guard streamingRetryInitialBackoff > .zero, streamingRetryMaximumBackoff >= streamingRetryInitialBackoff
+            else {
                 throw .invalidArgument(
                     "streaming retry backoff must be positive with maximum >= initial, got \(streamingRetryInitialBackoff)...\(streamingRetryMaximumBackoff)"
                 )

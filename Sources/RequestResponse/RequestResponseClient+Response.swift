@@ -24,7 +24,9 @@ extension RequestResponseClient {
         ///   - payload: The payload.
         ///   - properties: Its MQTT 5 properties, or `nil`.
         ///   - responsePathIndex: The index of the response path it matched, if known.
-        public init(topic: String, payload: ByteBuffer, properties: MQTTProperties? = nil, responsePathIndex: Int? = nil) {
+        public init(
+            topic: String, payload: ByteBuffer, properties: MQTTProperties? = nil, responsePathIndex: Int? = nil
+        ) {
             self.topic = topic
             self.payload = payload
             self.properties = properties

@@ -10,7 +10,7 @@ public import MQTT5
 ///   - transport: The MQTT connection (MQTT 5 or 3.1.1) or a test double.
 ///   - options: Budgets and timeouts; validated.
 ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
-    ///     metadata travels with every line.
+///     metadata travels with every line.
 ///   - isolation: The caller's isolation, inherited by `body`.
 ///   - body: Uses the client.
 /// - Returns: What `body` returns.
@@ -49,7 +49,7 @@ public func withRequestResponseClient<Result>(
 ///   - mqtt: The MQTT client (MQTT 5 or 3.1.1).
 ///   - options: Budgets and timeouts; validated.
 ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
-    ///     metadata travels with every line.
+///     metadata travels with every line.
 ///   - isolation: The caller's isolation, inherited by `body`.
 ///   - body: Uses the client.
 /// - Returns: What `body` returns.

@@ -55,7 +55,8 @@ public final class RequestResponseClient: Sendable {
         try options.validate()
         var random = SystemRandomNumberGenerator()
         let prefix = random.next() as UInt64
-        let topic = options.correlationDataResponseTopic
+        let topic =
+            options.correlationDataResponseTopic
             ?? "rr/responses/\(String(prefix, radix: 16))\(String(random.next() as UInt64, radix: 16))"
         self.options = options
         self.correlationDataResponseTopic = topic
@@ -93,7 +94,9 @@ public final class RequestResponseClient: Sendable {
     /// - Throws: ``RequestResponseError``: `invalidArgument` (synchronously, before any await),
     ///   `noSubscriptionCapacity` (more distinct filters than the budget), `timeout`,
     ///   `publishFailure`, `subscribeFailure`, `sessionLost`, `clientShutDown`, `cancelled`.
-    public func request(_ request: RequestResponseClient.RequestOptions, timeout: Duration? = nil) async throws(RequestResponseError) -> RequestResponseClient.Response {
+    public func request(
+        _ request: RequestResponseClient.RequestOptions, timeout: Duration? = nil
+    ) async throws(RequestResponseError) -> RequestResponseClient.Response {
         let timeout = timeout ?? options.operationTimeout
         guard timeout > .zero else { throw .invalidArgument("the request timeout must be positive, got \(timeout)") }
         let prepared = try PreparedRequest(
@@ -114,7 +117,9 @@ public final class RequestResponseClient: Sendable {
     /// - Returns: The closed streaming operation.
     /// - Throws: ``RequestResponseError`` with code `invalidArgument` for an invalid filter, or
     ///   `clientShutDown` after ``close()``.
-    public func streamingOperation(_ options: StreamingOperationOptions) throws(RequestResponseError) -> StreamingOperation {
+    public func streamingOperation(
+        _ options: StreamingOperationOptions
+    ) throws(RequestResponseError) -> StreamingOperation {
         let filter: MQTTTopicFilter
         do {
             filter = try MQTTTopicFilter(options.topicFilter)

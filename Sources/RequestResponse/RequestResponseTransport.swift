@@ -47,14 +47,18 @@ public protocol RequestResponseTransport: Sendable {
     ///     ignored on MQTT 3.1.1.
     /// - Returns: A future of the PUBACK reason code (``MQTT5/MQTTPubAckReasonCode/success`` on
     ///   MQTT 3.1.1), failed if no PUBACK can come.
-    func publish(topic: String, payload: ByteBuffer, properties: MQTTProperties) -> EventLoopFuture<MQTTPubAckReasonCode>
+    func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties
+    ) -> EventLoopFuture<MQTTPubAckReasonCode>
 
     /// Registers a listener for connection events and incoming publishes, invoked on
     /// ``eventLoop`` in the order they happen. Called on ``eventLoop``.
     ///
     /// - Parameter listener: Called with every event until removed.
     /// - Returns: An identifier for ``removeListener(_:)``.
-    func addListener(_ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void) -> RequestResponseTransportListenerID
+    func addListener(
+        _ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void
+    ) -> RequestResponseTransportListenerID
 
     /// Removes a listener; it is not called afterwards. Called on ``eventLoop``.
     ///

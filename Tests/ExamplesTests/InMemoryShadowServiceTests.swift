@@ -17,7 +17,9 @@ import Testing
         }
 
         func events<Event: Decodable>(_ type: Event.Type, on topic: String) throws -> [Event] {
-            try published.withLock { $0 }.filter { $0.topic == topic }.map { try ServiceCoding.decode(Event.self, from: $0.payload) }
+            try published.withLock { $0 }.filter { $0.topic == topic }.map {
+                try ServiceCoding.decode(Event.self, from: $0.payload)
+            }
         }
     }
 
@@ -29,7 +31,9 @@ import Testing
         service = InMemoryShadowService(events: log.publisher, clock: { Self.now })
     }
 
-    func update(_ state: IoTShadow.ShadowState, version: Int? = nil, token: String? = nil) async throws(IoTShadow.ErrorResponse) -> IoTShadow.UpdateShadowResponse {
+    func update(
+        _ state: IoTShadow.ShadowState, version: Int? = nil, token: String? = nil
+    ) async throws(IoTShadow.ErrorResponse) -> IoTShadow.UpdateShadowResponse {
         try await service.updateShadow(.init(thingName: "lamp", clientToken: token, state: state, version: version))
     }
 
@@ -54,8 +58,10 @@ import Testing
     }
 
     @Test func deltaIsWhatDesiredAsksAndReportedLacks() async throws {
-        _ = try await update(.init(reported: .value(["color": "red", "light": ["on": true, "level": 3], "uptime": 42])))
-        let response = try await update(.init(desired: .value(["color": "green", "light": ["on": true, "level": 5]])), token: "t-1")
+        _ = try await update(
+            .init(reported: .value(["color": "red", "light": ["on": true, "level": 3], "uptime": 42])))
+        let response = try await update(
+            .init(desired: .value(["color": "green", "light": ["on": true, "level": 5]])), token: "t-1")
         #expect(try await get().state.delta == ["color": "green", "light": ["level": 5]])
 
         let deltas = try log.events(IoTShadow.ShadowDeltaUpdatedEvent.self, on: "$aws/things/lamp/shadow/update/delta")
@@ -63,19 +69,25 @@ import Testing
         #expect(deltas.first?.state == ["color": "green", "light": ["level": 5]])
         #expect(deltas.first?.version == response.version)
         #expect(deltas.first?.clientToken == "t-1")
-        #expect(deltas.first?.metadata == ["color": ["timestamp": 1_700_000_000], "light": ["level": ["timestamp": 1_700_000_000]]])
+        #expect(
+            deltas.first?.metadata == [
+                "color": ["timestamp": 1_700_000_000], "light": ["level": ["timestamp": 1_700_000_000]],
+            ])
 
         // Reporting what is desired empties the delta, and publishes none.
         _ = try await update(.init(reported: .value(["color": "green", "light": ["level": 5]])))
         #expect(try await get().state.delta == nil)
         _ = try await update(.init(desired: .value(["color": "green"])))
-        #expect(try log.events(IoTShadow.ShadowDeltaUpdatedEvent.self, on: "$aws/things/lamp/shadow/update/delta").count == 1)
+        #expect(
+            try log.events(IoTShadow.ShadowDeltaUpdatedEvent.self, on: "$aws/things/lamp/shadow/update/delta").count
+                == 1)
     }
 
     @Test func everyUpdatePublishesTheDocuments() async throws {
         _ = try await update(.init(reported: .value(["on": false])))
         _ = try await update(.init(desired: .value(["on": true])))
-        let documents = try log.events(IoTShadow.ShadowUpdatedEvent.self, on: "$aws/things/lamp/shadow/update/documents")
+        let documents = try log.events(
+            IoTShadow.ShadowUpdatedEvent.self, on: "$aws/things/lamp/shadow/update/documents")
         #expect(documents.count == 2)
         #expect(documents.first?.previous == nil)
         #expect(documents.first?.current?.version == 1)
@@ -85,10 +97,16 @@ import Testing
     }
 
     @Test func rejections() async throws {
-        await #expect(throws: IoTShadow.ErrorResponse(code: 404, message: "No shadow exists with name: 'lamp'", timestamp: Self.now)) {
+        await #expect(
+            throws: IoTShadow.ErrorResponse(
+                code: 404, message: "No shadow exists with name: 'lamp'", timestamp: Self.now)
+        ) {
             try await get()
         }
-        await #expect(throws: IoTShadow.ErrorResponse(code: 404, message: "No shadow exists with name: 'lamp'", timestamp: Self.now)) {
+        await #expect(
+            throws: IoTShadow.ErrorResponse(
+                code: 404, message: "No shadow exists with name: 'lamp'", timestamp: Self.now)
+        ) {
             try await service.deleteShadow(.init(thingName: "lamp"))
         }
         await #expect(throws: IoTShadow.ErrorResponse.self) { try await update(.init()) }
@@ -111,9 +129,16 @@ import Testing
     }
 
     @Test func namedShadowsAreSeparateAndPublishOnTheirTopics() async throws {
-        _ = try await service.updateNamedShadow(.init(thingName: "lamp", shadowName: "config", state: .init(desired: .value(["mode": "eco"]))))
-        #expect(try await service.getNamedShadow(.init(thingName: "lamp", shadowName: "config")).state.delta == ["mode": "eco"])
+        _ = try await service.updateNamedShadow(
+            .init(thingName: "lamp", shadowName: "config", state: .init(desired: .value(["mode": "eco"]))))
+        #expect(
+            try await service.getNamedShadow(.init(thingName: "lamp", shadowName: "config")).state.delta == [
+                "mode": "eco"
+            ])
         await #expect(throws: IoTShadow.ErrorResponse.self) { try await get() }
-        #expect(try log.events(IoTShadow.ShadowDeltaUpdatedEvent.self, on: "$aws/things/lamp/shadow/name/config/update/delta").count == 1)
+        #expect(
+            try log.events(
+                IoTShadow.ShadowDeltaUpdatedEvent.self, on: "$aws/things/lamp/shadow/name/config/update/delta"
+            ).count == 1)
     }
 }

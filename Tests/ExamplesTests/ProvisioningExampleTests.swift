@@ -13,15 +13,19 @@ import ArgumentParser
 
         let transcript = recorder.transcript
         #expect(recorder.contains("Create keys and a certificate"), "\(transcript)")
-        #expect(recorder.contains("registered 'sensor-42'; device configuration: reportingIntervalSeconds=60"), "\(transcript)")
+        #expect(
+            recorder.contains("registered 'sensor-42'; device configuration: reportingIntervalSeconds=60"),
+            "\(transcript)")
         #expect(recorder.contains("rejected with 400 InvalidCertificateOwnershipToken"), "\(transcript)")
         #expect(recorder.narrator.steps == 3, "\(transcript)")
     }
 
     @Test(.timeLimit(.minutes(1)))
     func certificateFromASigningRequest() async throws {
-        let csr = FileManager.default.temporaryDirectory.appending(path: "provisioning-example-\(UUID().uuidString).csr")
-        try "-----BEGIN CERTIFICATE REQUEST-----\nTUlJ\n-----END CERTIFICATE REQUEST-----\n".write(to: csr, atomically: true, encoding: .utf8)
+        let csr = FileManager.default.temporaryDirectory.appending(
+            path: "provisioning-example-\(UUID().uuidString).csr")
+        try "-----BEGIN CERTIFICATE REQUEST-----\nTUlJ\n-----END CERTIFICATE REQUEST-----\n".write(
+            to: csr, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: csr) }
 
         let recorder = LineRecorder()

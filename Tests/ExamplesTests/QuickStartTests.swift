@@ -40,7 +40,8 @@ import ArgumentParser
                         switch element {
                         case .subscriptionStatus(let status) where status.type == .established:
                             // Subscribed: changes arrive from now on. Play the app and ask for one.
-                            _ = try await shadow.updateShadow(thingName: "my-thing", state: .init(desired: .value(["power": "on"])))
+                            _ = try await shadow.updateShadow(
+                                thingName: "my-thing", state: .init(desired: .value(["power": "on"])))
                         case .event(let delta):
                             // Apply delta.state to the hardware, then report it and clear desired.
                             _ = try await shadow.updateShadow(
@@ -68,26 +69,33 @@ import ArgumentParser
     func snippetRunsAgainstTheInMemoryShadowService() async throws {
         let narrator = Narrator { _ in }
         try await withExampleBroker(try ConnectionOptions.parse([]), narrator: narrator) { broker in
-            try await withInProcessService(on: broker, clientID: "shadow-service", narrator: narrator) { connection, responder in
+            try await withInProcessService(on: broker, clientID: "shadow-service", narrator: narrator) {
+                connection, responder in
                 _ = try await InMemoryShadowService(events: .mqtt(connection)).register(on: responder)
             } _: { _ in
                 let configuration = try MQTTClient.Configuration(url: broker.url, clientIdentifier: "my-thing")
-                try await withTimeout(.seconds(20), "the quick start") { try await quickStart(configuration: configuration) }
+                try await withTimeout(.seconds(20), "the quick start") {
+                    try await quickStart(configuration: configuration)
+                }
             }
         }
         #expect(printed.lines.withLock { $0 } == [#"version 2, reported {"power":"on"}"#])
     }
 
     @Test func readmeShowsThisCode() throws {
-        let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let readme = try String(contentsOf: root.appending(path: "README.md"), encoding: .utf8)
         let source = try String(contentsOf: URL(filePath: #filePath), encoding: .utf8)
         let section = try #require(readme.components(separatedBy: "## Quick start").dropFirst().first)
-        let snippet = try #require(section.components(separatedBy: "```swift\n").dropFirst().first?.components(separatedBy: "```").first)
+        let snippet = try #require(
+            section.components(separatedBy: "```swift\n").dropFirst().first?.components(separatedBy: "```").first)
         let body = try #require(snippet.components(separatedBy: "try await withMQTTClient").dropFirst().first)
         let sourceLines = source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         var searchFrom = sourceLines.startIndex
-        for line in ("try await withMQTTClient" + body).split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+        for line in ("try await withMQTTClient" + body).split(separator: "\n").map({
+            $0.trimmingCharacters(in: .whitespaces)
+        }) where !line.isEmpty {
             guard let index = sourceLines[searchFrom...].firstIndex(of: line) else {
                 Issue.record("README quick start line not in QuickStartTests.quickStart (in order): \(line)")
                 return

@@ -26,10 +26,13 @@ import ArgumentParser
 
     @Test func tlsFlagsNeedAURLAndComeInPairs() {
         #expect(throws: (any Error).self) { try ShadowExample.parse(["--cert", "device.pem"]) }
-        #expect(throws: (any Error).self) { try ShadowExample.parse(["--url", "mqtts://example.com", "--cert", "device.pem"]) }
+        #expect(throws: (any Error).self) {
+            try ShadowExample.parse(["--url", "mqtts://example.com", "--cert", "device.pem"])
+        }
         #expect(throws: Never.self) {
             try ShadowExample.parse([
-                "--url", "mqtts://example.com:443", "--cert", "device.pem", "--key", "device.key", "--alpn", "x-amzn-mqtt-ca",
+                "--url", "mqtts://example.com:443", "--cert", "device.pem", "--key", "device.key", "--alpn",
+                "x-amzn-mqtt-ca",
             ])
         }
     }

@@ -18,9 +18,12 @@ struct CodecMosquittoTests {
                 properties.receiveMaximum = 10
                 properties.userProperties = [MQTTUserProperty(name: "hello", value: "world")]
             }
-            try await outbound.write(.connect(MQTTConnectPacket(
-                protocolVersion: version, keepAlive: 30, clientIdentifier: "codec-\(version.rawValue)", properties: properties
-            )))
+            try await outbound.write(
+                .connect(
+                    MQTTConnectPacket(
+                        protocolVersion: version, keepAlive: 30, clientIdentifier: "codec-\(version.rawValue)",
+                        properties: properties
+                    )))
             let packet = try await Connection.next(&inbound)
             try await outbound.write(.disconnect(MQTTDisconnectPacket()))
             return packet
@@ -40,7 +43,8 @@ struct CodecMosquittoTests {
         let broker = try await MosquittoBroker.start(configuration)
         defer { broker.stop() }
         let connAck = try await Connection.with(port: broker.port, version: version) { inbound, outbound in
-            try await outbound.write(.connect(MQTTConnectPacket(protocolVersion: version, clientIdentifier: "anonymous")))
+            try await outbound.write(
+                .connect(MQTTConnectPacket(protocolVersion: version, clientIdentifier: "anonymous")))
             return try await Connection.next(&inbound)
         }
         guard case .connAck(let ack) = connAck else {
@@ -67,20 +71,25 @@ struct CodecMosquittoTests {
             MQTTUserProperty(name: "ünï", value: "cødé"),
         ]
         let payload = ByteBuffer(string: "{\"temperature\": 21.5}")
-        let sent = MQTTPublishPacket(topic: "codec/test/1", payload: payload, qos: .atLeastOnce, packetIdentifier: 7, properties: properties)
+        let sent = MQTTPublishPacket(
+            topic: "codec/test/1", payload: payload, qos: .atLeastOnce, packetIdentifier: 7, properties: properties)
 
-        let (subAck, pubAck, received) = try await Connection.with(port: broker.port, version: .v5_0) { inbound, outbound in
+        let (subAck, pubAck, received) = try await Connection.with(port: broker.port, version: .v5_0) {
+            inbound, outbound in
             try await outbound.write(.connect(MQTTConnectPacket(clientIdentifier: "codec-rt-5")))
-            guard case .connAck(let connAck) = try await Connection.next(&inbound), connAck.reasonCode == .success else {
+            guard case .connAck(let connAck) = try await Connection.next(&inbound), connAck.reasonCode == .success
+            else {
                 throw Connection.Closed()
             }
             var subscribeProperties = MQTTProperties()
             subscribeProperties.subscriptionIdentifiers = [42]
-            try await outbound.write(.subscribe(MQTTSubscribePacket(
-                packetIdentifier: 1,
-                subscriptions: [MQTTSubscription(topicFilter: "codec/test/+", qos: .atLeastOnce)],
-                properties: subscribeProperties
-            )))
+            try await outbound.write(
+                .subscribe(
+                    MQTTSubscribePacket(
+                        packetIdentifier: 1,
+                        subscriptions: [MQTTSubscription(topicFilter: "codec/test/+", qos: .atLeastOnce)],
+                        properties: subscribeProperties
+                    )))
             let subAck = try await Connection.next(&inbound)
             try await outbound.write(.publish(sent))
             var pubAck: MQTTPacket?
@@ -121,17 +130,27 @@ struct CodecMosquittoTests {
         let broker = try await MosquittoBroker.start()
         defer { broker.stop() }
         let payload = ByteBuffer(repeating: 0x5A, count: 1_000)
-        let (subAck, pubAck, received) = try await Connection.with(port: broker.port, version: .v3_1_1) { inbound, outbound in
-            try await outbound.write(.connect(MQTTConnectPacket(protocolVersion: .v3_1_1, clientIdentifier: "codec-rt-4")))
-            guard case .connAck(let connAck) = try await Connection.next(&inbound), connAck.reasonCode == .success else {
+        let (subAck, pubAck, received) = try await Connection.with(port: broker.port, version: .v3_1_1) {
+            inbound, outbound in
+            try await outbound.write(
+                .connect(MQTTConnectPacket(protocolVersion: .v3_1_1, clientIdentifier: "codec-rt-4")))
+            guard case .connAck(let connAck) = try await Connection.next(&inbound), connAck.reasonCode == .success
+            else {
                 throw Connection.Closed()
             }
-            try await outbound.write(.subscribe(MQTTSubscribePacket(
-                packetIdentifier: 1,
-                subscriptions: [MQTTSubscription(topicFilter: "codec/#", qos: .atLeastOnce), MQTTSubscription(topicFilter: "other", qos: .exactlyOnce)]
-            )))
+            try await outbound.write(
+                .subscribe(
+                    MQTTSubscribePacket(
+                        packetIdentifier: 1,
+                        subscriptions: [
+                            MQTTSubscription(topicFilter: "codec/#", qos: .atLeastOnce),
+                            MQTTSubscription(topicFilter: "other", qos: .exactlyOnce),
+                        ]
+                    )))
             let subAck = try await Connection.next(&inbound)
-            try await outbound.write(.publish(MQTTPublishPacket(topic: "codec/v4", payload: payload, qos: .atLeastOnce, packetIdentifier: 9)))
+            try await outbound.write(
+                .publish(MQTTPublishPacket(topic: "codec/v4", payload: payload, qos: .atLeastOnce, packetIdentifier: 9))
+            )
             var pubAck: MQTTPacket?
             var received: MQTTPublishPacket?
             while pubAck == nil || received == nil {

@@ -18,12 +18,16 @@ public final class EventRecorder: Sendable {
 
     /// Waits for the next event satisfying `predicate`, skipping others.
     @discardableResult
-    public func next(timeout: Duration = .seconds(10), where predicate: (MQTTClientEvent) -> Bool) async throws -> MQTTClientEvent {
+    public func next(
+        timeout: Duration = .seconds(10), where predicate: (MQTTClientEvent) -> Bool
+    ) async throws -> MQTTClientEvent {
         try await events.first(timeout: timeout, "client event", where: predicate)
     }
 
     @discardableResult
-    public func connectionSuccess(timeout: Duration = .seconds(10)) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
+    public func connectionSuccess(
+        timeout: Duration = .seconds(10)
+    ) async throws -> (MQTTConnAckPacket, MQTTNegotiatedSettings) {
         let event = try await next(timeout: timeout) { if case .connectionSuccess = $0 { true } else { false } }
         guard case .connectionSuccess(let connAck, let settings) = event else { fatalError() }
         return (connAck, settings)
@@ -82,13 +86,16 @@ public final class PublishRecorder: Sendable {
 
 extension MQTTClient.Configuration {
     /// A configuration for tests: short timeouts, fast reconnection.
-    public static func test(url: String, clientIdentifier: String = "test-client", version: MQTTProtocolVersion = .v5_0) throws -> MQTTClient.Configuration {
+    public static func test(
+        url: String, clientIdentifier: String = "test-client", version: MQTTProtocolVersion = .v5_0
+    ) throws -> MQTTClient.Configuration {
         var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: clientIdentifier)
         configuration.protocolVersion = version
         configuration.connectTimeout = .seconds(2)
         configuration.connAckTimeout = .seconds(2)
         configuration.ackTimeout = .seconds(5)
-        configuration.reconnect = MQTTReconnectPolicy(minimumDelay: .milliseconds(50), maximumDelay: .milliseconds(200), jitter: .none)
+        configuration.reconnect = MQTTReconnectPolicy(
+            minimumDelay: .milliseconds(50), maximumDelay: .milliseconds(200), jitter: .none)
         return configuration
     }
 }

@@ -72,7 +72,9 @@ public final class TestQueue<Element: Sendable>: Sendable {
     }
 
     /// Takes elements until one satisfies `predicate` (returned), within `timeout` overall.
-    public func first(timeout: Duration = .seconds(10), _ what: String = "element", where predicate: (Element) -> Bool) async throws -> Element {
+    public func first(
+        timeout: Duration = .seconds(10), _ what: String = "element", where predicate: (Element) -> Bool
+    ) async throws -> Element {
         let deadline = ContinuousClock.now + timeout
         while true {
             let remaining = deadline - ContinuousClock.now

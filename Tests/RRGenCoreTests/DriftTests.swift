@@ -16,10 +16,13 @@ import Testing
             let onDisk = try? String(contentsOf: directory.appendingPathComponent(file.name), encoding: .utf8)
             #expect(
                 onDisk == file.contents,
-                "Sources/\(service.module)/\(file.name) is stale; run: swift run rrgen Schemas/\(service.schema).json --access public --output Sources/\(service.module)")
+                "Sources/\(service.module)/\(file.name) is stale; run: swift run rrgen Schemas/\(service.schema).json --access public --output Sources/\(service.module)"
+            )
         }
         let expectedNames = Set(files.map(\.name))
-        let swiftFiles = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }
+        let swiftFiles = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasSuffix(".swift")
+        }
         #expect(Set(swiftFiles) == expectedNames, "Sources/\(service.module) holds files rrgen does not generate")
     }
 }

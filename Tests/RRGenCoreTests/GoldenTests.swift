@@ -7,7 +7,8 @@ import Testing
 @Suite struct GoldenTests {
     @Test(arguments: Fixtures.services.map(\.schema))
     func schemaMatchesGoldenFiles(_ schema: String) throws {
-        let files = try RRGen.generate(schema: Fixtures.schema(schema), options: RRGenOptions(schemaPath: "Schemas/\(schema).json"))
+        let files = try RRGen.generate(
+            schema: Fixtures.schema(schema), options: RRGenOptions(schemaPath: "Schemas/\(schema).json"))
         #expect(files.count == 4)
         for file in files {
             let golden = "\(schema)/\(file.name)"
@@ -16,7 +17,9 @@ import Testing
                 continue
             }
             let expected = try #require(GoldenFiles.contents(golden), "missing golden file \(golden)")
-            #expect(file.contents == expected, "\(golden) differs; rerun with RRGEN_UPDATE_GOLDEN=1 if the change is intended")
+            #expect(
+                file.contents == expected,
+                "\(golden) differs; rerun with RRGEN_UPDATE_GOLDEN=1 if the change is intended")
         }
     }
 

@@ -11,11 +11,13 @@ import Testing
         }
         #expect(members.map(\.key) == ["b", "a"])
         #expect(members[1].keyLocation == SourceLocation(line: 3, column: 3))
-        #expect(members[1].value.value == .array([
-            JSONNode(.bool(true), at: SourceLocation(line: 3, column: 9)),
-            JSONNode(.null, at: SourceLocation(line: 3, column: 15)),
-            JSONNode(.string("xé😀"), at: SourceLocation(line: 3, column: 21)),
-        ]))
+        #expect(
+            members[1].value.value
+                == .array([
+                    JSONNode(.bool(true), at: SourceLocation(line: 3, column: 9)),
+                    JSONNode(.null, at: SourceLocation(line: 3, column: 15)),
+                    JSONNode(.string("xé😀"), at: SourceLocation(line: 3, column: 21)),
+                ]))
     }
 
     @Test(arguments: [

@@ -66,12 +66,17 @@ import Foundation
             ]),
         Case(
             name: "missing correlation",
-            schema: edit((#""correlation": {"kind": "token", "member": "clientToken"}"#, #""documentation": "no correlation""#)),
-            expected: [#"operations.GetThing: missing required key 'correlation' ({"kind": "token" | "correlationData" | "none"})"#]),
+            schema: edit(
+                (#""correlation": {"kind": "token", "member": "clientToken"}"#, #""documentation": "no correlation""#)),
+            expected: [
+                #"operations.GetThing: missing required key 'correlation' ({"kind": "token" | "correlationData" | "none"})"#
+            ]),
         Case(
             name: "unknown correlation kind",
             schema: edit((#""kind": "token", "member": "clientToken""#, #""kind": "clientToken""#)),
-            expected: [#"operations.GetThing.correlation.kind: expected "token", "correlationData" or "none", found "clientToken""#]),
+            expected: [
+                #"operations.GetThing.correlation.kind: expected "token", "correlationData" or "none", found "clientToken""#
+            ]),
         Case(
             name: "invalid service name",
             schema: edit((#""name": "Svc""#, #""name": "my service""#)),
@@ -91,19 +96,31 @@ import Foundation
             ]),
         Case(
             name: "placeholder bound to an optional member",
-            schema: edit((#""thingName": {"type": "string", "required": true}, "clientToken""#, #""thingName": {"type": "string"}, "clientToken""#)),
+            schema: edit(
+                (
+                    #""thingName": {"type": "string", "required": true}, "clientToken""#,
+                    #""thingName": {"type": "string"}, "clientToken""#
+                )),
             expected: [
                 "operations.GetThing.publishTopic: placeholder {thingName} is bound to optional member 'thingName' of GetThingRequest; topic members must be required"
             ]),
         Case(
             name: "placeholder bound to a member of an unusable type",
-            schema: edit((#""thingName": {"type": "string", "required": true}, "clientToken""#, #""thingName": {"type": "double", "required": true}, "clientToken""#)),
+            schema: edit(
+                (
+                    #""thingName": {"type": "string", "required": true}, "clientToken""#,
+                    #""thingName": {"type": "double", "required": true}, "clientToken""#
+                )),
             expected: [
                 "operations.GetThing.publishTopic: placeholder {thingName} is bound to member 'thingName' of type double; topic members must be string, integer, long or an enum"
             ]),
         Case(
             name: "response topic no subscription covers",
-            schema: edit((#""subscriptions": ["things/{thingName}/get/+"]"#, #""subscriptions": ["things/{thingName}/get/accepted"]"#)),
+            schema: edit(
+                (
+                    #""subscriptions": ["things/{thingName}/get/+"]"#,
+                    #""subscriptions": ["things/{thingName}/get/accepted"]"#
+                )),
             expected: [
                 "operations.GetThing.responses[1].topic: response topic 'things/{thingName}/get/rejected' is not covered by any subscription filter"
             ]),
@@ -117,15 +134,20 @@ import Foundation
             expected: ["operations.GetThing.subscriptions[0]: '#' must be the last level of a topic filter"]),
         Case(
             name: "placeholder inside a level",
-            schema: edit((#""publishTopic": "things/{thingName}/get""#, #""publishTopic": "things/id-{thingName}/get""#)),
-            expected: ["operations.GetThing.publishTopic: a placeholder must be a whole topic level, found 'id-{thingName}'"]),
+            schema: edit(
+                (#""publishTopic": "things/{thingName}/get""#, #""publishTopic": "things/id-{thingName}/get""#)),
+            expected: [
+                "operations.GetThing.publishTopic: a placeholder must be a whole topic level, found 'id-{thingName}'"
+            ]),
         Case(
             name: "reserved Swift word as a member name",
             schema: edit((#""value": {"type": "integer"}}}"#, #""default": {"type": "integer"}}}"#)),
-            expected: [#"shapes.GetThingResponse.members.default: 'default' is a reserved Swift word; set "swiftName""#]),
+            expected: [#"shapes.GetThingResponse.members.default: 'default' is a reserved Swift word; set "swiftName""#]
+        ),
         Case(
             name: "two members with one Swift name",
-            schema: edit((#""value": {"type": "integer"}}}"#, #""value": {"type": "integer"}, "VALUE": {"type": "string"}}}"#)),
+            schema: edit(
+                (#""value": {"type": "integer"}}}"#, #""value": {"type": "integer"}, "VALUE": {"type": "string"}}}"#)),
             expected: ["shapes.GetThingResponse.members.VALUE: Swift name 'value' is already used by member 'value'"]),
         Case(
             name: "shape named like a generated type",
@@ -144,18 +166,24 @@ import Foundation
             schema: shapesSchema(
                 #""A": {"type": "structure", "members": {"b": {"type": "B", "required": true}}}, "B": {"type": "structure", "members": {"a": {"type": "A"}}}"#
             ),
-            expected: ["shapes.A.members.b.type: structure A contains itself (A.b -> B.a -> A); use an optional list or map to break the cycle"]),
+            expected: [
+                "shapes.A.members.b.type: structure A contains itself (A.b -> B.a -> A); use an optional list or map to break the cycle"
+            ]),
         Case(
             name: "map key that is not a string or enum",
-            schema: shapesSchema(#""A": {"type": "structure", "members": {"m": {"type": {"map": "string", "key": "integer"}}}}"#),
+            schema: shapesSchema(
+                #""A": {"type": "structure", "members": {"m": {"type": {"map": "string", "key": "integer"}}}}"#),
             expected: ["shapes.A.members.m.type.key: a map key must be string or an enum shape, found integer"]),
         Case(
             name: "response shape without the token member",
             schema: edit((#""clientToken": {"type": "string"}, "value""#, #""value""#)),
-            expected: ["operations.GetThing.correlation.member: response shape GetThingResponse has no member 'clientToken' to carry the token back"]),
+            expected: [
+                "operations.GetThing.correlation.member: response shape GetThingResponse has no member 'clientToken' to carry the token back"
+            ]),
         Case(
             name: "required token member",
-            schema: edit((#""clientToken": {"type": "string"}}},"#, #""clientToken": {"type": "string", "required": true}}},"#)),
+            schema: edit(
+                (#""clientToken": {"type": "string"}}},"#, #""clientToken": {"type": "string", "required": true}}},"#)),
             expected: [
                 "operations.GetThing.correlation.member: member 'clientToken' of GetThingRequest carries the correlation token and must be an optional, non-nullable string"
             ]),
@@ -167,18 +195,34 @@ import Foundation
             ]),
         Case(
             name: "stream request member that is not a placeholder",
-            schema: edit((#""StreamRequest": {"type": "structure", "members": {"#, #""StreamRequest": {"type": "structure", "members": {"extra": {"type": "string"}, "#)),
+            schema: edit(
+                (
+                    #""StreamRequest": {"type": "structure", "members": {"#,
+                    #""StreamRequest": {"type": "structure", "members": {"extra": {"type": "string"}, "#
+                )),
             expected: [
                 "streams.Updates.request: member 'extra' of StreamRequest is not a placeholder of the stream topic; a subscription has no payload to carry it"
             ]),
         Case(
             name: "request with topic members nested in another shape",
-            schema: edit((#""Event": {"type": "structure", "members": {"count": {"type": "integer"}}}"#, #""Event": {"type": "structure", "members": {"inner": {"type": "GetThingRequest"}}}"#)),
-            expected: ["shapes.Event.members.inner.type: GetThingRequest has topic-bound members (thingName) and cannot be nested in another shape"]),
+            schema: edit(
+                (
+                    #""Event": {"type": "structure", "members": {"count": {"type": "integer"}}}"#,
+                    #""Event": {"type": "structure", "members": {"inner": {"type": "GetThingRequest"}}}"#
+                )),
+            expected: [
+                "shapes.Event.members.inner.type: GetThingRequest has topic-bound members (thingName) and cannot be nested in another shape"
+            ]),
         Case(
             name: "two success shapes",
-            schema: edit((#"{"topic": "things/{thingName}/get/rejected", "shape": "Failure", "error": true}"#, #"{"topic": "things/{thingName}/get/rejected", "shape": "Failure"}"#)),
-            expected: ["operations.GetThing.responses[1].shape: every success response must decode to the same shape (GetThingResponse), found Failure"]),
+            schema: edit(
+                (
+                    #"{"topic": "things/{thingName}/get/rejected", "shape": "Failure", "error": true}"#,
+                    #"{"topic": "things/{thingName}/get/rejected", "shape": "Failure"}"#
+                )),
+            expected: [
+                "operations.GetThing.responses[1].shape: every success response must decode to the same shape (GetThingResponse), found Failure"
+            ]),
         Case(
             name: "response topics in correlation-data mode",
             schema: edit(
@@ -190,7 +234,8 @@ import Foundation
             ]),
         Case(
             name: "operation and stream with one method name",
-            schema: edit((#""GetThing": {"#, #""GetThingEvents": {"#), (#""Updates": {"request""#, #""GetThing": {"request""#)),
+            schema: edit(
+                (#""GetThing": {"#, #""GetThingEvents": {"#), (#""Updates": {"request""#, #""GetThing": {"request""#)),
             expected: ["streams.GetThing: method name 'getThingEvents' is already used by operations.GetThingEvents"]),
     ]
 
@@ -212,6 +257,7 @@ import Foundation
         #expect(first.location == SourceLocation(line: 15, column: 22))
         #expect(
             first.formatted(file: "svc.json")
-                == "svc.json:15:22: error: operations.GetThing.publishTopic: placeholder {thing} is not a member of GetThingRequest")
+                == "svc.json:15:22: error: operations.GetThing.publishTopic: placeholder {thing} is not a member of GetThingRequest"
+        )
     }
 }

@@ -17,7 +17,9 @@ import Foundation
     }
 
     static func memberLines(_ member: String, extraShapes: String = "") throws -> MemberLines {
-        let shapes = #""S": {"type": "structure", "members": {"m": \#(member)}}"# + (extraShapes.isEmpty ? "" : ", " + extraShapes)
+        let shapes =
+            #""S": {"type": "structure", "members": {"m": \#(member)}}"#
+            + (extraShapes.isEmpty ? "" : ", " + extraShapes)
         let text = try Fixtures.renderShape("S", in: Fixtures.shapesSchema(shapes))
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let declaration = try #require(lines.first { $0.hasPrefix("var m") })
@@ -100,7 +102,8 @@ import Foundation
     @Test func listOfStructures() throws {
         #expect(
             try Self.memberLines(
-                #"{"type": {"list": "T"}, "required": true}"#, extraShapes: #""T": {"type": "structure", "members": {}}"#)
+                #"{"type": {"list": "T"}, "required": true}"#,
+                extraShapes: #""T": {"type": "structure", "members": {}}"#)
                 == MemberLines(
                     declaration: "var m: [T]", parameter: "m: [T]",
                     decode: "self.m = try container.decode([T].self, forKey: .m)",
@@ -119,7 +122,8 @@ import Foundation
     @Test func mapWithEnumKeysAndTimestampValues() throws {
         #expect(
             try Self.memberLines(
-                #"{"type": {"map": "timestamp", "key": "E"}, "required": true}"#, extraShapes: #""E": {"type": "enum", "values": ["A"]}"#)
+                #"{"type": {"map": "timestamp", "key": "E"}, "required": true}"#,
+                extraShapes: #""E": {"type": "enum", "values": ["A"]}"#)
                 == MemberLines(
                     declaration: "var m: [E: Date]", parameter: "m: [E: Date]",
                     decode: "self.m = try container.decode([E: EpochSeconds].self, forKey: .m).mapValues { $0.date }",
@@ -128,7 +132,8 @@ import Foundation
 
     @Test func enumMember() throws {
         #expect(
-            try Self.memberLines(#"{"type": "E", "required": true}"#, extraShapes: #""E": {"type": "enum", "values": ["A"]}"#)
+            try Self.memberLines(
+                #"{"type": "E", "required": true}"#, extraShapes: #""E": {"type": "enum", "values": ["A"]}"#)
                 == MemberLines(
                     declaration: "var m: E", parameter: "m: E",
                     decode: "self.m = try container.decode(E.self, forKey: .m)",
@@ -148,7 +153,8 @@ import Foundation
         #expect(
             try Self.memberLines(#"{"type": "document", "nullable": true}"#)
                 == MemberLines(
-                    declaration: "var m: Nullable<ServiceJSONValue>", parameter: "m: Nullable<ServiceJSONValue> = .absent",
+                    declaration: "var m: Nullable<ServiceJSONValue>",
+                    parameter: "m: Nullable<ServiceJSONValue> = .absent",
                     decode: "self.m = try container.decodeNullable(ServiceJSONValue.self, forKey: .m)",
                     encode: "try container.encodeNullable(self.m, forKey: .m)"))
     }
@@ -158,14 +164,19 @@ import Foundation
             try Self.memberLines(#"{"type": "timestamp", "required": true, "nullable": true}"#)
                 == MemberLines(
                     declaration: "var m: Date?", parameter: "m: Date?",
-                    decode: "self.m = try container.decodeRequiredNullable(EpochSeconds.self, forKey: .m).map { $0.date }",
+                    decode:
+                        "self.m = try container.decodeRequiredNullable(EpochSeconds.self, forKey: .m).map { $0.date }",
                     encode: "try container.encodeRequiredNullable(self.m.map { EpochSeconds($0) }, forKey: .m)"))
     }
 
     @Test func swiftNameKeepsTheWireKey() throws {
         let text = try Fixtures.renderShape(
-            "S", in: Fixtures.shapesSchema(#""S": {"type": "structure", "members": {"status_code": {"type": "integer"}, "for": {"type": "string", "swiftName": "target"}}}"#))
-        #expect(Fixtures.lines(text, containing: "case ") == [#"case statusCode = "status_code""#, #"case target = "for""#])
+            "S",
+            in: Fixtures.shapesSchema(
+                #""S": {"type": "structure", "members": {"status_code": {"type": "integer"}, "for": {"type": "string", "swiftName": "target"}}}"#
+            ))
+        #expect(
+            Fixtures.lines(text, containing: "case ") == [#"case statusCode = "status_code""#, #"case target = "for""#])
     }
 
     @Test func wholeStructureWithATopicBoundMember() throws {
@@ -244,7 +255,9 @@ import Foundation
             }
 
             """#
-        #expect(try Fixtures.renderShape("Empty", in: Fixtures.shapesSchema(#""Empty": {"type": "structure", "members": {}}"#)) == expected)
+        #expect(
+            try Fixtures.renderShape(
+                "Empty", in: Fixtures.shapesSchema(#""Empty": {"type": "structure", "members": {}}"#)) == expected)
     }
 
     @Test func errorShapeConformsToError() throws {

@@ -24,12 +24,16 @@ import Testing
     }
 
     @Test func invalidTopics() {
-        #expect(TopicTemplate.parse("", allowWildcards: true) == .failure(TopicTemplateError(message: "a topic cannot be empty")))
+        #expect(
+            TopicTemplate.parse("", allowWildcards: true)
+                == .failure(TopicTemplateError(message: "a topic cannot be empty")))
         #expect(
             TopicTemplate.parse("a/b+", allowWildcards: true)
                 == .failure(TopicTemplateError(message: "a wildcard must occupy a whole level, found 'b+'")))
         #expect(
             TopicTemplate.parse("a/{b c}", allowWildcards: false)
-                == .failure(TopicTemplateError(message: "invalid placeholder '{b c}'; a placeholder is {name} with letters, digits and '_'")))
+                == .failure(
+                    TopicTemplateError(
+                        message: "invalid placeholder '{b c}'; a placeholder is {name} with letters, digits and '_'")))
     }
 }

@@ -11,7 +11,9 @@ extension RRSuite {
         /// A shadow-like "get" handler: answers on `.../accepted` with the request's clientToken.
         private static func shadowHandler(_ responder: RequestResponder) -> @Sendable (IncomingRequest) async -> Void {
             { request in
-                let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: request.payload).utf8))) as? [String: Any]
+                let object =
+                    (try? JSONSerialization.jsonObject(with: Data(String(buffer: request.payload).utf8)))
+                    as? [String: Any]
                 let token = object?["clientToken"] as? String ?? ""
                 try? await responder.respond(
                     to: request, topic: request.topic + "/accepted",
@@ -26,13 +28,15 @@ extension RRSuite {
             let serviceTransport = broker.makeTransport()
             let clientTransport = broker.makeTransport()
             let responder = RequestResponder(transport: serviceTransport)
-            let registration = try await responder.serve(topicFilter: "things/+/get", handler: Self.shadowHandler(responder))
+            let registration = try await responder.serve(
+                topicFilter: "things/+/get", handler: Self.shadowHandler(responder))
             #expect(serviceTransport.subscribes == ["things/+/get"])
             let client = try RequestResponseClient(transport: clientTransport, options: .test())
             let responses = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        try await client.request(ThingService.request(thing: "t\(index % 4)", token: "tok\(index)")).topic
+                        try await client.request(ThingService.request(thing: "t\(index % 4)", token: "tok\(index)"))
+                            .topic
                     }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
@@ -52,10 +56,12 @@ extension RRSuite {
             let clientTransport = broker.makeTransport()
             let responder = RequestResponder(transport: serviceTransport)
             _ = try await responder.serve(topicFilter: "rpc/upper") { request in
-                try? await responder.respond(to: request, payload: ByteBuffer(string: String(buffer: request.payload).uppercased()))
+                try? await responder.respond(
+                    to: request, payload: ByteBuffer(string: String(buffer: request.payload).uppercased()))
             }
             let client = try RequestResponseClient(transport: clientTransport, options: .test())
-            let response = try await client.request(.correlationData(publishTopic: "rpc/upper", payload: ByteBuffer(string: "hello")))
+            let response = try await client.request(
+                .correlationData(publishTopic: "rpc/upper", payload: ByteBuffer(string: "hello")))
             #expect(String(buffer: response.payload) == "HELLO")
             #expect(response.topic == client.correlationDataResponseTopic)
             #expect(response.properties?.correlationData == clientTransport.publishes.first?.properties.correlationData)

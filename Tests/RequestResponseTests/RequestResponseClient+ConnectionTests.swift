@@ -38,7 +38,9 @@ extension RRSuite {
             await client.close()
         }
 
-        @Test("reconnect without session: a published request fails with sessionLost; an unpublished one resubscribes and completes")
+        @Test(
+            "reconnect without session: a published request fails with sessionLost; an unpublished one resubscribes and completes"
+        )
         func sessionLost() async throws {
             let transport = TestTransport()
             let client = try RequestResponseClient(transport: transport, options: .test(timeout: .seconds(5)))
@@ -118,14 +120,17 @@ extension RRSuite {
         @Test("close fails pending requests with clientShutDown, halts streams and unsubscribes everything")
         func shutdown() async throws {
             let transport = TestTransport()
-            transport.service { published in published.topic.hasPrefix("things/warm/") ? ThingService.respond(published) : [] }
+            transport.service { published in
+                published.topic.hasPrefix("things/warm/") ? ThingService.respond(published) : []
+            }
             let client = try RequestResponseClient(transport: transport, options: .test())
             _ = try await client.request(ThingService.request(thing: "warm", token: "1"))
             let pending = Task { try await client.request(ThingService.request(thing: "pending", token: "2")) }
             let stream = try client.streamingOperation(.init(topicFilter: "events/#"))
             try stream.open()
             var iterator = stream.makeAsyncIterator()
-            guard case .subscriptionStatus(let established) = await iterator.next(), established.type == .established else {
+            guard case .subscriptionStatus(let established) = await iterator.next(), established.type == .established
+            else {
                 Issue.record("expected established")
                 return
             }

@@ -8,11 +8,14 @@ extension RRSuite {
     struct RequestResponseClientCorrelationTests {
         private func response(_ thing: String, _ body: String, rejected: Bool = false) -> RequestResponsePublish {
             RequestResponsePublish(
-                topic: rejected ? ThingService.rejected(thing) : ThingService.accepted(thing), payload: ByteBuffer(string: body)
+                topic: rejected ? ThingService.rejected(thing) : ThingService.accepted(thing),
+                payload: ByteBuffer(string: body)
             )
         }
 
-        @Test("responses that are not JSON, lack the token, have a non-string token or a foreign token are ignored and counted")
+        @Test(
+            "responses that are not JSON, lack the token, have a non-string token or a foreign token are ignored and counted"
+        )
         func ignoredResponses() async throws {
             let transport = TestTransport()
             let client = try RequestResponseClient(transport: transport, options: .test(timeout: .seconds(5)))
@@ -85,7 +88,9 @@ extension RRSuite {
         func duplicateTokensSerialised() async throws {
             let transport = TestTransport()
             let client = try RequestResponseClient(transport: transport, options: .test())
-            let tasks = (0..<3).map { _ in Task { try await client.request(ThingService.request(thing: "d", token: "dup")) } }
+            let tasks = (0..<3).map { _ in
+                Task { try await client.request(ThingService.request(thing: "d", token: "dup")) }
+            }
             try await waitUntil("first published") { transport.publishes.count == 1 }
             try await Task.sleep(for: .milliseconds(20))
             #expect(transport.publishes.count == 1)
@@ -97,7 +102,10 @@ extension RRSuite {
             }
             var bodies: [String] = []
             for task in tasks { bodies.append(String(buffer: try await task.value.payload)) }
-            #expect(Set(bodies) == [#"{"clientToken":"dup","n":1}"#, #"{"clientToken":"dup","n":2}"#, #"{"clientToken":"dup","n":3}"#])
+            #expect(
+                Set(bodies) == [
+                    #"{"clientToken":"dup","n":1}"#, #"{"clientToken":"dup","n":2}"#, #"{"clientToken":"dup","n":3}"#,
+                ])
             await client.close()
         }
 
@@ -136,7 +144,8 @@ extension RRSuite {
             let responses = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<50 {
                     group.addTask {
-                        let response = try await client.request(.correlationData(publishTopic: "rpc/echo", payload: ByteBuffer(string: "m\(index)")))
+                        let response = try await client.request(
+                            .correlationData(publishTopic: "rpc/echo", payload: ByteBuffer(string: "m\(index)")))
                         return String(buffer: response.payload)
                     }
                 }
@@ -146,24 +155,31 @@ extension RRSuite {
             #expect(transport.subscribes == [client.correlationDataResponseTopic])
             let correlations = Set(transport.publishes.compactMap(\.properties.correlationData))
             #expect(correlations.count == 50)
-            #expect(transport.publishes.allSatisfy { $0.properties.responseTopic == client.correlationDataResponseTopic })
+            #expect(
+                transport.publishes.allSatisfy { $0.properties.responseTopic == client.correlationDataResponseTopic })
             // A response without or with unknown correlation data is ignored.
-            transport.inject(RequestResponsePublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x")))
+            transport.inject(
+                RequestResponsePublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x")))
             var unknown = MQTTProperties()
             unknown.correlationData = ByteBuffer(string: "nobody")
-            transport.inject(RequestResponsePublish(topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x"), properties: unknown))
+            transport.inject(
+                RequestResponsePublish(
+                    topic: client.correlationDataResponseTopic, payload: ByteBuffer(string: "x"), properties: unknown))
             try await waitUntil("two ignored") { await client.statistics.responsesIgnored == 2 }
             await client.close()
         }
 
-        @Test("correlation-data mode over MQTT 3.1.1 fails with invalidArgument; RequestResponseClient.Response.properties is nil on 3.1.1")
+        @Test(
+            "correlation-data mode over MQTT 3.1.1 fails with invalidArgument; RequestResponseClient.Response.properties is nil on 3.1.1"
+        )
         func correlationDataNeedsMQTT5() async throws {
             let transport = TestTransport()
             transport.setSupportsProperties(false)
             transport.service(ThingService.respond)
             let client = try RequestResponseClient(transport: transport, options: .test())
             do {
-                _ = try await client.request(.correlationData(publishTopic: "rpc/echo", payload: ByteBuffer(string: "x")))
+                _ = try await client.request(
+                    .correlationData(publishTopic: "rpc/echo", payload: ByteBuffer(string: "x")))
                 Issue.record("expected invalidArgument")
             } catch {
                 #expect(error.code == .invalidArgument)

@@ -34,7 +34,8 @@ extension RRSuite {
             let clock = ContinuousClock()
             let start = clock.now
             await #expect(throws: RequestResponseError.self) {
-                _ = try await client.request(ThingService.request(thing: "silent", token: "x"), timeout: .milliseconds(100))
+                _ = try await client.request(
+                    ThingService.request(thing: "silent", token: "x"), timeout: .milliseconds(100))
             }
             #expect(clock.now - start < .seconds(2))
             await client.close()
@@ -48,9 +49,11 @@ extension RRSuite {
             // same token, waits behind it and then has only what is left of its 300 ms.
             let clock = ContinuousClock()
             let start = clock.now
-            async let first: RequestResponseClient.Response = client.request(ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(250))
+            async let first: RequestResponseClient.Response = client.request(
+                ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(250))
             try await waitUntil("first publish") { transport.publishes.count == 1 }
-            async let second: RequestResponseClient.Response = client.request(ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(300))
+            async let second: RequestResponseClient.Response = client.request(
+                ThingService.request(thing: "a", token: "same"), timeout: .milliseconds(300))
             do {
                 _ = try await first
                 Issue.record("first should time out")
@@ -62,7 +65,8 @@ extension RRSuite {
                 #expect(error.rrCode == .timeout)
             }
             let elapsed = clock.now - start
-            #expect(elapsed < .milliseconds(450), "the second request's deadline did not count its queueing: \(elapsed)")
+            #expect(
+                elapsed < .milliseconds(450), "the second request's deadline did not count its queueing: \(elapsed)")
             await client.close()
         }
 

@@ -22,7 +22,8 @@ extension RRSuite {
             #expect(transport.publishes.count == 2)
             for thing in ["a", "b", "c"] { service.open(thing, on: transport) }
             let responses = try await [a, b, c]
-            #expect(responses.map(\.topic) == ["things/a/get/accepted", "things/b/get/accepted", "things/c/get/accepted"])
+            #expect(
+                responses.map(\.topic) == ["things/a/get/accepted", "things/b/get/accepted", "things/c/get/accepted"])
             #expect(transport.subscribes.count == 3)
             #expect(transport.unsubscribes.count == 1)  // one warm subscription evicted for the third thing
             let statistics = await client.statistics
@@ -55,7 +56,9 @@ extension RRSuite {
             options.idleSubscriptionTimeout = .milliseconds(250)
             let client = try RequestResponseClient(transport: transport, options: options)
             _ = try await client.request(ThingService.request(thing: "idle", token: "1"))
-            try await waitUntil("idle UNSUBSCRIBE", timeout: .seconds(3)) { transport.unsubscribes == ["things/idle/get/+"] }
+            try await waitUntil("idle UNSUBSCRIBE", timeout: .seconds(3)) {
+                transport.unsubscribes == ["things/idle/get/+"]
+            }
             // Not before the idle timeout: the subscription was in use until after the PUBLISH.
             let log = transport.log
             let published = try #require(log.first { $0.kind == "PUBLISH" }?.at)
@@ -96,7 +99,9 @@ extension RRSuite {
             let start = clock.now
             async let fast = client.request(ThingService.request(thing: "a", token: "fast"))
             try await waitUntil("fast published") { transport.publishes.count == 3 }
-            transport.inject(RequestResponsePublish(topic: "things/a/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"fast"}"#)))
+            transport.inject(
+                RequestResponsePublish(
+                    topic: "things/a/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"fast"}"#)))
             let response = try await fast
             #expect(response.topic == "things/a/get/accepted")
             #expect(clock.now - start < .milliseconds(300))
@@ -127,13 +132,25 @@ extension RRSuite {
             let starved = Task { try await client.request(ThingService.request(thing: "starved", token: "s")) }
             try await waitUntil("starved queued") { await client.statistics.queueLength == 1 }
             release.withLock { $0 = true }
-            transport.inject(ThingService.respond(.init(topic: "things/x/get", payload: ByteBuffer(string: #"{"clientToken":"x0"}"#), properties: .init()))[0])
-            transport.inject(ThingService.respond(.init(topic: "things/y/get", payload: ByteBuffer(string: #"{"clientToken":"y0"}"#), properties: .init()))[0])
+            transport.inject(
+                ThingService.respond(
+                    .init(
+                        topic: "things/x/get", payload: ByteBuffer(string: #"{"clientToken":"x0"}"#),
+                        properties: .init()))[0])
+            transport.inject(
+                ThingService.respond(
+                    .init(
+                        topic: "things/y/get", payload: ByteBuffer(string: #"{"clientToken":"y0"}"#),
+                        properties: .init()))[0])
             _ = try await (x, y)
             // Meanwhile a flood of new requests for a fourth thing competes for the same slot.
-            async let flood: [RequestResponseClient.Response] = withThrowingTaskGroup(of: RequestResponseClient.Response.self) { group in
+            async let flood: [RequestResponseClient.Response] = withThrowingTaskGroup(
+                of: RequestResponseClient.Response.self
+            ) { group in
                 for index in 0..<20 {
-                    group.addTask { try await client.request(ThingService.request(thing: "z\(index % 3)", token: "f\(index)")) }
+                    group.addTask {
+                        try await client.request(ThingService.request(thing: "z\(index % 3)", token: "f\(index)"))
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -151,8 +168,12 @@ extension RRSuite {
             // Warm "things/p/get/accepted" alone.
             let acceptedOnly = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: ["things/p/get/accepted"],
-                responsePaths: [RequestResponseClient.ResponsePath(topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken")],
-                publishTopic: "things/p/get", payload: ByteBuffer(string: #"{"clientToken":"1"}"#), correlationToken: "1"
+                responsePaths: [
+                    RequestResponseClient.ResponsePath(
+                        topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken")
+                ],
+                publishTopic: "things/p/get", payload: ByteBuffer(string: #"{"clientToken":"1"}"#),
+                correlationToken: "1"
             )
             _ = try await client.request(acceptedOnly)
             // Now a request on accepted + rejected: only "rejected" is subscribed, and its SUBACK is held.
@@ -160,10 +181,13 @@ extension RRSuite {
             let both = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: ["things/p/get/accepted", "things/p/get/rejected"],
                 responsePaths: [
-                    RequestResponseClient.ResponsePath(topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken"),
-                    RequestResponseClient.ResponsePath(topic: "things/p/get/rejected", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(
+                        topic: "things/p/get/accepted", correlationTokenJSONPath: "clientToken"),
+                    RequestResponseClient.ResponsePath(
+                        topic: "things/p/get/rejected", correlationTokenJSONPath: "clientToken"),
                 ],
-                publishTopic: "things/p/get", payload: ByteBuffer(string: #"{"clientToken":"2"}"#), correlationToken: "2"
+                publishTopic: "things/p/get", payload: ByteBuffer(string: #"{"clientToken":"2"}"#),
+                correlationToken: "2"
             )
             let task = Task { try await client.request(both) }
             try await waitUntil("SUBSCRIBE rejected") { transport.pendingSubscribeCount == 1 }

@@ -63,11 +63,20 @@ extension RRSuite {
                     #expect(error.message.contains(text), "\(error.message)")
                 }
             }
-            expectInvalid(.init(maxRequestResponseSubscriptions: 1, maxStreamingSubscriptions: 0), mentioning: "maxRequestResponseSubscriptions")
-            expectInvalid(.init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: -1), mentioning: "maxStreamingSubscriptions")
-            expectInvalid(.init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .zero), mentioning: "operationTimeout")
-            expectInvalid(.init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(-1)), mentioning: "operationTimeout")
-            var options = RequestResponseClient.Options(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0)
+            expectInvalid(
+                .init(maxRequestResponseSubscriptions: 1, maxStreamingSubscriptions: 0),
+                mentioning: "maxRequestResponseSubscriptions")
+            expectInvalid(
+                .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: -1),
+                mentioning: "maxStreamingSubscriptions")
+            expectInvalid(
+                .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .zero),
+                mentioning: "operationTimeout")
+            expectInvalid(
+                .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(-1)),
+                mentioning: "operationTimeout")
+            var options = RequestResponseClient.Options(
+                maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0)
             options.correlationDataResponseTopic = "bad/+/topic"
             expectInvalid(options, mentioning: "correlationDataResponseTopic")
             options = .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0)
@@ -75,7 +84,8 @@ extension RRSuite {
             expectInvalid(options, mentioning: "idleSubscriptionTimeout")
             #expect(throws: Never.self) {
                 _ = try RequestResponseClient(
-                    transport: transport, options: .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0)
+                    transport: transport,
+                    options: .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0)
                 )
             }
         }

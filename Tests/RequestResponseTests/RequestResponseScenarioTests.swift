@@ -6,7 +6,11 @@ extension RRSuite {
     struct RequestResponseScenarioTests {
         static func scenarios() -> (RequestResponseScenarios, LoopbackBroker) {
             let broker = LoopbackBroker()
-            return (RequestResponseScenarios(clientTransport: broker.makeTransport(), serviceTransport: broker.makeTransport(), prefix: "it"), broker)
+            return (
+                RequestResponseScenarios(
+                    clientTransport: broker.makeTransport(), serviceTransport: broker.makeTransport(), prefix: "it"),
+                broker
+            )
         }
 
         @Test("concurrent requests over several things")

@@ -20,7 +20,9 @@ struct EventReader {
         return result.event
     }
 
-    mutating func status(timeout: Duration = .seconds(3), sourceLocation: SourceLocation = #_sourceLocation) async throws -> SubscriptionStatusEvent? {
+    mutating func status(
+        timeout: Duration = .seconds(3), sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> SubscriptionStatusEvent? {
         guard case .subscriptionStatus(let status) = try await next(timeout: timeout) else {
             Issue.record("expected a status event", sourceLocation: sourceLocation)
             return nil
@@ -28,7 +30,9 @@ struct EventReader {
         return status
     }
 
-    mutating func publish(timeout: Duration = .seconds(3), sourceLocation: SourceLocation = #_sourceLocation) async throws -> RequestResponsePublish? {
+    mutating func publish(
+        timeout: Duration = .seconds(3), sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> RequestResponsePublish? {
         guard case .publish(let publish) = try await next(timeout: timeout) else {
             Issue.record("expected a publish", sourceLocation: sourceLocation)
             return nil
@@ -101,7 +105,9 @@ extension RRSuite {
             await client.close()
         }
 
-        @Test("streaming budget 1: a second stream on another filter is HALTED with noSubscriptionCapacity; a third succeeds after both closed")
+        @Test(
+            "streaming budget 1: a second stream on another filter is HALTED with noSubscriptionCapacity; a third succeeds after both closed"
+        )
         func streamingBudget() async throws {
             let transport = TestTransport()
             let client = try RequestResponseClient(transport: transport, options: .test(streaming: 1))
@@ -201,7 +207,9 @@ extension RRSuite {
             await client.close()
         }
 
-        @Test("SUBACK 0x87 halts the stream with the reason code; the filter stays poisoned until every stream on it closes")
+        @Test(
+            "SUBACK 0x87 halts the stream with the reason code; the filter stays poisoned until every stream on it closes"
+        )
         func haltedAndPoisoned() async throws {
             let transport = TestTransport()
             transport.onSubscribe { _ in .reply(.notAuthorized) }
@@ -235,7 +243,10 @@ extension RRSuite {
 
         @Test("every non-retryable SUBACK code halts: 0x8F, 0x9E, 0xA1, 0xA2")
         func nonRetryableCodes() async throws {
-            for code in [MQTTSubAckReasonCode.topicFilterInvalid, .sharedSubscriptionsNotSupported, .subscriptionIdentifiersNotSupported, .wildcardSubscriptionsNotSupported] {
+            for code in [
+                MQTTSubAckReasonCode.topicFilterInvalid, .sharedSubscriptionsNotSupported,
+                .subscriptionIdentifiersNotSupported, .wildcardSubscriptionsNotSupported,
+            ] {
                 let transport = TestTransport()
                 transport.onSubscribe { _ in .reply(code) }
                 let client = try RequestResponseClient(transport: transport, options: .test())
@@ -250,7 +261,8 @@ extension RRSuite {
             }
         }
 
-        @Test("a retryable SUBACK failure is retried with capped exponential backoff, without events, until it succeeds")
+        @Test(
+            "a retryable SUBACK failure is retried with capped exponential backoff, without events, until it succeeds")
         func retryWithBackoff() async throws {
             let transport = TestTransport()
             let times = TimeLog()
@@ -335,7 +347,8 @@ extension RRSuite {
             try stream.open()
             try await waitUntil("subscribed") { transport.activeSubscriptions.contains("flood/#") }
             for index in 0..<10 {
-                transport.inject(RequestResponsePublish(topic: "flood/\(index)", payload: ByteBuffer(string: "\(index)")))
+                transport.inject(
+                    RequestResponsePublish(topic: "flood/\(index)", payload: ByteBuffer(string: "\(index)")))
             }
             try await waitUntil("delivered") { await client.statistics.streamPublishesDelivered == 10 }
             var reader = EventReader(stream)

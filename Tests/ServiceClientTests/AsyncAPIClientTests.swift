@@ -10,7 +10,9 @@ import Testing
 /// `Schemas/asyncapi/shadow.asyncapi.yaml` under the namespace `AsyncAPIShadow`, built by the
 /// RRGenPlugin) talks over mosquitto to the shadow service generated from the native schema
 /// (``InMemoryShadowService`` on `IoTShadow.ServiceProtocol`).
-@Suite("AsyncAPI client against the native service over mosquitto", .enabled(if: MosquittoBroker.isAvailable), .timeLimit(.minutes(1)))
+@Suite(
+    "AsyncAPI client against the native service over mosquitto", .enabled(if: MosquittoBroker.isAvailable),
+    .timeLimit(.minutes(1)))
 struct AsyncAPIClientTests {
     @Test("get rejected, update accepted, get, explicit null, version conflict, delete, documents stream")
     func asyncAPIClientTalksToNativeService() async throws {
@@ -52,7 +54,8 @@ struct AsyncAPIClientTests {
                 #expect(try await shadow.getShadow(thingName: "lamp").state.desired == nil)
 
                 do throws(ServiceError<AsyncAPIShadow.ErrorResponse>) {
-                    _ = try await shadow.updateShadow(thingName: "lamp", state: .init(reported: .value(["on": false])), version: 7)
+                    _ = try await shadow.updateShadow(
+                        thingName: "lamp", state: .init(reported: .value(["on": false])), version: 7)
                     Issue.record("expected a version conflict")
                 } catch {
                     #expect(error.modeledError?.code == 409)

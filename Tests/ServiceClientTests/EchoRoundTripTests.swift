@@ -23,7 +23,11 @@ import MQTT5
             _ = try await EchoService().register(on: responder)
             let echo = Echo.Client(client)
             let response = try await echo.echo(room: "lobby", seq: 7, text: "hello", attachment: Data([1, 2, 3]))
-            #expect(response == Echo.EchoResponse(text: "hello", room: "lobby", seq: 7, attachment: Data([1, 2, 3]), at: Date(timeIntervalSince1970: 1_700_000_000)))
+            #expect(
+                response
+                    == Echo.EchoResponse(
+                        text: "hello", room: "lobby", seq: 7, attachment: Data([1, 2, 3]),
+                        at: Date(timeIntervalSince1970: 1_700_000_000)))
 
             do throws(ServiceError<Echo.EchoError>) {
                 _ = try await echo.echo(room: "lobby", seq: 8, text: "fail")

@@ -9,22 +9,37 @@ import Testing
     let broker = InProcessBroker()
 
     struct JobsService: IoTJobs.ServiceProtocol {
-        func getPendingJobExecutions(_ request: IoTJobs.GetPendingJobExecutionsRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.GetPendingJobExecutionsResponse {
-            .init(inProgressJobs: [], queuedJobs: [.init(jobId: "job-1", queuedAt: Date(timeIntervalSince1970: 1_700_000_000))], timestamp: Date(timeIntervalSince1970: 1_700_000_001))
+        func getPendingJobExecutions(
+            _ request: IoTJobs.GetPendingJobExecutionsRequest
+        ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.GetPendingJobExecutionsResponse {
+            .init(
+                inProgressJobs: [],
+                queuedJobs: [.init(jobId: "job-1", queuedAt: Date(timeIntervalSince1970: 1_700_000_000))],
+                timestamp: Date(timeIntervalSince1970: 1_700_000_001))
         }
 
-        func startNextPendingJobExecution(_ request: IoTJobs.StartNextPendingJobExecutionRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.StartNextJobExecutionResponse {
-            .init(execution: .init(jobId: "job-1", thingName: request.thingName, jobDocument: ["action": "reboot"], status: .inProgress), timestamp: .now)
+        func startNextPendingJobExecution(
+            _ request: IoTJobs.StartNextPendingJobExecutionRequest
+        ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.StartNextJobExecutionResponse {
+            .init(
+                execution: .init(
+                    jobId: "job-1", thingName: request.thingName, jobDocument: ["action": "reboot"], status: .inProgress
+                ), timestamp: .now)
         }
 
-        func describeJobExecution(_ request: IoTJobs.DescribeJobExecutionRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.DescribeJobExecutionResponse {
+        func describeJobExecution(
+            _ request: IoTJobs.DescribeJobExecutionRequest
+        ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.DescribeJobExecutionResponse {
             guard request.jobId == "job-1" else {
                 throw .init(code: .resourceNotFound, message: "no job \(request.jobId)", timestamp: .now)
             }
-            return .init(execution: .init(jobId: request.jobId, status: IoTJobs.JobStatus(rawValue: "PAUSED")), timestamp: .now)
+            return .init(
+                execution: .init(jobId: request.jobId, status: IoTJobs.JobStatus(rawValue: "PAUSED")), timestamp: .now)
         }
 
-        func updateJobExecution(_ request: IoTJobs.UpdateJobExecutionRequest) async throws(IoTJobs.ErrorResponse) -> IoTJobs.UpdateJobExecutionResponse {
+        func updateJobExecution(
+            _ request: IoTJobs.UpdateJobExecutionRequest
+        ) async throws(IoTJobs.ErrorResponse) -> IoTJobs.UpdateJobExecutionResponse {
             throw .init(
                 code: .invalidStateTransition, message: "already finished", timestamp: .now,
                 executionState: .init(status: .succeeded, versionNumber: 3))
@@ -32,19 +47,29 @@ import Testing
     }
 
     struct IdentityService: IoTIdentity.ServiceProtocol {
-        func createKeysAndCertificate(_ request: IoTIdentity.CreateKeysAndCertificateRequest) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateKeysAndCertificateResponse {
+        func createKeysAndCertificate(
+            _ request: IoTIdentity.CreateKeysAndCertificateRequest
+        ) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateKeysAndCertificateResponse {
             .init(certificateId: "c1", certificatePem: "PEM", privateKey: "KEY", certificateOwnershipToken: "own-1")
         }
 
-        func createCertificateFromCsr(_ request: IoTIdentity.CreateCertificateFromCsrRequest) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateCertificateFromCsrResponse {
-            .init(certificateId: "c2", certificatePem: "PEM for \(request.certificateSigningRequest)", certificateOwnershipToken: "own-2")
+        func createCertificateFromCsr(
+            _ request: IoTIdentity.CreateCertificateFromCsrRequest
+        ) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.CreateCertificateFromCsrResponse {
+            .init(
+                certificateId: "c2", certificatePem: "PEM for \(request.certificateSigningRequest)",
+                certificateOwnershipToken: "own-2")
         }
 
-        func registerThing(_ request: IoTIdentity.RegisterThingRequest) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.RegisterThingResponse {
+        func registerThing(
+            _ request: IoTIdentity.RegisterThingRequest
+        ) async throws(IoTIdentity.ErrorResponse) -> IoTIdentity.RegisterThingResponse {
             guard request.templateName == "fleet" else {
-                throw .init(statusCode: 404, errorCode: "ResourceNotFound", errorMessage: "no template \(request.templateName)")
+                throw .init(
+                    statusCode: 404, errorCode: "ResourceNotFound", errorMessage: "no template \(request.templateName)")
             }
-            return .init(thingName: "thing-\(request.parameters?["SerialNumber"] ?? "?")", deviceConfiguration: ["region": "eu"])
+            return .init(
+                thingName: "thing-\(request.parameters?["SerialNumber"] ?? "?")", deviceConfiguration: ["region": "eu"])
         }
     }
 
@@ -94,7 +119,8 @@ import Testing
             let fromCsr = try await identity.createCertificateFromCsr(certificateSigningRequest: "CSR")
             #expect(fromCsr.certificatePem == "PEM for CSR")
             let thing = try await identity.registerThing(
-                templateName: "fleet", certificateOwnershipToken: keys.certificateOwnershipToken, parameters: ["SerialNumber": "42"])
+                templateName: "fleet", certificateOwnershipToken: keys.certificateOwnershipToken,
+                parameters: ["SerialNumber": "42"])
             #expect(thing == .init(thingName: "thing-42", deviceConfiguration: ["region": "eu"]))
             do throws(ServiceError<IoTIdentity.ErrorResponse>) {
                 _ = try await identity.registerThing(templateName: "other", certificateOwnershipToken: "x")
@@ -108,7 +134,8 @@ import Testing
         }
         let create = try #require(broker.published.first { $0.topic == "$aws/certificates/create/json" })
         #expect(create.text == "{}")
-        let register = try #require(broker.published.first { $0.topic == "$aws/provisioning-templates/fleet/provision/json" })
+        let register = try #require(
+            broker.published.first { $0.topic == "$aws/provisioning-templates/fleet/provision/json" })
         #expect(!register.text.contains("templateName"))
     }
 
@@ -116,10 +143,15 @@ import Testing
         try await withClientAndResponder(broker) { client, _ in
             let jobs = IoTJobs.Client(client)
             let collector = StreamCollector(try jobs.nextJobExecutionChangedEvents(thingName: "dev-1"))
-            #expect(await collector.next().map { if case .subscriptionStatus(let s) = $0 { s.type == .established } else { false } } == true)
+            #expect(
+                await collector.next().map {
+                    if case .subscriptionStatus(let s) = $0 { s.type == .established } else { false }
+                } == true)
             try await publishFromOutside(
                 broker, topic: "$aws/things/dev-1/jobs/notify-next",
-                payload: #"{"execution": {"jobId": "job-2", "status": "QUEUED", "queuedAt": 1700000000}, "timestamp": 1700000001}"#)
+                payload:
+                    #"{"execution": {"jobId": "job-2", "status": "QUEUED", "queuedAt": 1700000000}, "timestamp": 1700000001}"#
+            )
             let event = await collector.next()?.event
             #expect(event?.execution?.jobId == "job-2")
             #expect(event?.execution?.status == .queued)

@@ -21,7 +21,8 @@ import Testing
         #expect(response.timestamp == Date(timeIntervalSince1970: 1_700_000_000))
         #expect(response.timestamp.timeIntervalSinceReferenceDate != 1_700_000_000)
         // Independent of the decoder's date strategy: a plain JSONDecoder gets it right too.
-        let plain = try JSONDecoder().decode(IoTShadow.DeleteShadowResponse.self, from: Data(#"{"timestamp": 1700000000.5, "version": 3}"#.utf8))
+        let plain = try JSONDecoder().decode(
+            IoTShadow.DeleteShadowResponse.self, from: Data(#"{"timestamp": 1700000000.5, "version": 3}"#.utf8))
         #expect(plain.timestamp == Date(timeIntervalSince1970: 1_700_000_000.5))
         #expect(try encode(response) == #"{"timestamp":1700000000,"version":3}"#)
     }
@@ -29,9 +30,12 @@ import Testing
     @Test func nullAndAbsentAreDistinctOnTheWire() throws {
         #expect(try encode(IoTShadow.ShadowState()) == "{}")
         #expect(try encode(IoTShadow.ShadowState(desired: .null)) == #"{"desired":null}"#)
-        #expect(try encode(IoTShadow.ShadowState(desired: .value(["color": "red"]), reported: .null)) == #"{"desired":{"color":"red"},"reported":null}"#)
+        #expect(
+            try encode(IoTShadow.ShadowState(desired: .value(["color": "red"]), reported: .null))
+                == #"{"desired":{"color":"red"},"reported":null}"#)
 
-        #expect(try decode(IoTShadow.ShadowState.self, "{}") == IoTShadow.ShadowState(desired: .absent, reported: .absent))
+        #expect(
+            try decode(IoTShadow.ShadowState.self, "{}") == IoTShadow.ShadowState(desired: .absent, reported: .absent))
         #expect(try decode(IoTShadow.ShadowState.self, #"{"desired": null}"#).desired == .null)
         let state = try decode(IoTShadow.ShadowState.self, #"{"reported": {"on": true, "level": 3}}"#)
         #expect(state.reported == .value(["on": true, "level": 3]))
@@ -73,7 +77,8 @@ import Testing
         // A delta caused by a console update carries no token.
         let delta = try decode(
             IoTShadow.ShadowDeltaUpdatedEvent.self,
-            #"{"state": {"color": "green"}, "metadata": {"color": {"timestamp": 1700000000}}, "timestamp": 1700000002, "version": 7}"#)
+            #"{"state": {"color": "green"}, "metadata": {"color": {"timestamp": 1700000000}}, "timestamp": 1700000002, "version": 7}"#
+        )
         #expect(delta.clientToken == nil)
         #expect(delta.state["color"]?.stringValue == "green")
         #expect(delta.version == 7)
@@ -82,7 +87,8 @@ import Testing
     @Test func topicOnlyMembersStayOutOfThePayload() throws {
         let request = IoTShadow.GetNamedShadowRequest(thingName: "lamp", shadowName: "config", clientToken: "t2")
         #expect(try encode(request) == #"{"clientToken":"t2"}"#)
-        let register = IoTIdentity.RegisterThingRequest(templateName: "fleet", certificateOwnershipToken: "own", parameters: ["SerialNumber": "42"])
+        let register = IoTIdentity.RegisterThingRequest(
+            templateName: "fleet", certificateOwnershipToken: "own", parameters: ["SerialNumber": "42"])
         #expect(try encode(register) == #"{"certificateOwnershipToken":"own","parameters":{"SerialNumber":"42"}}"#)
     }
 
@@ -100,10 +106,14 @@ import Testing
     }
 
     @Test func modeledErrorsDecode() throws {
-        let error = try decode(IoTJobs.ErrorResponse.self, #"{"code": "InvalidStateTransition", "message": "no", "timestamp": 1, "executionState": {"status": "SUCCEEDED", "versionNumber": 4}}"#)
+        let error = try decode(
+            IoTJobs.ErrorResponse.self,
+            #"{"code": "InvalidStateTransition", "message": "no", "timestamp": 1, "executionState": {"status": "SUCCEEDED", "versionNumber": 4}}"#
+        )
         #expect(error.code == .invalidStateTransition)
         #expect(error.executionState?.status == .succeeded)
-        let shadowError = try decode(IoTShadow.ErrorResponse.self, #"{"code": 404, "message": "No shadow exists with name: 'lamp'"}"#)
+        let shadowError = try decode(
+            IoTShadow.ErrorResponse.self, #"{"code": 404, "message": "No shadow exists with name: 'lamp'"}"#)
         #expect(shadowError.code == 404)
         #expect(shadowError.timestamp == nil)
     }

@@ -15,7 +15,9 @@ import Testing
 /// ``JobsAndIdentityRoundTripTests``) on a ``RequestResponder``. Each test has its own broker.
 @Suite("Generated services over mosquitto", .enabled(if: MosquittoBroker.isAvailable), .timeLimit(.minutes(1)))
 struct MosquittoRoundTripTests {
-    @Test("Shadow: rejected is the modeled error, accepted updates, explicit null clears desired (on the wire too), delete")
+    @Test(
+        "Shadow: rejected is the modeled error, accepted updates, explicit null clears desired (on the wire too), delete"
+    )
     func shadowRoundTrip() async throws {
         try await withMosquittoFactory { factory in
             let wire = try await factory.tap("$aws/things/lamp/shadow/update")
@@ -33,7 +35,8 @@ struct MosquittoRoundTripTests {
                 }
 
                 let updated = try await shadow.updateShadow(
-                    thingName: "lamp", state: .init(desired: .value(["color": "red"]), reported: .value(["color": "blue"])))
+                    thingName: "lamp",
+                    state: .init(desired: .value(["color": "red"]), reported: .value(["color": "blue"])))
                 #expect(updated.version == 1)
                 let document = try await shadow.getShadow(thingName: "lamp")
                 #expect(document.state.desired == ["color": "red"])
@@ -48,7 +51,8 @@ struct MosquittoRoundTripTests {
                 #expect(requests.last?.contains(#""desired":null"#) == true, "\(requests)")
 
                 do throws(ServiceError<IoTShadow.ErrorResponse>) {
-                    _ = try await shadow.updateShadow(thingName: "lamp", state: .init(reported: .value(["on": false])), version: 7)
+                    _ = try await shadow.updateShadow(
+                        thingName: "lamp", state: .init(reported: .value(["on": false])), version: 7)
                     Issue.record("expected a version conflict")
                 } catch {
                     #expect(error.modeledError?.code == 409)
@@ -91,17 +95,22 @@ struct MosquittoRoundTripTests {
         }
     }
 
-    @Test("Shadow: the delta stream is established, decodes a delta without clientToken, surfaces an undecodable one, ignores other things")
+    @Test(
+        "Shadow: the delta stream is established, decodes a delta without clientToken, surfaces an undecodable one, ignores other things"
+    )
     func shadowDeltaStream() async throws {
         try await withMosquittoFactory { factory in
             try await withClientAndResponder(factory) { client, _ in
-                let collector = StreamCollector(try IoTShadow.Client(client).shadowDeltaUpdatedEvents(thingName: "lamp"))
+                let collector = StreamCollector(
+                    try IoTShadow.Client(client).shadowDeltaUpdatedEvents(thingName: "lamp"))
                 guard case .subscriptionStatus(let status)? = await collector.next() else {
                     Issue.record("expected the subscription to be established first")
                     return
                 }
                 #expect(status.type == .established)
-                try await publishFromOutside(factory, topic: "$aws/things/other/shadow/update/delta", payload: #"{"state": {"x": 1}, "version": 1, "timestamp": 1}"#)
+                try await publishFromOutside(
+                    factory, topic: "$aws/things/other/shadow/update/delta",
+                    payload: #"{"state": {"x": 1}, "version": 1, "timestamp": 1}"#)
                 try await publishFromOutside(
                     factory, topic: "$aws/things/lamp/shadow/update/delta",
                     payload: #"{"state": {"color": "green"}, "metadata": {}, "timestamp": 1700000005, "version": 9}"#)
@@ -110,7 +119,8 @@ struct MosquittoRoundTripTests {
                 #expect(delta?.clientToken == nil)
                 #expect(delta?.version == 9)
 
-                try await publishFromOutside(factory, topic: "$aws/things/lamp/shadow/update/delta", payload: #"{"state": 1}"#)
+                try await publishFromOutside(
+                    factory, topic: "$aws/things/lamp/shadow/update/delta", payload: #"{"state": 1}"#)
                 guard case .decodingFailure(let failure)? = await collector.next() else {
                     Issue.record("an undecodable delta must be surfaced")
                     return
@@ -129,9 +139,12 @@ struct MosquittoRoundTripTests {
                 let jobs = IoTJobs.Client(client)
                 let pending = try await jobs.getPendingJobExecutions(thingName: "dev-1")
                 #expect(pending.queuedJobs.map(\.jobId) == ["job-1"])
-                let started = try await jobs.startNextPendingJobExecution(thingName: "dev-1", statusDetails: ["step": "1"])
+                let started = try await jobs.startNextPendingJobExecution(
+                    thingName: "dev-1", statusDetails: ["step": "1"])
                 #expect(started.execution?.jobDocument?["action"] == "reboot")
-                #expect(try await jobs.describeJobExecution(thingName: "dev-1", jobId: "job-1").execution.status.rawValue == "PAUSED")
+                #expect(
+                    try await jobs.describeJobExecution(thingName: "dev-1", jobId: "job-1").execution.status.rawValue
+                        == "PAUSED")
                 do throws(ServiceError<IoTJobs.ErrorResponse>) {
                     _ = try await jobs.describeJobExecution(thingName: "dev-1", jobId: "job-9")
                     Issue.record("expected a rejection")
@@ -151,10 +164,15 @@ struct MosquittoRoundTripTests {
                 }
 
                 let collector = StreamCollector(try jobs.nextJobExecutionChangedEvents(thingName: "dev-1"))
-                #expect(await collector.next().map { if case .subscriptionStatus(let s) = $0 { s.type == .established } else { false } } == true)
+                #expect(
+                    await collector.next().map {
+                        if case .subscriptionStatus(let s) = $0 { s.type == .established } else { false }
+                    } == true)
                 try await publishFromOutside(
                     factory, topic: "$aws/things/dev-1/jobs/notify-next",
-                    payload: #"{"execution": {"jobId": "job-2", "status": "QUEUED", "queuedAt": 1700000000}, "timestamp": 1700000001}"#)
+                    payload:
+                        #"{"execution": {"jobId": "job-2", "status": "QUEUED", "queuedAt": 1700000000}, "timestamp": 1700000001}"#
+                )
                 let event = await collector.next()?.event
                 #expect(event?.execution?.jobId == "job-2")
                 #expect(event?.execution?.status == .queued)
@@ -171,9 +189,12 @@ struct MosquittoRoundTripTests {
                 let identity = IoTIdentity.Client(client)
                 let keys = try await identity.createKeysAndCertificate()
                 #expect(keys.certificateOwnershipToken == "own-1")
-                #expect(try await identity.createCertificateFromCsr(certificateSigningRequest: "CSR").certificatePem == "PEM for CSR")
+                #expect(
+                    try await identity.createCertificateFromCsr(certificateSigningRequest: "CSR").certificatePem
+                        == "PEM for CSR")
                 let thing = try await identity.registerThing(
-                    templateName: "fleet", certificateOwnershipToken: keys.certificateOwnershipToken, parameters: ["SerialNumber": "42"])
+                    templateName: "fleet", certificateOwnershipToken: keys.certificateOwnershipToken,
+                    parameters: ["SerialNumber": "42"])
                 #expect(thing == .init(thingName: "thing-42", deviceConfiguration: ["region": "eu"]))
                 do throws(ServiceError<IoTIdentity.ErrorResponse>) {
                     _ = try await identity.registerThing(templateName: "other", certificateOwnershipToken: "x")

@@ -22,7 +22,8 @@ import Testing
 
     @Test func topicTemplateRendersMatchesAndFilters() throws {
         let template = ServiceTopicTemplate("$aws/things/{thingName}/shadow/name/{shadowName}/get")
-        #expect(try template.render(["thingName": "lamp", "shadowName": "cfg"]) == "$aws/things/lamp/shadow/name/cfg/get")
+        #expect(
+            try template.render(["thingName": "lamp", "shadowName": "cfg"]) == "$aws/things/lamp/shadow/name/cfg/get")
         #expect(template.subscriptionFilter == "$aws/things/+/shadow/name/+/get")
         #expect(template.match("$aws/things/lamp/shadow/name/cfg/get") == ["thingName": "lamp", "shadowName": "cfg"])
         #expect(template.match("$aws/things/lamp/shadow/get") == nil)
@@ -30,13 +31,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("a/b", "placeholder {thingName} of topic 'things/{thingName}' cannot contain '/', which would add topic levels: 'a/b'"),
+        (
+            "a/b",
+            "placeholder {thingName} of topic 'things/{thingName}' cannot contain '/', which would add topic levels: 'a/b'"
+        ),
         ("+", "placeholder {thingName} of topic 'things/{thingName}' cannot contain '+', an MQTT wildcard: '+'"),
         ("x#", "placeholder {thingName} of topic 'things/{thingName}' cannot contain '#', an MQTT wildcard: 'x#'"),
         ("", "placeholder {thingName} of topic 'things/{thingName}' cannot be empty"),
     ])
     func unusablePlaceholderValuesAreRejected(_ value: String, _ message: String) {
-        #expect(throws: TopicPlaceholderError.self) { try ServiceTopicTemplate("things/{thingName}").render(["thingName": value]) }
+        #expect(throws: TopicPlaceholderError.self) {
+            try ServiceTopicTemplate("things/{thingName}").render(["thingName": value])
+        }
         do {
             _ = try ServiceTopicTemplate("things/{thingName}").render(["thingName": value])
         } catch {
@@ -54,8 +60,12 @@ import Testing
 
     @Test func base64BytesCodeAsStrings() throws {
         let bytes = Base64Bytes(Data([0, 1, 2, 255]))
-        #expect(String(buffer: try ServiceCoding.encode([bytes])) == #"["AAEC\/w=="]"#.replacingOccurrences(of: "\\/", with: "/"))
+        #expect(
+            String(buffer: try ServiceCoding.encode([bytes]))
+                == #"["AAEC\/w=="]"#.replacingOccurrences(of: "\\/", with: "/"))
         #expect(try ServiceCoding.decode([Base64Bytes].self, from: ByteBuffer(string: #"["AAEC/w=="]"#)) == [bytes])
-        #expect(throws: DecodingError.self) { try ServiceCoding.decode([Base64Bytes].self, from: ByteBuffer(string: #"["%%"]"#)) }
+        #expect(throws: DecodingError.self) {
+            try ServiceCoding.decode([Base64Bytes].self, from: ByteBuffer(string: #"["%%"]"#))
+        }
     }
 }

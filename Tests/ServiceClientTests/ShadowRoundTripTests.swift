@@ -28,7 +28,9 @@ import Testing
                 Issue.record("a missing shadow must be rejected")
             } catch .rejected(let error) {
                 #expect(error.code == 404)
-                #expect(error.clientToken.flatMap(UUID.init(uuidString:)) != nil, "the service echoes the client's UUID token")
+                #expect(
+                    error.clientToken.flatMap(UUID.init(uuidString:)) != nil,
+                    "the service echoes the client's UUID token")
             } catch {
                 Issue.record("unexpected \(error)")
             }
@@ -55,7 +57,8 @@ import Testing
         try await withShadow { shadow in
             _ = try await shadow.updateShadow(thingName: "lamp", state: .init(reported: .value(["on": true])))
             do throws(ServiceError<IoTShadow.ErrorResponse>) {
-                _ = try await shadow.updateShadow(thingName: "lamp", state: .init(reported: .value(["on": false])), version: 7)
+                _ = try await shadow.updateShadow(
+                    thingName: "lamp", state: .init(reported: .value(["on": false])), version: 7)
                 Issue.record("expected a version conflict")
             } catch {
                 #expect(error.modeledError?.code == 409)
@@ -65,9 +68,15 @@ import Testing
 
     @Test func namedShadowsAreSeparateDocuments() async throws {
         try await withShadow { shadow in
-            _ = try await shadow.updateNamedShadow(thingName: "lamp", shadowName: "config", state: .init(desired: .value(["mode": "eco"])))
-            #expect(try await shadow.getNamedShadow(thingName: "lamp", shadowName: "config").state.desired == ["mode": "eco"])
-            await #expect(throws: ServiceError<IoTShadow.ErrorResponse>.self) { try await shadow.getShadow(thingName: "lamp") }
+            _ = try await shadow.updateNamedShadow(
+                thingName: "lamp", shadowName: "config", state: .init(desired: .value(["mode": "eco"])))
+            #expect(
+                try await shadow.getNamedShadow(thingName: "lamp", shadowName: "config").state.desired == [
+                    "mode": "eco"
+                ])
+            await #expect(throws: ServiceError<IoTShadow.ErrorResponse>.self) {
+                try await shadow.getShadow(thingName: "lamp")
+            }
         }
         let topics = broker.published.map(\.topic)
         #expect(topics.contains("$aws/things/lamp/shadow/name/config/update"))
@@ -151,7 +160,8 @@ import Testing
             #expect(delta?.clientToken == nil)
             #expect(delta?.timestamp == Date(timeIntervalSince1970: 1_700_000_005))
 
-            try await publishFromOutside(broker, topic: "$aws/things/lamp/shadow/update/delta", payload: #"{"state": 1}"#)
+            try await publishFromOutside(
+                broker, topic: "$aws/things/lamp/shadow/update/delta", payload: #"{"state": 1}"#)
             guard case .decodingFailure(let failure)? = await collector.next() else {
                 Issue.record("an undecodable delta must be surfaced")
                 return

@@ -7,7 +7,8 @@ struct AsyncAPIObject {
 
     /// The `x-rrgen-*` extensions rrgen understands, anywhere in a document.
     static let knownExtensions: Set<String> = [
-        "x-rrgen-name", "x-rrgen-error", "x-rrgen-timeout", "x-rrgen-timestamp", "x-rrgen-subscriptions", "x-rrgen-request",
+        "x-rrgen-name", "x-rrgen-error", "x-rrgen-timeout", "x-rrgen-timestamp", "x-rrgen-subscriptions",
+        "x-rrgen-request",
         "x-rrgen-swiftName", "x-rrgen-nullable", "x-rrgen-enumDescriptions", "x-rrgen-enumSwiftNames",
     ]
 
@@ -16,9 +17,12 @@ struct AsyncAPIObject {
     /// - Parameters:
     ///   - supported: Keys rrgen reads.
     ///   - ignored: Keys that only document (summary, tags, examples, ...): accepted and not read.
-    init(_ node: JSONNode, path: JSONPath, what: String, supported: [String], ignored: [String] = []) throws(RRGenError) {
+    init(_ node: JSONNode, path: JSONPath, what: String, supported: [String], ignored: [String] = []) throws(RRGenError)
+    {
         guard case .object(let members) = node.value else {
-            throw RRGenError(path: path, message: "expected \(what) (an object), found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path, message: "expected \(what) (an object), found \(node.kindDescription)",
+                location: node.location)
         }
         self.members = members
         self.path = path
@@ -27,14 +31,16 @@ struct AsyncAPIObject {
             let key = member.key
             if key.hasPrefix("x-rrgen-") {
                 if Self.knownExtensions.contains(key) && supported.contains(key) { continue }
-                let hint = Self.knownExtensions.contains(key) ? "it does not apply to \(what)" : "unknown rrgen extension"
+                let hint =
+                    Self.knownExtensions.contains(key) ? "it does not apply to \(what)" : "unknown rrgen extension"
                 throw RRGenError(path: path.appending(key), message: "'\(key)': \(hint)", location: member.keyLocation)
             }
             if key.hasPrefix("x-") || supported.contains(key) || ignored.contains(key) { continue }
             let expected = supported.filter { !$0.hasPrefix("x-") }.map { "'\($0)'" }.joined(separator: ", ")
             throw RRGenError(
                 path: path.appending(key),
-                message: "'\(key)' is not supported in \(what) (rrgen reads \(expected.isEmpty ? "nothing else" : expected))",
+                message:
+                    "'\(key)' is not supported in \(what) (rrgen reads \(expected.isEmpty ? "nothing else" : expected))",
                 location: member.keyLocation)
         }
     }
@@ -59,7 +65,9 @@ struct AsyncAPIObject {
     func string(_ key: String) throws(RRGenError) -> Sourced<String>? {
         guard let node = node(key) else { return nil }
         guard case .string(let value) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected a string, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected a string, found \(node.kindDescription)",
+                location: node.location)
         }
         return Sourced(value, path: path.appending(key), location: node.location)
     }
@@ -73,7 +81,9 @@ struct AsyncAPIObject {
     func bool(_ key: String) throws(RRGenError) -> Bool? {
         guard let node = node(key) else { return nil }
         guard case .bool(let value) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected true or false, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected true or false, found \(node.kindDescription)",
+                location: node.location)
         }
         return value
     }
@@ -81,7 +91,9 @@ struct AsyncAPIObject {
     func number(_ key: String) throws(RRGenError) -> Sourced<Double>? {
         guard let node = node(key) else { return nil }
         guard case .number(let text) = node.value, let value = Double(text) else {
-            throw RRGenError(path: path.appending(key), message: "expected a number, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected a number, found \(node.kindDescription)",
+                location: node.location)
         }
         return Sourced(value, path: path.appending(key), location: node.location)
     }
@@ -89,7 +101,9 @@ struct AsyncAPIObject {
     func object(_ key: String) throws(RRGenError) -> [JSONMember]? {
         guard let node = node(key) else { return nil }
         guard case .object(let members) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected an object, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected an object, found \(node.kindDescription)",
+                location: node.location)
         }
         return members
     }
@@ -97,7 +111,9 @@ struct AsyncAPIObject {
     func array(_ key: String) throws(RRGenError) -> [JSONNode]? {
         guard let node = node(key) else { return nil }
         guard case .array(let elements) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected an array, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected an array, found \(node.kindDescription)",
+                location: node.location)
         }
         return elements
     }
@@ -107,7 +123,10 @@ struct AsyncAPIObject {
         var result: [String: String] = [:]
         for member in try object(key) ?? [] {
             guard case .string(let value) = member.value.value else {
-                throw RRGenError(path: path.appending(key).appending(member.key), message: "expected a string, found \(member.value.kindDescription)", location: member.value.location)
+                throw RRGenError(
+                    path: path.appending(key).appending(member.key),
+                    message: "expected a string, found \(member.value.kindDescription)", location: member.value.location
+                )
             }
             result[member.key] = value
         }

@@ -35,7 +35,9 @@ extension AsyncAPIReader {
     func readChannels(_ document: AsyncAPIObject) throws(RRGenError) -> [Channel] {
         var channels: [Channel] = []
         for member in try document.object("channels") ?? [] {
-            channels.append(try readChannel(member.value, path: JSONPath.root.appending("channels").appending(member.key), key: member.key))
+            channels.append(
+                try readChannel(
+                    member.value, path: JSONPath.root.appending("channels").appending(member.key), key: member.key))
         }
         return channels
     }
@@ -51,36 +53,52 @@ extension AsyncAPIReader {
         }
         var parameters: [Parameter] = []
         for member in try channel.object("parameters") ?? [] {
-            let (parameterNode, parameterPath) = try resolve(member.value, path: path.appending("parameters").appending(member.key))
+            let (parameterNode, parameterPath) = try resolve(
+                member.value, path: path.appending("parameters").appending(member.key))
             let parameter = try AsyncAPIObject(
-                parameterNode, path: parameterPath, what: "a parameter", supported: ["description", "enum", "location"], ignored: ["default", "examples"])
+                parameterNode, path: parameterPath, what: "a parameter",
+                supported: ["description", "enum", "location"], ignored: ["default", "examples"])
             if parameter.has("location") {
-                throw RRGenError(path: parameterPath.appending("location"), message: "parameters read from the message ('location') are not supported", location: parameter.keyLocation("location"))
+                throw RRGenError(
+                    path: parameterPath.appending("location"),
+                    message: "parameters read from the message ('location') are not supported",
+                    location: parameter.keyLocation("location"))
             }
             var values: [String]?
             if let valueNodes = try parameter.array("enum") {
                 values = []
                 for (index, valueNode) in valueNodes.enumerated() {
                     guard case .string(let value) = valueNode.value else {
-                        throw RRGenError(path: parameterPath.appending("enum").appending(index: index), message: "expected a string, found \(valueNode.kindDescription)", location: valueNode.location)
+                        throw RRGenError(
+                            path: parameterPath.appending("enum").appending(index: index),
+                            message: "expected a string, found \(valueNode.kindDescription)",
+                            location: valueNode.location)
                     }
                     values?.append(value)
                 }
             }
-            parameters.append(Parameter(
-                name: member.key, path: parameterPath, location: member.keyLocation,
-                description: try parameter.string("description")?.value, values: values))
+            parameters.append(
+                Parameter(
+                    name: member.key, path: parameterPath, location: member.keyLocation,
+                    description: try parameter.string("description")?.value, values: values))
         }
         if let address {
             let placeholders = Self.placeholders(in: address.value)
             for name in placeholders where !parameters.contains(where: { $0.name == name }) {
-                throw RRGenError(path: address.path, message: "the address uses {\(name)}, which is not in the channel's parameters", location: address.location)
+                throw RRGenError(
+                    path: address.path, message: "the address uses {\(name)}, which is not in the channel's parameters",
+                    location: address.location)
             }
             for parameter in parameters where !placeholders.contains(parameter.name) {
-                throw RRGenError(path: parameter.path, message: "parameter '\(parameter.name)' does not appear in the address '\(address.value)'", location: parameter.location)
+                throw RRGenError(
+                    path: parameter.path,
+                    message: "parameter '\(parameter.name)' does not appear in the address '\(address.value)'",
+                    location: parameter.location)
             }
         } else if let parameter = parameters.first {
-            throw RRGenError(path: parameter.path, message: "a channel without an address has no parameters", location: parameter.location)
+            throw RRGenError(
+                path: parameter.path, message: "a channel without an address has no parameters",
+                location: parameter.location)
         }
         var messages: [(key: String, node: JSONNode, path: JSONPath, referencePath: JSONPath)] = []
         for member in try channel.object("messages") ?? [] {
@@ -109,11 +127,15 @@ extension AsyncAPIReader {
     }
 
     /// The derivation on plain strings, shared with the exporter.
-    static func derivedSubscriptions(responseTopics: [String], outcome: String?, replyAddress: String?, otherAddresses: [String]) -> [String] {
+    static func derivedSubscriptions(
+        responseTopics: [String], outcome: String?, replyAddress: String?, otherAddresses: [String]
+    ) -> [String] {
         guard let outcome, let replyAddress else { return unique(responseTopics) }
         let filterText = replyAddress.split(separator: "/", omittingEmptySubsequences: false)
             .map { $0 == "{\(outcome)}" ? "+" : String($0) }.joined(separator: "/")
-        guard case .success(let filter) = TopicTemplate.parse(filterText, allowWildcards: true) else { return unique(responseTopics) }
+        guard case .success(let filter) = TopicTemplate.parse(filterText, allowWildcards: true) else {
+            return unique(responseTopics)
+        }
         for address in otherAddresses {
             guard case .success(let other) = TopicTemplate.parse(address, allowWildcards: true) else { continue }
             if !other.hasWildcards && filter.matches(other) { return unique(responseTopics) }

@@ -42,14 +42,19 @@ public struct AsyncAPIReader {
         guard Self.supportedVersions.contains(version.value) else {
             throw RRGenError(
                 path: version.path,
-                message: "AsyncAPI \(version.value) is not supported; rrgen reads \(Self.supportedVersions.joined(separator: " and "))",
+                message:
+                    "AsyncAPI \(version.value) is not supported; rrgen reads \(Self.supportedVersions.joined(separator: " and "))",
                 location: version.location)
         }
         if let contentType = try document.string("defaultContentType"), contentType.value != "application/json" {
-            throw RRGenError(path: contentType.path, message: "only application/json payloads are supported, found '\(contentType.value)'", location: contentType.location)
+            throw RRGenError(
+                path: contentType.path,
+                message: "only application/json payloads are supported, found '\(contentType.value)'",
+                location: contentType.location)
         }
         let info = try AsyncAPIObject(
-            document.requiredNode("info", expected: "title, version and description"), path: "info", what: "the info object",
+            document.requiredNode("info", expected: "title, version and description"), path: "info",
+            what: "the info object",
             supported: ["title", "version", "description", "x-rrgen-name"],
             ignored: ["termsOfService", "contact", "license", "tags", "externalDocs"])
         let title = try info.requiredString("title", expected: "the service name")
@@ -60,7 +65,10 @@ public struct AsyncAPIReader {
         if let components = document.node("components") {
             _ = try AsyncAPIObject(
                 components, path: "components", what: "the components object",
-                supported: ["schemas", "messages", "parameters", "channels", "operations", "replies", "replyAddresses", "correlationIds"],
+                supported: [
+                    "schemas", "messages", "parameters", "channels", "operations", "replies", "replyAddresses",
+                    "correlationIds",
+                ],
                 ignored: ["tags", "externalDocs"])
         }
         try readShapes()
@@ -84,20 +92,25 @@ public struct AsyncAPIReader {
             }
         }
         try applyTopicMembers()
-        return ServiceSchema(name: name, documentation: documentation, shapes: shapes, operations: operations, streams: streams)
+        return ServiceSchema(
+            name: name, documentation: documentation, shapes: shapes, operations: operations, streams: streams)
     }
 
     // MARK: References
 
     /// Follows `node` when it is a Reference Object (`{"$ref": "#/..."}`), returning the target
     /// and its path; other nodes are returned as they are.
-    func resolve(_ node: JSONNode, path: JSONPath, expectedPrefix: [String]? = nil) throws(RRGenError) -> (node: JSONNode, path: JSONPath) {
+    func resolve(
+        _ node: JSONNode, path: JSONPath, expectedPrefix: [String]? = nil
+    ) throws(RRGenError) -> (node: JSONNode, path: JSONPath) {
         var current = (node: node, path: path)
         var seen: Set<JSONPath> = []
         while let reference = try Self.reference(in: current.node, path: current.path) {
             let target = try pointerPath(reference)
             guard seen.insert(target).inserted else {
-                throw RRGenError(path: current.path.appending("$ref"), message: "circular reference '\(reference.value)'", location: reference.location)
+                throw RRGenError(
+                    path: current.path.appending("$ref"), message: "circular reference '\(reference.value)'",
+                    location: reference.location)
             }
             if let expectedPrefix, !target.hasPrefix(expectedPrefix) {
                 throw RRGenError(
@@ -106,7 +119,9 @@ public struct AsyncAPIReader {
                     location: reference.location)
             }
             guard let resolved = lookUp(target) else {
-                throw RRGenError(path: reference.path, message: "'\(reference.value)' points to nothing in this document", location: reference.location)
+                throw RRGenError(
+                    path: reference.path, message: "'\(reference.value)' points to nothing in this document",
+                    location: reference.location)
             }
             current = (resolved, target)
         }
@@ -115,9 +130,13 @@ public struct AsyncAPIReader {
 
     /// The `$ref` string of a Reference Object, or `nil` for other values.
     static func reference(in node: JSONNode, path: JSONPath) throws(RRGenError) -> Sourced<String>? {
-        guard case .object(let members) = node.value, let member = members.first(where: { $0.key == "$ref" }) else { return nil }
+        guard case .object(let members) = node.value, let member = members.first(where: { $0.key == "$ref" }) else {
+            return nil
+        }
         guard case .string(let text) = member.value.value else {
-            throw RRGenError(path: path.appending("$ref"), message: "expected a string, found \(member.value.kindDescription)", location: member.value.location)
+            throw RRGenError(
+                path: path.appending("$ref"), message: "expected a string, found \(member.value.kindDescription)",
+                location: member.value.location)
         }
         return Sourced(text, path: path.appending("$ref"), location: member.value.location)
     }

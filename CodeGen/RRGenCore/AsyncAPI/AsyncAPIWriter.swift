@@ -56,7 +56,10 @@ public struct AsyncAPIWriter {
             "channels": .object(channels),
             "operations": .object(operations),
             "components": .object([
-                "schemas": .object(try schema.shapes.map { shape throws(RRGenError) in DocumentValue.Member(key: shape.name.value, value: try shapeSchema(shape)) }),
+                "schemas": .object(
+                    try schema.shapes.map { shape throws(RRGenError) in
+                        DocumentValue.Member(key: shape.name.value, value: try shapeSchema(shape))
+                    }),
                 "messages": .object(try messages()),
             ]),
         ])
@@ -68,16 +71,28 @@ public struct AsyncAPIWriter {
         for name in placeholders {
             guard let member = members.first(where: { $0.name.value == name }) else { continue }
             guard member.type.value == .primitive(.string) else {
-                throw RRGenError(path: member.type.path, message: "cannot export to AsyncAPI: topic member '\(name)' is not a string (AsyncAPI parameters are strings)", location: member.type.location)
+                throw RRGenError(
+                    path: member.type.path,
+                    message:
+                        "cannot export to AsyncAPI: topic member '\(name)' is not a string (AsyncAPI parameters are strings)",
+                    location: member.type.location)
             }
             if member.swiftName != nil {
-                throw RRGenError(path: member.name.path, message: "cannot export to AsyncAPI: topic member '\(name)' has a swiftName (channel parameters have none)", location: member.name.location)
+                throw RRGenError(
+                    path: member.name.path,
+                    message:
+                        "cannot export to AsyncAPI: topic member '\(name)' has a swiftName (channel parameters have none)",
+                    location: member.name.location)
             }
         }
         let bound = placeholders.filter { name in members.contains { $0.name.value == name } }
         let leading = members.prefix(bound.count).map(\.name.value)
         guard Set(leading) == Set(bound) else {
-            throw RRGenError(path: structure.name.path, message: "cannot export to AsyncAPI: the topic members of \(shape) (\(bound.joined(separator: ", "))) must be its first members, as the reader puts channel parameters first")
+            throw RRGenError(
+                path: structure.name.path,
+                message:
+                    "cannot export to AsyncAPI: the topic members of \(shape) (\(bound.joined(separator: ", "))) must be its first members, as the reader puts channel parameters first"
+            )
         }
         topicMembers[shape] = leading
     }
@@ -106,90 +121,129 @@ public struct AsyncAPIWriter {
         for operation in schema.operations {
             let name = operation.name.value
             let request = operation.request.value
-            channels.append(.init(key: name, value: channel(
-                address: operation.publishTopic.value, requestShape: request,
-                messages: [(request, "#/components/messages/\(request)")])))
+            channels.append(
+                .init(
+                    key: name,
+                    value: channel(
+                        address: operation.publishTopic.value, requestShape: request,
+                        messages: [(request, "#/components/messages/\(request)")])))
             var reply: DocumentValue
             var subscriptions: DocumentValue?
             if let replyChannel = replies[name] {
                 let keys = replyChannel.outcome ?? operation.responses.map(\.shape.value)
-                channels.append(.init(key: "\(name)Reply", value: channel(
-                    address: replyChannel.address, requestShape: request,
-                    messages: zip(keys, operation.responses).map { ($0, "#/components/messages/\($1.shape.value)") },
-                    outcome: replyChannel.outcome)))
+                channels.append(
+                    .init(
+                        key: "\(name)Reply",
+                        value: channel(
+                            address: replyChannel.address, requestShape: request,
+                            messages: zip(keys, operation.responses).map {
+                                ($0, "#/components/messages/\($1.shape.value)")
+                            },
+                            outcome: replyChannel.outcome)))
                 reply = .object([
                     "channel": .reference("#/channels/\(name)Reply"),
                     "messages": .array(keys.map { .reference("#/channels/\(name)Reply/messages/\($0)") }),
                 ])
                 let derived = AsyncAPIReader.derivedSubscriptions(
-                    responseTopics: operation.responses.compactMap(\.topic?.value), outcome: replyChannel.outcome == nil ? nil : "outcome",
-                    replyAddress: replyChannel.address, otherAddresses: addresses.filter { $0.key != "\(name)Reply" }.map(\.address))
+                    responseTopics: operation.responses.compactMap(\.topic?.value),
+                    outcome: replyChannel.outcome == nil ? nil : "outcome",
+                    replyAddress: replyChannel.address,
+                    otherAddresses: addresses.filter { $0.key != "\(name)Reply" }.map(\.address))
                 let written = operation.subscriptions.map(\.value)
                 if derived != written { subscriptions = .array(written.map { .string($0) }) }
             } else {
                 reply = .object([
                     "address": .object(["location": .string(AsyncAPIReader.responseTopicLocation)]),
-                    "messages": .array(operation.responses.map { .reference("#/components/messages/\($0.shape.value)") }),
+                    "messages": .array(
+                        operation.responses.map { .reference("#/components/messages/\($0.shape.value)") }),
                 ])
             }
-            operations.append(.init(key: name, value: .object([
-                "action": .string("send"),
-                "channel": .reference("#/channels/\(name)"),
-                "description": operation.documentation.map { .string($0) },
-                "messages": .array([.reference("#/channels/\(name)/messages/\(request)")]),
-                "reply": reply,
-                "x-rrgen-subscriptions": subscriptions,
-                "x-rrgen-timeout": operation.defaultTimeout.map { .number(Self.numberText($0.value)) },
-            ])))
+            operations.append(
+                .init(
+                    key: name,
+                    value: .object([
+                        "action": .string("send"),
+                        "channel": .reference("#/channels/\(name)"),
+                        "description": operation.documentation.map { .string($0) },
+                        "messages": .array([.reference("#/channels/\(name)/messages/\(request)")]),
+                        "reply": reply,
+                        "x-rrgen-subscriptions": subscriptions,
+                        "x-rrgen-timeout": operation.defaultTimeout.map { .number(Self.numberText($0.value)) },
+                    ])))
         }
         for stream in schema.streams {
             let name = stream.name.value
             let event = stream.event.value
-            channels.append(.init(key: name, value: channel(
-                address: stream.topic.value, requestShape: stream.request?.value,
-                messages: [(event, "#/components/messages/\(event)")])))
-            operations.append(.init(key: name, value: .object([
-                "action": .string("receive"),
-                "channel": .reference("#/channels/\(name)"),
-                "description": stream.documentation.map { .string($0) },
-                "messages": .array([.reference("#/channels/\(name)/messages/\(event)")]),
-                "x-rrgen-request": stream.request.map { .reference("#/components/schemas/\($0.value)") },
-            ])))
+            channels.append(
+                .init(
+                    key: name,
+                    value: channel(
+                        address: stream.topic.value, requestShape: stream.request?.value,
+                        messages: [(event, "#/components/messages/\(event)")])))
+            operations.append(
+                .init(
+                    key: name,
+                    value: .object([
+                        "action": .string("receive"),
+                        "channel": .reference("#/channels/\(name)"),
+                        "description": stream.documentation.map { .string($0) },
+                        "messages": .array([.reference("#/channels/\(name)/messages/\(event)")]),
+                        "x-rrgen-request": stream.request.map { .reference("#/components/schemas/\($0.value)") },
+                    ])))
         }
         return (channels, operations)
     }
 
     /// The reply channel's address: the single response topic, or the response topics with
     /// their differing last level as `{outcome}`; `nil` for MQTT 5 response-topic replies.
-    private func replyAddress(_ operation: OperationSchema) throws(RRGenError) -> (address: String, outcome: [String]?)? {
+    private func replyAddress(_ operation: OperationSchema) throws(RRGenError) -> (address: String, outcome: [String]?)?
+    {
         let topics = operation.responses.compactMap(\.topic?.value)
         guard !topics.isEmpty else { return nil }
         if topics.count == 1 { return (topics[0], nil) }
         let split = topics.map { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
         let prefix = split[0].dropLast()
         let lastLevels = split.compactMap(\.last)
-        let isOutcomeShaped = split.allSatisfy { $0.count == split[0].count && $0.dropLast() == prefix }
+        let isOutcomeShaped =
+            split.allSatisfy { $0.count == split[0].count && $0.dropLast() == prefix }
             && Set(lastLevels).count == lastLevels.count
-            && lastLevels.allSatisfy { level in !level.isEmpty && !level.hasPrefix("{") && level.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } }
+            && lastLevels.allSatisfy { level in
+                !level.isEmpty && !level.hasPrefix("{")
+                    && level.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+            }
         guard isOutcomeShaped else {
-            throw RRGenError(path: operation.path.appending("responses"), message: "cannot export to AsyncAPI: the response topics must differ only in their last level (an outcome such as accepted/rejected)")
+            throw RRGenError(
+                path: operation.path.appending("responses"),
+                message:
+                    "cannot export to AsyncAPI: the response topics must differ only in their last level (an outcome such as accepted/rejected)"
+            )
         }
         if AsyncAPIReader.placeholders(in: operation.publishTopic.value).contains("outcome") {
-            throw RRGenError(path: operation.publishTopic.path, message: "cannot export to AsyncAPI: the placeholder {outcome} is taken by the request", location: operation.publishTopic.location)
+            throw RRGenError(
+                path: operation.publishTopic.path,
+                message: "cannot export to AsyncAPI: the placeholder {outcome} is taken by the request",
+                location: operation.publishTopic.location)
         }
         return ((prefix + ["{outcome}"]).joined(separator: "/"), lastLevels)
     }
 
-    private func channel(address: String, requestShape: String?, messages: [(key: String, pointer: String)], outcome: [String]? = nil) -> DocumentValue {
+    private func channel(
+        address: String, requestShape: String?, messages: [(key: String, pointer: String)], outcome: [String]? = nil
+    ) -> DocumentValue {
         var parameters: [DocumentValue.Member] = []
         var members: [MemberSchema] = []
-        if let requestShape, case .structure(let structureMembers)? = shapesByName[requestShape]?.kind { members = structureMembers }
+        if let requestShape, case .structure(let structureMembers)? = shapesByName[requestShape]?.kind {
+            members = structureMembers
+        }
         for name in AsyncAPIReader.placeholders(in: address) {
             if name == "outcome", let outcome {
-                parameters.append(.init(key: name, value: .object([
-                    "description": .string("Whether the request was accepted or rejected."),
-                    "enum": .array(outcome.map { .string($0) }),
-                ])))
+                parameters.append(
+                    .init(
+                        key: name,
+                        value: .object([
+                            "description": .string("Whether the request was accepted or rejected."),
+                            "enum": .array(outcome.map { .string($0) }),
+                        ])))
                 continue
             }
             let documentation = members.first { $0.name.value == name }?.documentation
@@ -220,13 +274,21 @@ public struct AsyncAPIWriter {
             let request = operation.request.value
             use(request)
             if let existing = correlation[request], existing.value != operation.correlation.value {
-                throw RRGenError(path: operation.correlation.path, message: "cannot export to AsyncAPI: \(request) is the request of operations with different correlation (a message has one correlationId)")
+                throw RRGenError(
+                    path: operation.correlation.path,
+                    message:
+                        "cannot export to AsyncAPI: \(request) is the request of operations with different correlation (a message has one correlationId)"
+                )
             }
             correlation[request] = (operation.correlation.value, operation.correlation.path)
             for response in operation.responses {
                 use(response.shape.value)
                 if let existing = errorRole[response.shape.value], existing.isError != response.isError {
-                    throw RRGenError(path: response.path, message: "cannot export to AsyncAPI: \(response.shape.value) is an error response in one operation and a success in another (x-rrgen-error is per message)")
+                    throw RRGenError(
+                        path: response.path,
+                        message:
+                            "cannot export to AsyncAPI: \(response.shape.value) is an error response in one operation and a success in another (x-rrgen-error is per message)"
+                    )
                 }
                 errorRole[response.shape.value] = (response.isError, response.path)
             }
@@ -235,16 +297,20 @@ public struct AsyncAPIWriter {
         return order.map { shape in
             var correlationId: DocumentValue?
             switch correlation[shape]?.value {
-            case .token(let member)?: correlationId = .object(["location": .string(AsyncAPIReader.payloadLocationPrefix + member)])
-            case .correlationData?: correlationId = .object(["location": .string(AsyncAPIReader.correlationDataLocation)])
+            case .token(let member)?:
+                correlationId = .object(["location": .string(AsyncAPIReader.payloadLocationPrefix + member)])
+            case .correlationData?:
+                correlationId = .object(["location": .string(AsyncAPIReader.correlationDataLocation)])
             case .none?, nil: correlationId = nil
             }
-            return .init(key: shape, value: .object([
-                "name": .string(shape),
-                "payload": .reference("#/components/schemas/\(shape)"),
-                "correlationId": correlationId,
-                "x-rrgen-error": errorRole[shape]?.isError == true ? .bool(true) : nil,
-            ]))
+            return .init(
+                key: shape,
+                value: .object([
+                    "name": .string(shape),
+                    "payload": .reference("#/components/schemas/\(shape)"),
+                    "correlationId": correlationId,
+                    "x-rrgen-error": errorRole[shape]?.isError == true ? .bool(true) : nil,
+                ]))
         }
     }
 
@@ -254,8 +320,12 @@ public struct AsyncAPIWriter {
         let description = shape.documentation.map { DocumentValue.string($0) }
         switch shape.kind {
         case .enumeration(let values):
-            let descriptions = values.compactMap { value in value.documentation.map { DocumentValue.Member(key: value.value.value, value: .string($0)) } }
-            let swiftNames = values.compactMap { value in value.swiftName.map { DocumentValue.Member(key: value.value.value, value: .string($0.value)) } }
+            let descriptions = values.compactMap { value in
+                value.documentation.map { DocumentValue.Member(key: value.value.value, value: .string($0)) }
+            }
+            let swiftNames = values.compactMap { value in
+                value.swiftName.map { DocumentValue.Member(key: value.value.value, value: .string($0.value)) }
+            }
             return .object([
                 "type": .string("string"),
                 "description": description,
@@ -270,9 +340,12 @@ public struct AsyncAPIWriter {
             return .object([
                 "type": .string("object"),
                 "description": description,
-                "properties": payloadMembers.isEmpty ? nil : .object(payloadMembers.map { member in
-                    .init(key: member.name.value, value: memberSchema(member))
-                }),
+                "properties": payloadMembers.isEmpty
+                    ? nil
+                    : .object(
+                        payloadMembers.map { member in
+                            .init(key: member.name.value, value: memberSchema(member))
+                        }),
                 "required": required.isEmpty ? nil : .array(required),
             ])
         }
@@ -280,8 +353,12 @@ public struct AsyncAPIWriter {
 
     private func memberSchema(_ member: MemberSchema) -> DocumentValue {
         var members = typeSchema(member.type.value, isNullable: member.isNullable)
-        if let documentation = member.documentation { members.append(.init(key: "description", value: .string(documentation))) }
-        if let swiftName = member.swiftName { members.append(.init(key: "x-rrgen-swiftName", value: .string(swiftName.value))) }
+        if let documentation = member.documentation {
+            members.append(.init(key: "description", value: .string(documentation)))
+        }
+        if let swiftName = member.swiftName {
+            members.append(.init(key: "x-rrgen-swiftName", value: .string(swiftName.value)))
+        }
         return .object(members)
     }
 
@@ -309,7 +386,9 @@ public struct AsyncAPIWriter {
         case .list(let element):
             return typed("array", [.init(key: "items", value: .object(typeSchema(element.value)))])
         case .map(let key, let value):
-            var extra: [DocumentValue.Member] = [.init(key: "additionalProperties", value: .object(typeSchema(value.value)))]
+            var extra: [DocumentValue.Member] = [
+                .init(key: "additionalProperties", value: .object(typeSchema(value.value)))
+            ]
             if case .shape(let keyName)? = key?.value {
                 extra.append(.init(key: "propertyNames", value: .reference("#/components/schemas/\(keyName)")))
             }

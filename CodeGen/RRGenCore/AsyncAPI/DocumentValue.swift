@@ -94,7 +94,8 @@ indirect enum DocumentValue: Sendable, Hashable {
         case .bool(let value): return .scalar(Node.Scalar(value ? "true" : "false", Tag(.implicit), .plain))
         case .null: return .scalar(Node.Scalar("null", Tag(.implicit), .plain))
         case .array(let elements): return .sequence(Node.Sequence(elements.map(\.yamlNode)))
-        case .object(let members): return .mapping(Node.Mapping(members.map { (Node($0.key, Tag(.str)), $0.value.yamlNode) }))
+        case .object(let members):
+            return .mapping(Node.Mapping(members.map { (Node($0.key, Tag(.str)), $0.value.yamlNode) }))
         }
     }
 }

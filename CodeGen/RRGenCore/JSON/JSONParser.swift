@@ -38,7 +38,8 @@ public struct JSONParser {
     }
 
     private func fail(_ message: String) -> RRGenError {
-        RRGenError(path: path, message: "\(message) (line \(location.line), column \(location.column))", location: location)
+        RRGenError(
+            path: path, message: "\(message) (line \(location.line), column \(location.column))", location: location)
     }
 
     private mutating func parseDocument() throws(RRGenError) -> JSONNode {
@@ -107,7 +108,9 @@ public struct JSONParser {
 
     private mutating func expectLiteral(_ literal: String) throws(RRGenError) {
         let count = literal.utf8.count
-        guard offset + count <= bytes.count, bytes[offset..<offset + count].elementsEqual(literal.utf8) else { throw fail("expected a value, found \(describeCurrent())") }
+        guard offset + count <= bytes.count, bytes[offset..<offset + count].elementsEqual(literal.utf8) else {
+            throw fail("expected a value, found \(describeCurrent())")
+        }
         offset += count
     }
 
@@ -141,7 +144,8 @@ public struct JSONParser {
             if !seen.insert(key).inserted {
                 path = containerPath
                 throw RRGenError(
-                    path: containerPath, message: "duplicate key '\(key)' (line \(keyLocation.line), column \(keyLocation.column))",
+                    path: containerPath,
+                    message: "duplicate key '\(key)' (line \(keyLocation.line), column \(keyLocation.column))",
                     location: keyLocation)
             }
             skipWhitespace()
@@ -247,7 +251,8 @@ public struct JSONParser {
                 return String(scalars)
             }
             if byte < 0x20 {
-                throw fail("control character 0x\(String(byte, radix: 16, uppercase: true)) in a string must be escaped")
+                throw fail(
+                    "control character 0x\(String(byte, radix: 16, uppercase: true)) in a string must be escaped")
             }
             if byte == UInt8(ascii: "\\") {
                 try appendRun(from: runStart, to: offset, into: &scalars)
@@ -260,7 +265,9 @@ public struct JSONParser {
         }
     }
 
-    private func appendRun(from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView) throws(RRGenError) {
+    private func appendRun(
+        from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView
+    ) throws(RRGenError) {
         guard start < end else { return }
         var iterator = bytes[start..<end].makeIterator()
         var decoder = UTF8()
@@ -289,7 +296,9 @@ public struct JSONParser {
         case UInt8(ascii: "u"):
             let high = try parseHex4()
             if (0xD800...0xDBFF).contains(high) {
-                guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"),
+                    bytes[offset + 1] == UInt8(ascii: "u")
+                else {
                     throw fail("unpaired UTF-16 surrogate in a \\u escape")
                 }
                 offset += 2

@@ -13,7 +13,9 @@ public struct ServiceModel: Sendable, Hashable {
     public var streams: [StreamModel]
 
     /// Creates a model.
-    public init(name: String, documentation: String?, shapes: [ShapeModel], operations: [OperationModel], streams: [StreamModel]) {
+    public init(
+        name: String, documentation: String?, shapes: [ShapeModel], operations: [OperationModel], streams: [StreamModel]
+    ) {
         self.name = name
         self.documentation = documentation
         self.shapes = shapes
@@ -190,7 +192,8 @@ public struct OperationModel: Sendable, Hashable {
     /// Creates an operation.
     public init(
         name: String, methodName: String, documentation: String?, request: String, response: String, error: String?,
-        publishTopic: TopicTemplate, subscriptions: [TopicTemplate], responses: [ResponseModel], correlation: CorrelationModel,
+        publishTopic: TopicTemplate, subscriptions: [TopicTemplate], responses: [ResponseModel],
+        correlation: CorrelationModel,
         defaultTimeoutMilliseconds: Int? = nil
     ) {
         self.defaultTimeoutMilliseconds = defaultTimeoutMilliseconds
@@ -248,7 +251,9 @@ public struct StreamModel: Sendable, Hashable {
     public var event: String
 
     /// Creates a stream.
-    public init(name: String, methodName: String, documentation: String?, request: String?, topic: TopicTemplate, event: String) {
+    public init(
+        name: String, methodName: String, documentation: String?, request: String?, topic: TopicTemplate, event: String
+    ) {
         self.name = name
         self.methodName = methodName
         self.documentation = documentation

@@ -10,7 +10,8 @@ struct ClientRenderer {
         var writer = SwiftWriter()
         writer.line(context.header)
         writer.line()
-        let parameterMembers = model.operations.flatMap(flattenedMembers)
+        let parameterMembers =
+            model.operations.flatMap(flattenedMembers)
             + model.streams.flatMap { stream in stream.request.flatMap { model.structure($0)?.members } ?? [] }
         var modules: [(name: String, usedPublicly: Bool)] = []
         if context.usesFoundation(parameterMembers) { modules.append(("Foundation", true)) }
@@ -43,7 +44,8 @@ struct ClientRenderer {
 
     func streamSignature(_ stream: StreamModel) -> String {
         let parameter = stream.request.map { "_ request: \($0)" } ?? ""
-        return "func \(stream.methodName)(\(parameter)) throws(ServiceError<Never>) -> ServiceEventStream<\(stream.event)>"
+        return
+            "func \(stream.methodName)(\(parameter)) throws(ServiceError<Never>) -> ServiceEventStream<\(stream.event)>"
     }
 
     func operationDocumentation(_ operation: OperationModel, requestParameter: Bool) -> String {
@@ -57,19 +59,24 @@ struct ClientRenderer {
             text += "\n" + requestDoc
         } else {
             for member in flattenedMembers(operation) {
-                text += "\n  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))"
+                text +=
+                    "\n  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))"
             }
         }
         if let milliseconds = operation.defaultTimeoutMilliseconds {
-            text += "\n  - timeout: How long to wait for the response; `nil` waits the operation's default, \(milliseconds) ms."
+            text +=
+                "\n  - timeout: How long to wait for the response; `nil` waits the operation's default, \(milliseconds) ms."
         } else {
-            text += "\n  - timeout: How long to wait for the response; `nil` uses the request-response client's operation timeout."
+            text +=
+                "\n  - timeout: How long to wait for the response; `nil` uses the request-response client's operation timeout."
         }
         text += "\n- Returns: The decoded `\(operation.response)`."
         if let error = operation.error {
-            text += "\n- Throws: ``ServiceError/rejected(_:)`` with the service's `\(error)` when it rejects the request; other ``ServiceError`` cases for an invalid request, a transport failure or an undecodable response."
+            text +=
+                "\n- Throws: ``ServiceError/rejected(_:)`` with the service's `\(error)` when it rejects the request; other ``ServiceError`` cases for an invalid request, a transport failure or an undecodable response."
         } else {
-            text += "\n- Throws: ``ServiceError`` for an invalid request, a transport failure or an undecodable response."
+            text +=
+                "\n- Throws: ``ServiceError`` for an invalid request, a transport failure or an undecodable response."
         }
         return text
     }
@@ -81,13 +88,19 @@ struct ClientRenderer {
         if flattened {
             if !members.isEmpty { tags.append("- Parameters:") }
             for member in members {
-                tags.append("  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))")
+                tags.append(
+                    "  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))"
+                )
             }
         } else if stream.request != nil {
             tags.append("- Parameter request: Fills the topic placeholders.")
         }
-        tags.append("- Returns: An open stream of events, subscription-status changes and decoding failures; it unsubscribes when closed or released.")
-        tags.append("- Throws: ``ServiceError/invalidRequest(_:)`` for a placeholder value that is not a valid topic level, ``ServiceError/transport(_:)`` when the stream cannot be opened.")
+        tags.append(
+            "- Returns: An open stream of events, subscription-status changes and decoding failures; it unsubscribes when closed or released."
+        )
+        tags.append(
+            "- Throws: ``ServiceError/invalidRequest(_:)`` for a placeholder value that is not a valid topic level, ``ServiceError/transport(_:)`` when the stream cannot be opened."
+        )
         return text + "\n\n" + tags.joined(separator: "\n")
     }
 
@@ -102,7 +115,9 @@ struct ClientRenderer {
 
     func renderProtocol(into writer: inout SwiftWriter) {
         writer.doc("The client side of \(model.name): one method per operation and per stream.")
-        writer.doc("\n``Client`` implements it over a `RequestResponseClient`; implement it yourself to stub the\nservice in tests. Convenience overloads that take request members as parameters come with it.")
+        writer.doc(
+            "\n``Client`` implements it over a `RequestResponseClient`; implement it yourself to stub the\nservice in tests. Convenience overloads that take request members as parameters come with it."
+        )
         writer.block("\(context.access)protocol ClientProtocol: Sendable {") { writer in
             var first = true
             for operation in model.operations {
@@ -127,7 +142,9 @@ struct ClientRenderer {
             writer.doc("The request-response client every call goes through.")
             writer.line("\(access)let requestResponseClient: RequestResponseClient")
             writer.line()
-            writer.doc("Creates a client.\n\n- Parameter requestResponseClient: The request-response client to call through; it may be shared\n  with other service clients, which then share its subscription budget.")
+            writer.doc(
+                "Creates a client.\n\n- Parameter requestResponseClient: The request-response client to call through; it may be shared\n  with other service clients, which then share its subscription budget."
+            )
             writer.block("\(access)init(_ requestResponseClient: RequestResponseClient) {") { writer in
                 writer.line("self.requestResponseClient = requestResponseClient")
             }
@@ -135,8 +152,11 @@ struct ClientRenderer {
                 writer.line()
                 writer.doc(operationDocumentation(operation, requestParameter: true))
                 writer.block("\(access)\(operationSignature(operation)) {") { writer in
-                    let timeout = operation.defaultTimeoutMilliseconds.map { "timeout ?? .milliseconds(\($0))" } ?? "timeout"
-                    writer.line("try await requestResponseClient.perform(Operations.\(operation.methodName), request, timeout: \(timeout))")
+                    let timeout =
+                        operation.defaultTimeoutMilliseconds.map { "timeout ?? .milliseconds(\($0))" } ?? "timeout"
+                    writer.line(
+                        "try await requestResponseClient.perform(Operations.\(operation.methodName), request, timeout: \(timeout))"
+                    )
                 }
             }
             for stream in model.streams {
@@ -144,7 +164,9 @@ struct ClientRenderer {
                 writer.doc(streamDocumentation(stream, flattened: false))
                 writer.block("\(access)\(streamSignature(stream)) {") { writer in
                     let argument = stream.request == nil ? "()" : "request"
-                    writer.line("try requestResponseClient.openStream(Streams.\(SwiftNaming.lowercasingLeadingWord(stream.name)), \(argument))")
+                    writer.line(
+                        "try requestResponseClient.openStream(Streams.\(SwiftNaming.lowercasingLeadingWord(stream.name)), \(argument))"
+                    )
                 }
             }
         }
@@ -163,7 +185,9 @@ struct ClientRenderer {
                 let request = qualify(operation.request, true)
                 let response = qualify(operation.response, true)
                 writer.doc(operationDocumentation(operation, requestParameter: true).replacingTimeoutParameter())
-                writer.block("\(access)func \(operation.methodName)(_ request: \(request)) async throws(\(errorType)) -> \(response) {") { writer in
+                writer.block(
+                    "\(access)func \(operation.methodName)(_ request: \(request)) async throws(\(errorType)) -> \(response) {"
+                ) { writer in
                     writer.line("try await \(operation.methodName)(request, timeout: nil)")
                 }
                 writer.line()
@@ -174,19 +198,25 @@ struct ClientRenderer {
                 }
                 parameters.append("timeout: Duration? = nil")
                 writer.doc(operationDocumentation(operation, requestParameter: false))
-                writer.block("\(access)func \(operation.methodName)(\(parameters.joined(separator: ", "))) async throws(\(errorType)) -> \(response) {") { writer in
+                writer.block(
+                    "\(access)func \(operation.methodName)(\(parameters.joined(separator: ", "))) async throws(\(errorType)) -> \(response) {"
+                ) { writer in
                     let arguments = members.map { "\($0.swiftName): \($0.swiftName)" }.joined(separator: ", ")
                     writer.line("try await \(operation.methodName)(\(request)(\(arguments)), timeout: timeout)")
                 }
             }
             for stream in model.streams {
-                guard let requestName = stream.request, let members = model.structure(requestName)?.members else { continue }
+                guard let requestName = stream.request, let members = model.structure(requestName)?.members else {
+                    continue
+                }
                 if !first { writer.line() }
                 first = false
                 let parameters = members.map { "\($0.swiftName): \(context.memberType($0, qualified: true))" }
                 writer.doc(streamDocumentation(stream, flattened: true))
                 let event = qualify(stream.event, true)
-                writer.block("\(access)func \(stream.methodName)(\(parameters.joined(separator: ", "))) throws(ServiceError<Never>) -> ServiceEventStream<\(event)> {") { writer in
+                writer.block(
+                    "\(access)func \(stream.methodName)(\(parameters.joined(separator: ", "))) throws(ServiceError<Never>) -> ServiceEventStream<\(event)> {"
+                ) { writer in
                     let arguments = members.map { "\($0.swiftName): \($0.swiftName)" }.joined(separator: ", ")
                     writer.line("try \(stream.methodName)(\(qualify(requestName, true))(\(arguments)))")
                 }

@@ -17,7 +17,8 @@ struct ModelsRenderer {
         for importLine in context.imports(modules) { writer.line(importLine) }
         writer.line()
         writer.doc(model.documentation ?? "The \(model.name) service.")
-        writer.doc("\nThis namespace holds the service's models, ``Client``, ``ClientProtocol`` and ``ServiceProtocol``.")
+        writer.doc(
+            "\nThis namespace holds the service's models, ``Client``, ``ClientProtocol`` and ``ServiceProtocol``.")
         writer.line("\(context.access)enum \(model.name) {}")
         for shape in model.shapes {
             writer.line()
@@ -58,7 +59,9 @@ struct ModelsRenderer {
         if !structure.members.isEmpty {
             writer.doc("\n- Parameters:")
             for member in structure.members {
-                writer.doc("  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))")
+                writer.doc(
+                    "  - \(member.swiftName): \(context.summary(member.documentation ?? "The `\(member.name)` member."))"
+                )
             }
         }
         let parameters = structure.members.map { member in
@@ -96,7 +99,8 @@ struct ModelsRenderer {
         writer.doc("Decodes \(article(structure.name)) `\(structure.name)` from its JSON payload.")
         if !topicBound.isEmpty {
             writer.doc(
-                "\nTopic-bound members are not in the payload: they are read from the topic placeholders the\nrequest arrived with (`TopicPlaceholders` in the decoder's `userInfo`).")
+                "\nTopic-bound members are not in the payload: they are read from the topic placeholders the\nrequest arrived with (`TopicPlaceholders` in the decoder's `userInfo`)."
+            )
         }
         writer.block("\(context.access)init(from decoder: any Decoder) throws {") { writer in
             let payload = structure.payloadMembers
@@ -113,7 +117,8 @@ struct ModelsRenderer {
 
     func decodeExpression(_ member: MemberModel) -> String {
         if member.isTopicBound {
-            return "try TopicPlaceholders.decode(\(context.swiftType(member.type)).self, named: \(swiftStringLiteral(member.name)), from: decoder)"
+            return
+                "try TopicPlaceholders.decode(\(context.swiftType(member.type)).self, named: \(swiftStringLiteral(member.name)), from: decoder)"
         }
         let wire = context.wireType(member.type)
         let key = ".\(member.swiftName)"
@@ -155,7 +160,8 @@ struct ModelsRenderer {
                 }
                 var expression = value
                 if member.type.needsWireConversion {
-                    expression = member.isRequired && !member.isNullable
+                    expression =
+                        member.isRequired && !member.isNullable
                         ? context.toWire(member.type, value)
                         : "\(value).map { \(context.toWire(member.type, "$0")) }"
                 }
@@ -177,8 +183,10 @@ struct ModelsRenderer {
         let name = enumeration.name
         writer.doc(enumeration.documentation ?? "The `\(name)` values.")
         writer.doc(
-            "\nThe set is open: a value this code does not know decodes as is (see ``isKnown``) and encodes\nback unchanged. Match known values with `switch` and keep a `default` branch.")
-        let conformances = "RawRepresentable, Codable, Hashable, Sendable, CodingKeyRepresentable, CustomStringConvertible"
+            "\nThe set is open: a value this code does not know decodes as is (see ``isKnown``) and encodes\nback unchanged. Match known values with `switch` and keep a `default` branch."
+        )
+        let conformances =
+            "RawRepresentable, Codable, Hashable, Sendable, CodingKeyRepresentable, CustomStringConvertible"
         writer.block("\(access)struct \(name): \(conformances) {") { writer in
             writer.doc("The value on the wire.")
             writer.line("\(access)var rawValue: String")
@@ -190,7 +198,8 @@ struct ModelsRenderer {
             for value in enumeration.values {
                 writer.line()
                 writer.doc(value.documentation ?? "`\(value.value)`.")
-                writer.line("\(access)static let \(value.swiftName) = \(name)(rawValue: \(swiftStringLiteral(value.value)))")
+                writer.line(
+                    "\(access)static let \(value.swiftName) = \(name)(rawValue: \(swiftStringLiteral(value.value)))")
             }
             writer.line()
             writer.doc("The values known when this code was generated, in schema order.")

@@ -81,7 +81,8 @@ struct OperationsRenderer {
     func renderStream(_ stream: StreamModel, into writer: inout SwiftWriter) {
         writer.doc("`\(stream.name)`.")
         let type = "ServiceStreamDescriptor<\(stream.request ?? "Void"), \(stream.event)>"
-        writer.block("static let \(SwiftNaming.lowercasingLeadingWord(stream.name)) = \(type)(", closer: ")") { writer in
+        writer.block("static let \(SwiftNaming.lowercasingLeadingWord(stream.name)) = \(type)(", closer: ")") {
+            writer in
             writer.line("name: \(swiftStringLiteral(stream.name)),")
             writer.line("topicFilter: \(swiftStringLiteral(stream.topic.text)),")
             let members = stream.request.flatMap { context.model.structure($0)?.members } ?? []

@@ -7,7 +7,8 @@ struct ServiceRenderer {
 
     func handlerSignature(_ operation: OperationModel) -> String {
         let throwsClause = operation.error.map { " throws(\($0))" } ?? ""
-        return "func \(operation.methodName)(_ request: \(operation.request)) async\(throwsClause) -> \(operation.response)"
+        return
+            "func \(operation.methodName)(_ request: \(operation.request)) async\(throwsClause) -> \(operation.response)"
     }
 
     func handlerDocumentation(_ operation: OperationModel) -> String {
@@ -18,11 +19,13 @@ struct ServiceRenderer {
         case .correlationData: echo = " with the request's correlation data"
         case .none: echo = ""
         }
-        let successTopic = operation.responses.first { !$0.isError }?.topic.map { "`\($0.text)`" } ?? "the request's response topic"
+        let successTopic =
+            operation.responses.first { !$0.isError }?.topic.map { "`\($0.text)`" } ?? "the request's response topic"
         text += "\n\n- Parameter request: The decoded request; topic-bound members come from the request topic."
         text += "\n- Returns: The response, published to \(successTopic)\(echo)."
         if let error = operation.error {
-            let errorTopic = operation.responses.first { $0.isError }?.topic.map { "`\($0.text)`" } ?? "the request's response topic"
+            let errorTopic =
+                operation.responses.first { $0.isError }?.topic.map { "`\($0.text)`" } ?? "the request's response topic"
             text += "\n- Throws: A `\(error)`, published to \(errorTopic)\(echo)."
         }
         return text
@@ -33,10 +36,14 @@ struct ServiceRenderer {
         let access = context.access
         writer.line(context.header)
         writer.line()
-        for importLine in context.imports([("MQTTServiceRuntime", false), ("RequestResponse", true)]) { writer.line(importLine) }
+        for importLine in context.imports([("MQTTServiceRuntime", false), ("RequestResponse", true)]) {
+            writer.line(importLine)
+        }
         writer.line()
         writer.block("extension \(model.name) {") { writer in
-            writer.doc("The service side of \(model.name): implement one handler per operation, then call\n``register(on:)`` to serve them through a `RequestResponder`.")
+            writer.doc(
+                "The service side of \(model.name): implement one handler per operation, then call\n``register(on:)`` to serve them through a `RequestResponder`."
+            )
             writer.block("\(access)protocol ServiceProtocol: Sendable {") { writer in
                 for (index, operation) in model.operations.enumerated() {
                     if index > 0 { writer.line() }
@@ -61,7 +68,9 @@ struct ServiceRenderer {
                 - Throws: `RequestResponseError` when a subscription fails; operations registered before
                   the failure are unregistered again.
                 """)
-            writer.block("\(access)func register(on responder: RequestResponder) async throws(RequestResponseError) -> [ResponderRegistration] {") { writer in
+            writer.block(
+                "\(access)func register(on responder: RequestResponder) async throws(RequestResponseError) -> [ResponderRegistration] {"
+            ) { writer in
                 if model.operations.isEmpty {
                     writer.line("[]")
                     return
@@ -71,11 +80,17 @@ struct ServiceRenderer {
                     for operation in model.operations {
                         let descriptor = "\(model.name).Operations.\(operation.methodName)"
                         if let error = operation.error {
-                            writer.block("registrations.append(try await responder.serve(\(descriptor)) { request throws(\(model.name).\(error)) in", closer: "})") { writer in
+                            writer.block(
+                                "registrations.append(try await responder.serve(\(descriptor)) { request throws(\(model.name).\(error)) in",
+                                closer: "})"
+                            ) { writer in
                                 writer.line("try await self.\(operation.methodName)(request)")
                             }
                         } else {
-                            writer.block("registrations.append(try await responder.serve(\(descriptor)) { request in", closer: "})") { writer in
+                            writer.block(
+                                "registrations.append(try await responder.serve(\(descriptor)) { request in",
+                                closer: "})"
+                            ) { writer in
                                 writer.line("await self.\(operation.methodName)(request)")
                             }
                         }

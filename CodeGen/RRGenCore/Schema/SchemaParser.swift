@@ -9,7 +9,9 @@ public enum SchemaParser {
     static let shapeKeys = ["type", "documentation", "members", "values"]
     static let memberKeys = ["type", "required", "nullable", "documentation", "swiftName"]
     static let enumValueKeys = ["value", "swiftName", "documentation"]
-    static let operationKeys = ["documentation", "request", "publishTopic", "subscriptions", "responses", "correlation", "timeout"]
+    static let operationKeys = [
+        "documentation", "request", "publishTopic", "subscriptions", "responses", "correlation", "timeout",
+    ]
     static let responseKeys = ["topic", "shape", "error"]
     static let correlationKeys = ["kind", "member"]
     static let streamKeys = ["documentation", "request", "topic", "event"]
@@ -35,7 +37,8 @@ public enum SchemaParser {
         }
         var operations: [OperationSchema] = []
         for member in try document.object("operations") ?? [] {
-            operations.append(try parseOperation(member, path: JSONPath.root.appending("operations").appending(member.key)))
+            operations.append(
+                try parseOperation(member, path: JSONPath.root.appending("operations").appending(member.key)))
         }
         var streams: [StreamSchema] = []
         for member in try document.object("streams") ?? [] {
@@ -53,14 +56,21 @@ public enum SchemaParser {
         switch type.value {
         case "structure":
             if reader.has("values") {
-                throw RRGenError(path: path.appending("values"), message: "'values' belongs to enum shapes; a structure has 'members'", location: reader.node("values")?.location)
+                throw RRGenError(
+                    path: path.appending("values"),
+                    message: "'values' belongs to enum shapes; a structure has 'members'",
+                    location: reader.node("values")?.location)
             }
             guard let membersNode = reader.node("members") else {
-                throw RRGenError(path: path, message: "missing required key 'members' (an object of members, possibly empty)", location: reader.location)
+                throw RRGenError(
+                    path: path, message: "missing required key 'members' (an object of members, possibly empty)",
+                    location: reader.location)
             }
             let membersPath = path.appending("members")
             guard case .object(let memberNodes) = membersNode.value else {
-                throw RRGenError(path: membersPath, message: "expected an object of members, found \(membersNode.kindDescription)", location: membersNode.location)
+                throw RRGenError(
+                    path: membersPath, message: "expected an object of members, found \(membersNode.kindDescription)",
+                    location: membersNode.location)
             }
             var members: [MemberSchema] = []
             for memberNode in memberNodes {
@@ -69,14 +79,21 @@ public enum SchemaParser {
             return ShapeSchema(name: name, documentation: documentation, kind: .structure(members))
         case "enum":
             if reader.has("members") {
-                throw RRGenError(path: path.appending("members"), message: "'members' belongs to structure shapes; an enum has 'values'", location: reader.node("members")?.location)
+                throw RRGenError(
+                    path: path.appending("members"),
+                    message: "'members' belongs to structure shapes; an enum has 'values'",
+                    location: reader.node("members")?.location)
             }
             guard let valueNodes = try reader.array("values") else {
-                throw RRGenError(path: path, message: "missing required key 'values' (an array of strings)", location: reader.location)
+                throw RRGenError(
+                    path: path, message: "missing required key 'values' (an array of strings)",
+                    location: reader.location)
             }
             let valuesPath = path.appending("values")
             if valueNodes.isEmpty {
-                throw RRGenError(path: valuesPath, message: "an enum needs at least one value", location: reader.node("values")?.location)
+                throw RRGenError(
+                    path: valuesPath, message: "an enum needs at least one value",
+                    location: reader.node("values")?.location)
             }
             var values: [EnumValueSchema] = []
             for (index, node) in valueNodes.enumerated() {
@@ -84,16 +101,21 @@ public enum SchemaParser {
             }
             return ShapeSchema(name: name, documentation: documentation, kind: .enumeration(values))
         default:
-            throw RRGenError(path: type.path, message: "expected \"structure\" or \"enum\", found \"\(type.value)\"", location: type.location)
+            throw RRGenError(
+                path: type.path, message: "expected \"structure\" or \"enum\", found \"\(type.value)\"",
+                location: type.location)
         }
     }
 
     private static func parseEnumValue(_ node: JSONNode, path: JSONPath) throws(RRGenError) -> EnumValueSchema {
         if case .string(let value) = node.value {
-            return EnumValueSchema(value: Sourced(value, path: path, location: node.location), swiftName: nil, documentation: nil)
+            return EnumValueSchema(
+                value: Sourced(value, path: path, location: node.location), swiftName: nil, documentation: nil)
         }
         guard case .object = node.value else {
-            throw RRGenError(path: path, message: "expected a string or an object with 'value', found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path, message: "expected a string or an object with 'value', found \(node.kindDescription)",
+                location: node.location)
         }
         let reader = try JSONObjectReader(node, path: path, what: "an enum value", allowedKeys: enumValueKeys)
         return EnumValueSchema(
@@ -104,7 +126,8 @@ public enum SchemaParser {
 
     private static func parseMember(_ member: JSONMember, path: JSONPath) throws(RRGenError) -> MemberSchema {
         let reader = try JSONObjectReader(member.value, path: path, what: "a member", allowedKeys: memberKeys)
-        let typeNode = try reader.requiredNode("type", expected: "a type name or a {\"list\": ...} / {\"map\": ...} object")
+        let typeNode = try reader.requiredNode(
+            "type", expected: "a type name or a {\"list\": ...} / {\"map\": ...} object")
         return MemberSchema(
             name: Sourced(member.key, path: path, location: member.keyLocation),
             swiftName: try reader.string("swiftName"),
@@ -140,33 +163,42 @@ public enum SchemaParser {
             throw RRGenError(path: path, message: "expected an object with 'list' or 'map'", location: node.location)
         default:
             throw RRGenError(
-                path: path, message: "expected a type name or a {\"list\": ...} / {\"map\": ...} object, found \(node.kindDescription)",
+                path: path,
+                message:
+                    "expected a type name or a {\"list\": ...} / {\"map\": ...} object, found \(node.kindDescription)",
                 location: node.location)
         }
     }
 
     private static func parseOperation(_ member: JSONMember, path: JSONPath) throws(RRGenError) -> OperationSchema {
         let reader = try JSONObjectReader(member.value, path: path, what: "an operation", allowedKeys: operationKeys)
-        let correlationNode = try reader.requiredNode("correlation", expected: "{\"kind\": \"token\" | \"correlationData\" | \"none\"}")
+        let correlationNode = try reader.requiredNode(
+            "correlation", expected: "{\"kind\": \"token\" | \"correlationData\" | \"none\"}")
         let correlation = try parseCorrelation(correlationNode, path: path.appending("correlation"))
 
         var subscriptions: [Sourced<String>] = []
         let subscriptionsPath = path.appending("subscriptions")
         for (index, node) in (try reader.array("subscriptions") ?? []).enumerated() {
             guard case .string(let filter) = node.value else {
-                throw RRGenError(path: subscriptionsPath.appending(index: index), message: "expected a topic filter string, found \(node.kindDescription)", location: node.location)
+                throw RRGenError(
+                    path: subscriptionsPath.appending(index: index),
+                    message: "expected a topic filter string, found \(node.kindDescription)", location: node.location)
             }
-            subscriptions.append(Sourced(filter, path: subscriptionsPath.appending(index: index), location: node.location))
+            subscriptions.append(
+                Sourced(filter, path: subscriptionsPath.appending(index: index), location: node.location))
         }
 
         let responsesPath = path.appending("responses")
         guard let responseNodes = try reader.array("responses") else {
-            throw RRGenError(path: path, message: "missing required key 'responses' (an array of {\"topic\", \"shape\", \"error\"})", location: reader.location)
+            throw RRGenError(
+                path: path, message: "missing required key 'responses' (an array of {\"topic\", \"shape\", \"error\"})",
+                location: reader.location)
         }
         var responses: [ResponseSchema] = []
         for (index, node) in responseNodes.enumerated() {
             let responsePath = responsesPath.appending(index: index)
-            let response = try JSONObjectReader(node, path: responsePath, what: "a response path", allowedKeys: responseKeys)
+            let response = try JSONObjectReader(
+                node, path: responsePath, what: "a response path", allowedKeys: responseKeys)
             responses.append(
                 ResponseSchema(
                     topic: try response.string("topic"),
@@ -185,20 +217,29 @@ public enum SchemaParser {
             path: path, defaultTimeout: try reader.number("timeout"))
     }
 
-    private static func parseCorrelation(_ node: JSONNode, path: JSONPath) throws(RRGenError) -> Sourced<CorrelationSchema> {
+    private static func parseCorrelation(
+        _ node: JSONNode, path: JSONPath
+    ) throws(RRGenError) -> Sourced<CorrelationSchema> {
         let reader = try JSONObjectReader(node, path: path, what: "a correlation", allowedKeys: correlationKeys)
         let kind = try reader.requiredString("kind", expected: "\"token\", \"correlationData\" or \"none\"")
         switch kind.value {
         case "token":
-            let member = try reader.requiredString("member", expected: "the request member carrying the token, such as \"clientToken\"")
+            let member = try reader.requiredString(
+                "member", expected: "the request member carrying the token, such as \"clientToken\"")
             return Sourced(.token(member: member.value), path: path, location: node.location)
         case "correlationData", "none":
             if let member = reader.node("member") {
-                throw RRGenError(path: path.appending("member"), message: "'member' is only used with kind \"token\"", location: member.location)
+                throw RRGenError(
+                    path: path.appending("member"), message: "'member' is only used with kind \"token\"",
+                    location: member.location)
             }
-            return Sourced(kind.value == "none" ? CorrelationSchema.none : .correlationData, path: path, location: node.location)
+            return Sourced(
+                kind.value == "none" ? CorrelationSchema.none : .correlationData, path: path, location: node.location)
         default:
-            throw RRGenError(path: kind.path, message: "expected \"token\", \"correlationData\" or \"none\", found \"\(kind.value)\"", location: kind.location)
+            throw RRGenError(
+                path: kind.path,
+                message: "expected \"token\", \"correlationData\" or \"none\", found \"\(kind.value)\"",
+                location: kind.location)
         }
     }
 

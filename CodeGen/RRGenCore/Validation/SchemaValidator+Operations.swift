@@ -36,7 +36,10 @@ extension SchemaValidator {
                 continue
             }
             if !member.isRequired || member.isNullable {
-                report(topic, "placeholder {\(placeholder)} is bound to \(member.isNullable ? "nullable" : "optional") member '\(placeholder)' of \(request); topic members must be required")
+                report(
+                    topic,
+                    "placeholder {\(placeholder)} is bound to \(member.isNullable ? "nullable" : "optional") member '\(placeholder)' of \(request); topic members must be required"
+                )
                 valid = false
                 continue
             }
@@ -44,7 +47,10 @@ extension SchemaValidator {
             case .primitive(.string), .primitive(.integer), .primitive(.long), .enumeration:
                 break
             default:
-                report(topic, "placeholder {\(placeholder)} is bound to member '\(placeholder)' of type \(member.type.schemaDescription); topic members must be string, integer, long or an enum")
+                report(
+                    topic,
+                    "placeholder {\(placeholder)} is bound to member '\(placeholder)' of type \(member.type.schemaDescription); topic members must be string, integer, long or an enum"
+                )
                 valid = false
             }
         }
@@ -84,16 +90,23 @@ extension SchemaValidator {
         if usesCorrelationData {
             if let first = operation.subscriptions.first {
                 report(
-                    first.path.droppingLast(), "correlation \"correlationData\" receives on the request-response layer's response topic; remove 'subscriptions'",
+                    first.path.droppingLast(),
+                    "correlation \"correlationData\" receives on the request-response layer's response topic; remove 'subscriptions'",
                     at: first.location)
                 valid = false
             }
         } else if operation.subscriptions.isEmpty {
-            report(operation.path, "missing 'subscriptions': at least one topic filter is needed to receive responses", at: name.location)
+            report(
+                operation.path, "missing 'subscriptions': at least one topic filter is needed to receive responses",
+                at: name.location)
             valid = false
         }
         for subscription in operation.subscriptions where !usesCorrelationData {
-            if let filter = parseTopic(subscription, allowWildcards: true) { subscriptions.append(filter) } else { valid = false }
+            if let filter = parseTopic(subscription, allowWildcards: true) {
+                subscriptions.append(filter)
+            } else {
+                valid = false
+            }
         }
 
         var responses: [ResponseModel] = []
@@ -110,13 +123,19 @@ extension SchemaValidator {
             if response.isError {
                 errorShapes.insert(response.shape.value)
                 if let errorShape, errorShape.value != response.shape.value {
-                    report(response.shape, "every error response must decode to the same shape (\(errorShape.value)), found \(response.shape.value)")
+                    report(
+                        response.shape,
+                        "every error response must decode to the same shape (\(errorShape.value)), found \(response.shape.value)"
+                    )
                     valid = false
                 }
                 errorShape = errorShape ?? response.shape
             } else {
                 if let successShape, successShape.value != response.shape.value {
-                    report(response.shape, "every success response must decode to the same shape (\(successShape.value)), found \(response.shape.value)")
+                    report(
+                        response.shape,
+                        "every success response must decode to the same shape (\(successShape.value)), found \(response.shape.value)"
+                    )
                     valid = false
                 }
                 successShape = successShape ?? response.shape
@@ -124,10 +143,15 @@ extension SchemaValidator {
             var template: TopicTemplate?
             switch (response.topic, usesCorrelationData) {
             case (let topic?, true):
-                report(topic, "with correlation \"correlationData\" responses have no topic; the request-response layer chooses it")
+                report(
+                    topic,
+                    "with correlation \"correlationData\" responses have no topic; the request-response layer chooses it"
+                )
                 valid = false
             case (nil, false):
-                report(response.path, "missing 'topic': a response topic is required unless correlation is \"correlationData\"")
+                report(
+                    response.path,
+                    "missing 'topic': a response topic is required unless correlation is \"correlationData\"")
                 valid = false
             case (let topic?, false):
                 template = parseTopic(topic, allowWildcards: false)
@@ -150,7 +174,9 @@ extension SchemaValidator {
             responses.append(ResponseModel(topic: template, isError: response.isError))
         }
         if successShape == nil && !operation.responses.isEmpty {
-            report(operation.path.appending("responses"), "no success response (one without \"error\": true)", at: name.location)
+            report(
+                operation.path.appending("responses"), "no success response (one without \"error\": true)",
+                at: name.location)
             valid = false
         }
 
@@ -166,12 +192,16 @@ extension SchemaValidator {
             let publishPlaceholders = publishTopic?.placeholders ?? []
             var checked: Set<String> = []
             for (index, (template, source)) in templates.enumerated() {
-                valid = checkPlaceholders(
-                    template, at: source, request: operation.request.value, members: requestMembers, alreadyChecked: &checked) && valid
+                valid =
+                    checkPlaceholders(
+                        template, at: source, request: operation.request.value, members: requestMembers,
+                        alreadyChecked: &checked) && valid
                 if publishTopic != nil, index > 0,
                     let extra = template.placeholders.first(where: { !publishPlaceholders.contains($0) })
                 {
-                    report(source, "placeholder {\(extra)} is not in the publish topic, so a service could not know its value")
+                    report(
+                        source,
+                        "placeholder {\(extra)} is not in the publish topic, so a service could not know its value")
                     valid = false
                 }
                 for placeholder in template.placeholders where !boundMembers.contains(placeholder) {
@@ -184,7 +214,8 @@ extension SchemaValidator {
                 if case .token(let token) = correlation.value, token == member.name { continue }
                 report(
                     operation.request,
-                    "member '\(member.name)' of \(operation.request.value) collides with the 'timeout' parameter of the generated \(methodName) method; set its \"swiftName\"")
+                    "member '\(member.name)' of \(operation.request.value) collides with the 'timeout' parameter of the generated \(methodName) method; set its \"swiftName\""
+                )
                 valid = false
             }
         }
@@ -198,14 +229,18 @@ extension SchemaValidator {
             if timeout.value.isFinite, milliseconds >= 1, milliseconds <= 86_400_000 {
                 timeoutMilliseconds = Int(milliseconds)
             } else {
-                report(timeout.path, "a timeout is a number of seconds from 0.001 to 86400, found \(timeout.value)", at: timeout.location)
+                report(
+                    timeout.path, "a timeout is a number of seconds from 0.001 to 86400, found \(timeout.value)",
+                    at: timeout.location)
                 valid = false
             }
         }
         guard valid, let correlationModel, let publishTopic, let successShape, requestMembers != nil else { return nil }
         return OperationModel(
-            name: name.value, methodName: methodName, documentation: operation.documentation, request: operation.request.value,
-            response: successShape.value, error: errorShape?.value, publishTopic: publishTopic, subscriptions: subscriptions,
+            name: name.value, methodName: methodName, documentation: operation.documentation,
+            request: operation.request.value,
+            response: successShape.value, error: errorShape?.value, publishTopic: publishTopic,
+            subscriptions: subscriptions,
             responses: responses, correlation: correlationModel, defaultTimeoutMilliseconds: timeoutMilliseconds)
     }
 
@@ -222,14 +257,21 @@ extension SchemaValidator {
             let memberPath = correlation.path.appending("member")
             guard let requestMembers else { return nil }
             guard let requestMember = requestMembers.first(where: { $0.name == tokenName }) else {
-                report(memberPath, "'\(tokenName)' is not a member of \(operation.request.value)", at: correlation.location)
+                report(
+                    memberPath, "'\(tokenName)' is not a member of \(operation.request.value)", at: correlation.location
+                )
                 return nil
             }
             if boundMembers.contains(tokenName) {
-                report(memberPath, "'\(tokenName)' is bound to a topic placeholder; the token must travel in the payload", at: correlation.location)
+                report(
+                    memberPath, "'\(tokenName)' is bound to a topic placeholder; the token must travel in the payload",
+                    at: correlation.location)
                 return nil
             }
-            guard isOptionalString(requestMember, in: operation.request.value, tokenPath: memberPath, location: correlation.location) else {
+            guard
+                isOptionalString(
+                    requestMember, in: operation.request.value, tokenPath: memberPath, location: correlation.location)
+            else {
                 return nil
             }
             var responseProperty: String?
@@ -237,10 +279,14 @@ extension SchemaValidator {
             for shape in [successShape, errorShape].compactMap({ $0 }) {
                 guard let members = memberModels[shape.value] else { return nil }
                 guard let member = members.first(where: { $0.name == tokenName }) else {
-                    report(memberPath, "response shape \(shape.value) has no member '\(tokenName)' to carry the token back", at: correlation.location)
+                    report(
+                        memberPath,
+                        "response shape \(shape.value) has no member '\(tokenName)' to carry the token back",
+                        at: correlation.location)
                     return nil
                 }
-                guard isOptionalString(member, in: shape.value, tokenPath: memberPath, location: correlation.location) else { return nil }
+                guard isOptionalString(member, in: shape.value, tokenPath: memberPath, location: correlation.location)
+                else { return nil }
                 if shape.value == successShape?.value && responseProperty == nil { responseProperty = member.swiftName }
                 if shape.value == errorShape?.value { errorProperty = member.swiftName }
             }
@@ -251,9 +297,14 @@ extension SchemaValidator {
         }
     }
 
-    private mutating func isOptionalString(_ member: MemberModel, in shape: String, tokenPath: JSONPath, location: SourceLocation?) -> Bool {
+    private mutating func isOptionalString(
+        _ member: MemberModel, in shape: String, tokenPath: JSONPath, location: SourceLocation?
+    ) -> Bool {
         if member.type != .primitive(.string) || member.isRequired || member.isNullable {
-            report(tokenPath, "member '\(member.name)' of \(shape) carries the correlation token and must be an optional, non-nullable string", at: location)
+            report(
+                tokenPath,
+                "member '\(member.name)' of \(shape) carries the correlation token and must be an optional, non-nullable string",
+                at: location)
             return false
         }
         return true
@@ -269,7 +320,8 @@ extension SchemaValidator {
                 for stream in streams where !stream.topic.hasWildcards && filter.matches(stream.topic) {
                     report(
                         filterSource,
-                        "filter '\(filter.text)' also matches the topic of stream \(stream.name) ('\(stream.topic.text)'); subscribe to the response topics themselves")
+                        "filter '\(filter.text)' also matches the topic of stream \(stream.name) ('\(stream.topic.text)'); subscribe to the response topics themselves"
+                    )
                 }
             }
         }

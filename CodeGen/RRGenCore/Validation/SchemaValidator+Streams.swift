@@ -15,9 +15,15 @@ extension SchemaValidator {
             guard let members = structureMembers(request, role: "a stream request") else { return nil }
             if let topic {
                 var checked: Set<String> = []
-                valid = checkPlaceholders(topic, at: stream.topic, request: request.value, members: members, alreadyChecked: &checked) && valid
+                valid =
+                    checkPlaceholders(
+                        topic, at: stream.topic, request: request.value, members: members, alreadyChecked: &checked)
+                    && valid
                 for member in members where !topic.placeholders.contains(member.name) {
-                    report(request, "member '\(member.name)' of \(request.value) is not a placeholder of the stream topic; a subscription has no payload to carry it")
+                    report(
+                        request,
+                        "member '\(member.name)' of \(request.value) is not a placeholder of the stream topic; a subscription has no payload to carry it"
+                    )
                     valid = false
                 }
             }
@@ -28,7 +34,8 @@ extension SchemaValidator {
         }
         guard valid, let topic else { return nil }
         return StreamModel(
-            name: name.value, methodName: methodName, documentation: stream.documentation, request: stream.request?.value,
+            name: name.value, methodName: methodName, documentation: stream.documentation,
+            request: stream.request?.value,
             topic: topic, event: stream.event.value)
     }
 }

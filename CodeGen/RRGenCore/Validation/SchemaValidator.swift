@@ -132,9 +132,12 @@ public struct SchemaValidator {
         var usedNames: [String: String] = [:]
         for member in members {
             let type = resolve(member.type)
-            guard let swiftName = swiftName(for: member.name, override: member.swiftName, what: "property") else { continue }
+            guard let swiftName = swiftName(for: member.name, override: member.swiftName, what: "property") else {
+                continue
+            }
             if let other = usedNames[swiftName] {
-                report(member.swiftName ?? member.name, "Swift name '\(swiftName)' is already used by member '\(other)'")
+                report(
+                    member.swiftName ?? member.name, "Swift name '\(swiftName)' is already used by member '\(other)'")
                 continue
             }
             usedNames[swiftName] = member.name.value
@@ -175,17 +178,24 @@ public struct SchemaValidator {
                     if case .enumeration = shapesByName[name]!.kind {
                         keyName = name
                     } else {
-                        report(key.path, "a map key must be string or an enum shape, found structure '\(name)'", at: key.location)
+                        report(
+                            key.path, "a map key must be string or an enum shape, found structure '\(name)'",
+                            at: key.location)
                         keyIsValid = false
                     }
                 case .shape(let name):
                     report(key.path, unknownShapeMessage(name), at: key.location)
                     keyIsValid = false
                 case .primitive(let primitive):
-                    report(key.path, "a map key must be string or an enum shape, found \(primitive.rawValue)", at: key.location)
+                    report(
+                        key.path, "a map key must be string or an enum shape, found \(primitive.rawValue)",
+                        at: key.location)
                     keyIsValid = false
                 case .list, .map:
-                    report(key.path, "a map key must be string or an enum shape, found a \(key.value.isList ? "list" : "map")", at: key.location)
+                    report(
+                        key.path,
+                        "a map key must be string or an enum shape, found a \(key.value.isList ? "list" : "map")",
+                        at: key.location)
                     keyIsValid = false
                 }
             }
@@ -215,7 +225,9 @@ public struct SchemaValidator {
             }
             guard let swiftName = swiftName(for: value.value, override: value.swiftName, what: "case") else { continue }
             if reservedMembers.contains(swiftName) {
-                report(value.swiftName ?? value.value, "'\(swiftName)' collides with a member of the generated type; set \"swiftName\"")
+                report(
+                    value.swiftName ?? value.value,
+                    "'\(swiftName)' collides with a member of the generated type; set \"swiftName\"")
                 continue
             }
             if let other = usedNames[swiftName] {
@@ -223,7 +235,8 @@ public struct SchemaValidator {
                 continue
             }
             usedNames[swiftName] = value.value.value
-            models.append(EnumValueModel(value: value.value.value, swiftName: swiftName, documentation: value.documentation))
+            models.append(
+                EnumValueModel(value: value.value.value, swiftName: swiftName, documentation: value.documentation))
         }
         return EnumModel(name: shape.name.value, documentation: shape.documentation, values: models)
     }
@@ -257,7 +270,8 @@ public struct SchemaValidator {
             let nextTrail = trail + [(current, member)]
             if target == start { return nextTrail }
             if visited.contains(target) { continue }
-            if let cycle = findCycle(from: start, current: target, trail: nextTrail, visited: visited.union([current])) {
+            if let cycle = findCycle(from: start, current: target, trail: nextTrail, visited: visited.union([current]))
+            {
                 return cycle
             }
         }
@@ -284,7 +298,8 @@ public struct SchemaValidator {
                 let list = existing.members.isEmpty ? "none" : existing.members.joined(separator: ", ")
                 report(
                     request,
-                    "\(request.value) is also the request of \(existing.owner), whose topic members are \(list); a request shape must bind the same members everywhere")
+                    "\(request.value) is also the request of \(existing.owner), whose topic members are \(list); a request shape must bind the same members everywhere"
+                )
             }
             return
         }
@@ -315,7 +330,8 @@ public struct SchemaValidator {
         }
         shapes.sort { $0.name < $1.name }
         return ServiceModel(
-            name: schema.name.value, documentation: schema.documentation, shapes: shapes, operations: operations, streams: streams)
+            name: schema.name.value, documentation: schema.documentation, shapes: shapes, operations: operations,
+            streams: streams)
     }
 }
 

@@ -62,19 +62,25 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             if raw.contains("+") || raw.contains("#") {
-                let what = allowWildcards ? "a wildcard must occupy a whole level" : "wildcards ('+', '#') are not allowed in a topic name"
+                let what =
+                    allowWildcards
+                    ? "a wildcard must occupy a whole level" : "wildcards ('+', '#') are not allowed in a topic name"
                 return .failure(TopicTemplateError(message: "\(what), found '\(raw)'"))
             }
             if raw.hasPrefix("{") && raw.hasSuffix("}") && raw.count > 2 {
                 let name = String(raw.dropFirst().dropLast())
                 guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                    return .failure(TopicTemplateError(message: "invalid placeholder '\(raw)'; a placeholder is {name} with letters, digits and '_'"))
+                    return .failure(
+                        TopicTemplateError(
+                            message:
+                                "invalid placeholder '\(raw)'; a placeholder is {name} with letters, digits and '_'"))
                 }
                 levels.append(.placeholder(name))
                 continue
             }
             if raw.contains("{") || raw.contains("}") {
-                return .failure(TopicTemplateError(message: "a placeholder must be a whole topic level, found '\(raw)'"))
+                return .failure(
+                    TopicTemplateError(message: "a placeholder must be a whole topic level, found '\(raw)'"))
             }
             levels.append(.literal(raw))
         }
@@ -87,7 +93,8 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
     /// A filter starting with a wildcard does not match a topic starting with `$`.
     public func matches(_ topic: TopicTemplate) -> Bool {
         if case .literal(let first)? = topic.levels.first, first.hasPrefix("$") {
-            if let filterFirst = levels.first, filterFirst == .singleLevelWildcard || filterFirst == .multiLevelWildcard {
+            if let filterFirst = levels.first, filterFirst == .singleLevelWildcard || filterFirst == .multiLevelWildcard
+            {
                 return false
             }
         }

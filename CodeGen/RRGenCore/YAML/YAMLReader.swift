@@ -23,7 +23,8 @@ public enum YAMLReader {
             throw RRGenError(path: .root, message: "invalid YAML: \(error)")
         }
         guard let root else {
-            throw RRGenError(path: .root, message: "the YAML document is empty", location: SourceLocation(line: 1, column: 1))
+            throw RRGenError(
+                path: .root, message: "the YAML document is empty", location: SourceLocation(line: 1, column: 1))
         }
         return try convert(root, path: .root, depth: 0)
     }
@@ -68,7 +69,8 @@ public enum YAMLReader {
     private static func convert(_ node: Node, path: JSONPath, depth: Int) throws(RRGenError) -> JSONNode {
         let here = location(of: node)
         guard depth < JSONParser.maximumDepth else {
-            throw RRGenError(path: path, message: "nesting deeper than \(JSONParser.maximumDepth) levels", location: here)
+            throw RRGenError(
+                path: path, message: "nesting deeper than \(JSONParser.maximumDepth) levels", location: here)
         }
         switch node {
         case .alias:
@@ -87,10 +89,12 @@ public enum YAMLReader {
             var seen: Set<String> = []
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let key) = keyNode else {
-                    throw RRGenError(path: path, message: "mapping keys must be strings", location: location(of: keyNode))
+                    throw RRGenError(
+                        path: path, message: "mapping keys must be strings", location: location(of: keyNode))
                 }
                 guard seen.insert(key.string).inserted else {
-                    throw RRGenError(path: path, message: "duplicate key '\(key.string)'", location: location(of: keyNode))
+                    throw RRGenError(
+                        path: path, message: "duplicate key '\(key.string)'", location: location(of: keyNode))
                 }
                 let value = try convert(valueNode, path: path.appending(key.string), depth: depth + 1)
                 members.append(JSONMember(key: key.string, keyLocation: location(of: keyNode), value: value))
@@ -124,7 +128,9 @@ public enum YAMLReader {
             }
             return .number(scalar.string)
         default:
-            throw RRGenError(path: path, message: "unsupported YAML tag '\(tag.rawValue)'; only JSON values are allowed", location: location)
+            throw RRGenError(
+                path: path, message: "unsupported YAML tag '\(tag.rawValue)'; only JSON values are allowed",
+                location: location)
         }
     }
 }

@@ -23,7 +23,8 @@ struct ShadowDocument: Hashable, Sendable {
     /// The document as the `update/documents` stream shows it.
     var snapshot: IoTShadow.ShadowUpdatedSnapshot {
         IoTShadow.ShadowUpdatedSnapshot(
-            state: IoTShadow.ShadowState(desired: desired.map { .value($0) } ?? .absent, reported: reported.map { .value($0) } ?? .absent),
+            state: IoTShadow.ShadowState(
+                desired: desired.map { .value($0) } ?? .absent, reported: reported.map { .value($0) } ?? .absent),
             metadata: metadata, version: version)
     }
 
@@ -49,7 +50,8 @@ struct ShadowDocument: Hashable, Sendable {
     }
 
     private static func apply(
-        _ change: Nullable<ServiceJSONValue>, to section: inout ServiceJSONValue?, metadata: inout ShadowMetadataNode?, at date: Date
+        _ change: Nullable<ServiceJSONValue>, to section: inout ServiceJSONValue?, metadata: inout ShadowMetadataNode?,
+        at date: Date
     ) {
         switch change {
         case .absent:

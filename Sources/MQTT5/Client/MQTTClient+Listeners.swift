@@ -20,7 +20,9 @@ extension MQTTClient {
     ///   - subscriptions: The filters and options.
     ///   - properties: SUBSCRIBE properties.
     /// - Returns: A future of the SUBACK, failed with ``MQTTError``.
-    package func subscribe(_ subscriptions: [MQTTSubscription], properties: MQTTProperties) -> EventLoopFuture<MQTTSubAckPacket> {
+    package func subscribe(
+        _ subscriptions: [MQTTSubscription], properties: MQTTProperties
+    ) -> EventLoopFuture<MQTTSubAckPacket> {
         let promise = eventLoop.makePromise(of: MQTTSubAckPacket.self)
         let packet = MQTTSubscribePacket(packetIdentifier: 1, subscriptions: subscriptions, properties: properties)
         execute { core in core.submit(.subscribe(packet), token: .subscribe(promise)) }

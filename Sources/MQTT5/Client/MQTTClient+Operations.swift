@@ -40,7 +40,8 @@ extension MQTTClient {
         retain: Bool = false,
         properties: MQTTProperties = MQTTProperties()
     ) async throws(MQTTError) -> MQTTPublishResult {
-        try await publish(MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties))
+        try await publish(
+            MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties))
     }
 
     /// Subscribes and returns the SUBACK, with one reason code per subscription (granted QoS or error).
@@ -52,7 +53,9 @@ extension MQTTClient {
     /// - Throws: ``MQTTError`` when no SUBACK could be obtained (invalid filter, feature the broker
     ///   lacks, offline policy, timeout, stop, cancellation).
     @discardableResult
-    public func subscribe(_ subscriptions: [MQTTSubscription], properties: MQTTProperties = MQTTProperties()) async throws(MQTTError) -> MQTTSubAckPacket {
+    public func subscribe(
+        _ subscriptions: [MQTTSubscription], properties: MQTTProperties = MQTTProperties()
+    ) async throws(MQTTError) -> MQTTSubAckPacket {
         let promise = eventLoop.makePromise(of: MQTTSubAckPacket.self)
         let packet = MQTTSubscribePacket(packetIdentifier: 1, subscriptions: subscriptions, properties: properties)
         execute { core in core.submit(.subscribe(packet), token: .subscribe(promise)) }
@@ -67,7 +70,9 @@ extension MQTTClient {
     /// - Returns: The broker's SUBACK.
     /// - Throws: ``MQTTError``, as ``subscribe(_:properties:)``.
     @discardableResult
-    public func subscribe(to topicFilter: String, qos: MQTTQoS = .atLeastOnce) async throws(MQTTError) -> MQTTSubAckPacket {
+    public func subscribe(
+        to topicFilter: String, qos: MQTTQoS = .atLeastOnce
+    ) async throws(MQTTError) -> MQTTSubAckPacket {
         try await subscribe([MQTTSubscription(topicFilter: topicFilter, qos: qos)])
     }
 
@@ -79,7 +84,9 @@ extension MQTTClient {
     /// - Returns: The broker's UNSUBACK.
     /// - Throws: ``MQTTError`` when no UNSUBACK could be obtained.
     @discardableResult
-    public func unsubscribe(_ topicFilters: [String], properties: MQTTProperties = MQTTProperties()) async throws(MQTTError) -> MQTTUnsubAckPacket {
+    public func unsubscribe(
+        _ topicFilters: [String], properties: MQTTProperties = MQTTProperties()
+    ) async throws(MQTTError) -> MQTTUnsubAckPacket {
         let promise = eventLoop.makePromise(of: MQTTUnsubAckPacket.self)
         let packet = MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: topicFilters, properties: properties)
         execute { core in core.submit(.unsubscribe(packet), token: .unsubscribe(promise)) }
@@ -115,7 +122,8 @@ extension MQTTClient {
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
+            throw MQTTError(
+                code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
         }
     }
 }

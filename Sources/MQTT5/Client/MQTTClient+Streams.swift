@@ -53,7 +53,9 @@ extension MQTTClient {
         do {
             topicFilter = try MQTTTopicFilter(filter)
         } catch {
-            throw MQTTError(code: .invalidArgument, message: "invalid topic filter for publishes(matching:): \(error)", cause: error)
+            throw MQTTError(
+                code: .invalidArgument, message: "invalid topic filter for publishes(matching:): \(error)", cause: error
+            )
         }
         return makePublishStream(filter: topicFilter, bufferingPolicy: bufferingPolicy)
     }
@@ -61,7 +63,8 @@ extension MQTTClient {
     private func makePublishStream(
         filter: MQTTTopicFilter?, bufferingPolicy: AsyncStream<MQTTPublishPacket>.Continuation.BufferingPolicy
     ) -> AsyncStream<MQTTPublishPacket> {
-        let (stream, continuation) = AsyncStream.makeStream(of: MQTTPublishPacket.self, bufferingPolicy: bufferingPolicy)
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: MQTTPublishPacket.self, bufferingPolicy: bufferingPolicy)
         execute { core in
             let id = core.addPublishStream(continuation, filter: filter)
             let loop = core.eventLoop

@@ -64,7 +64,9 @@ public final class MQTTClient: Sendable {
         let endpoint = configuration.endpoint
         if endpoint.transport.isSecure || (configuration.tls != nil && endpoint.transport != .unix) {
             do {
-                tls = .success(NIOSSLContextBox(try MQTTTLSContextFactory.makeContext(configuration.tls ?? MQTTTLSConfiguration())))
+                tls = .success(
+                    NIOSSLContextBox(try MQTTTLSContextFactory.makeContext(configuration.tls ?? MQTTTLSConfiguration()))
+                )
             } catch {
                 tls = .failure(error)
             }
@@ -152,7 +154,8 @@ public final class MQTTClient: Sendable {
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
+            throw MQTTError(
+                code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
         }
     }
 }

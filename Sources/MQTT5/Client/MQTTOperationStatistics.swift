@@ -10,7 +10,10 @@ public struct MQTTOperationStatistics: Hashable, Sendable {
     public var unackedOperationSize: Int
 
     /// Creates statistics.
-    public init(incompleteOperationCount: Int = 0, incompleteOperationSize: Int = 0, unackedOperationCount: Int = 0, unackedOperationSize: Int = 0) {
+    public init(
+        incompleteOperationCount: Int = 0, incompleteOperationSize: Int = 0, unackedOperationCount: Int = 0,
+        unackedOperationSize: Int = 0
+    ) {
         self.incompleteOperationCount = incompleteOperationCount
         self.incompleteOperationSize = incompleteOperationSize
         self.unackedOperationCount = unackedOperationCount

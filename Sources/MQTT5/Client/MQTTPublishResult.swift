@@ -24,7 +24,10 @@ public struct MQTTPublishResult: Hashable, Sendable {
     ///   - pubAck: Its PUBACK (QoS 1).
     ///   - pubRec: Its PUBREC (QoS 2).
     ///   - pubComp: Its PUBCOMP (QoS 2).
-    public init(qos: MQTTQoS, pubAck: MQTTPubAckPacket? = nil, pubRec: MQTTPubRecPacket? = nil, pubComp: MQTTPubCompPacket? = nil) {
+    public init(
+        qos: MQTTQoS, pubAck: MQTTPubAckPacket? = nil, pubRec: MQTTPubRecPacket? = nil,
+        pubComp: MQTTPubCompPacket? = nil
+    ) {
         self.qos = qos
         self.pubAck = pubAck
         self.pubRec = pubRec

@@ -1,15 +1,19 @@
 import NIOCore
 
 extension MQTTAuthPacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         guard version == .v5_0 else { throw .protocolError("AUTH does not exist in MQTT 3.1.1") }
         let propertiesLength = try properties.encodedLength(in: .auth)
         if propertiesLength == 0 && reasonCode == .success {
-            try MQTTFixedHeader.write(into: &buffer, type: .auth, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
+            try MQTTFixedHeader.write(
+                into: &buffer, type: .auth, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
             return
         }
         let length = 1 + MQTTVariableByteInteger.size(propertiesLength) + propertiesLength
-        try MQTTFixedHeader.write(into: &buffer, type: .auth, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: .auth, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
         buffer.writeInteger(reasonCode.rawValue)
         properties.write(into: &buffer, length: propertiesLength)
     }

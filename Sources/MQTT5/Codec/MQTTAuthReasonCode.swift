@@ -14,11 +14,12 @@ public enum MQTTAuthReasonCode: UInt8, Hashable, Sendable, CaseIterable, CustomS
 
     /// The spec's name of the code followed by its hexadecimal value, e.g. `Protocol Error (0x82)`.
     public var description: String {
-        let name: String = switch self {
-        case .success: "Success"
-        case .continueAuthentication: "Continue authentication"
-        case .reAuthenticate: "Re-authenticate"
-        }
+        let name: String =
+            switch self {
+            case .success: "Success"
+            case .continueAuthentication: "Continue authentication"
+            case .reAuthenticate: "Re-authenticate"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

@@ -28,27 +28,33 @@ extension MQTTConnAckPacket {
         }
     }
 
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         if sessionPresent && reasonCode.isError {
             throw .protocolError("CONNACK with Session Present and error \(reasonCode)")
         }
         let flags: UInt8 = sessionPresent ? 0x01 : 0x00
         switch version {
         case .v3_1_1:
-            try MQTTFixedHeader.write(into: &buffer, type: .connAck, flags: 0, remainingLength: 2, maximumPacketSize: maximumPacketSize)
+            try MQTTFixedHeader.write(
+                into: &buffer, type: .connAck, flags: 0, remainingLength: 2, maximumPacketSize: maximumPacketSize)
             buffer.writeInteger(flags)
             buffer.writeInteger(Self.returnCode(for: reasonCode))
         case .v5_0:
             let propertiesLength = try properties.encodedLength(in: .connAck)
             let length = 2 + MQTTVariableByteInteger.size(propertiesLength) + propertiesLength
-            try MQTTFixedHeader.write(into: &buffer, type: .connAck, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
+            try MQTTFixedHeader.write(
+                into: &buffer, type: .connAck, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
             buffer.writeInteger(flags)
             buffer.writeInteger(reasonCode.rawValue)
             properties.write(into: &buffer, length: propertiesLength)
         }
     }
 
-    static func decode(from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTConnAckPacket {
+    static func decode(
+        from body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTConnAckPacket {
         let flags = try body.readMQTTByte("CONNACK flags")
         guard flags & 0xFE == 0 else { throw .malformedPacket("CONNACK reserved flags 0x\(hexByte(flags))") }
         let code = try body.readMQTTByte("CONNACK reason code")

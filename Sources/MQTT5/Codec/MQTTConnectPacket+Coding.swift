@@ -36,7 +36,8 @@ extension MQTTConnectPacket {
             length += try MQTTEncodingValidation.binarySize(password, "password")
         }
 
-        try MQTTFixedHeader.write(into: &buffer, type: .connect, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: .connect, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
         buffer.writeMQTTString(Self.protocolName)
         buffer.writeInteger(protocolVersion.rawValue)
         var flags: UInt8 = cleanStart ? 0x02 : 0

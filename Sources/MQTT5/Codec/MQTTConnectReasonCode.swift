@@ -55,30 +55,31 @@ public enum MQTTConnectReasonCode: UInt8, Hashable, Sendable, CaseIterable, Cust
 
     /// The spec's name of the code followed by its hexadecimal value, e.g. `Protocol Error (0x82)`.
     public var description: String {
-        let name: String = switch self {
-        case .success: "Success"
-        case .unspecifiedError: "Unspecified error"
-        case .malformedPacket: "Malformed Packet"
-        case .protocolError: "Protocol Error"
-        case .implementationSpecificError: "Implementation specific error"
-        case .unsupportedProtocolVersion: "Unsupported Protocol Version"
-        case .clientIdentifierNotValid: "Client Identifier not valid"
-        case .badUserNameOrPassword: "Bad User Name or Password"
-        case .notAuthorized: "Not authorized"
-        case .serverUnavailable: "Server unavailable"
-        case .serverBusy: "Server busy"
-        case .banned: "Banned"
-        case .badAuthenticationMethod: "Bad authentication method"
-        case .topicNameInvalid: "Topic Name invalid"
-        case .packetTooLarge: "Packet too large"
-        case .quotaExceeded: "Quota exceeded"
-        case .payloadFormatInvalid: "Payload format invalid"
-        case .retainNotSupported: "Retain not supported"
-        case .qosNotSupported: "QoS not supported"
-        case .useAnotherServer: "Use another server"
-        case .serverMoved: "Server moved"
-        case .connectionRateExceeded: "Connection rate exceeded"
-        }
+        let name: String =
+            switch self {
+            case .success: "Success"
+            case .unspecifiedError: "Unspecified error"
+            case .malformedPacket: "Malformed Packet"
+            case .protocolError: "Protocol Error"
+            case .implementationSpecificError: "Implementation specific error"
+            case .unsupportedProtocolVersion: "Unsupported Protocol Version"
+            case .clientIdentifierNotValid: "Client Identifier not valid"
+            case .badUserNameOrPassword: "Bad User Name or Password"
+            case .notAuthorized: "Not authorized"
+            case .serverUnavailable: "Server unavailable"
+            case .serverBusy: "Server busy"
+            case .banned: "Banned"
+            case .badAuthenticationMethod: "Bad authentication method"
+            case .topicNameInvalid: "Topic Name invalid"
+            case .packetTooLarge: "Packet too large"
+            case .quotaExceeded: "Quota exceeded"
+            case .payloadFormatInvalid: "Payload format invalid"
+            case .retainNotSupported: "Retain not supported"
+            case .qosNotSupported: "QoS not supported"
+            case .useAnotherServer: "Use another server"
+            case .serverMoved: "Server moved"
+            case .connectionRateExceeded: "Connection rate exceeded"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

@@ -7,7 +7,9 @@ public struct MQTTDisconnectPacket: Hashable, Sendable {
     public var properties: MQTTProperties
 
     /// Creates a DISCONNECT packet.
-    public init(reasonCode: MQTTDisconnectReasonCode = .normalDisconnection, properties: MQTTProperties = MQTTProperties()) {
+    public init(
+        reasonCode: MQTTDisconnectReasonCode = .normalDisconnection, properties: MQTTProperties = MQTTProperties()
+    ) {
         self.reasonCode = reasonCode
         self.properties = properties
     }

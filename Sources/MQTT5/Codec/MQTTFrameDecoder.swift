@@ -66,12 +66,15 @@ public struct MQTTFrameDecoder: Sendable {
     }
 
     /// Checks the first byte of a frame: a known type for `version` with the required flags.
-    private static func packetType(of first: UInt8, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTPacketType {
+    private static func packetType(
+        of first: UInt8, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTPacketType {
         guard let type = MQTTPacketType(rawValue: first >> 4), type != .auth || version == .v5_0 else {
             throw .malformedPacket("reserved packet type \(first >> 4)")
         }
         if let required = type.requiredFlags, first & 0x0F != required {
-            throw .malformedPacket("\(type) with fixed header flags 0x\(hexByte(first & 0x0F)) instead of 0x\(hexByte(required))")
+            throw .malformedPacket(
+                "\(type) with fixed header flags 0x\(hexByte(first & 0x0F)) instead of 0x\(hexByte(required))")
         }
         return type
     }

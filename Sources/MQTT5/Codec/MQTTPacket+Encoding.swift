@@ -50,9 +50,11 @@ extension MQTTPacket {
             case .unsubAck(let packet):
                 try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
             case .pingReq:
-                try MQTTFixedHeader.write(into: &buffer, type: .pingReq, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
+                try MQTTFixedHeader.write(
+                    into: &buffer, type: .pingReq, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
             case .pingResp:
-                try MQTTFixedHeader.write(into: &buffer, type: .pingResp, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
+                try MQTTFixedHeader.write(
+                    into: &buffer, type: .pingResp, flags: 0, remainingLength: 0, maximumPacketSize: maximumPacketSize)
             case .disconnect(let packet):
                 try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)
             case .auth(let packet):

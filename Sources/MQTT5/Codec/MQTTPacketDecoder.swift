@@ -39,7 +39,9 @@ public struct MQTTPacketDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessag
     }
 
     /// Decodes what is left when the channel goes inactive.
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws -> DecodingState {
         try decode(context: context, buffer: &buffer)
     }
 }

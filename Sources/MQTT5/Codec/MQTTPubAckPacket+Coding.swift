@@ -1,7 +1,9 @@
 import NIOCore
 
 extension MQTTPubAckPacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         try MQTTAcknowledgementCoding.encode(
             into: &buffer,
             type: .pubAck,
@@ -14,11 +16,15 @@ extension MQTTPubAckPacket {
         )
     }
 
-    static func decode(from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTPubAckPacket {
-        let fields = try MQTTAcknowledgementCoding.decode(from: &body, type: .pubAck, context: .pubAck, version: version)
+    static func decode(
+        from body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTPubAckPacket {
+        let fields = try MQTTAcknowledgementCoding.decode(
+            from: &body, type: .pubAck, context: .pubAck, version: version)
         guard let reasonCode = MQTTPubAckReasonCode(rawValue: fields.reasonCode) else {
             throw .protocolError("\(MQTTPacketType.pubAck) with unknown reason code 0x\(hexByte(fields.reasonCode))")
         }
-        return MQTTPubAckPacket(packetIdentifier: fields.packetIdentifier, reasonCode: reasonCode, properties: fields.properties)
+        return MQTTPubAckPacket(
+            packetIdentifier: fields.packetIdentifier, reasonCode: reasonCode, properties: fields.properties)
     }
 }

@@ -12,10 +12,11 @@ public enum MQTTPubCompReasonCode: UInt8, Hashable, Sendable, CaseIterable, Cust
 
     /// The spec's name of the code followed by its hexadecimal value, e.g. `Protocol Error (0x82)`.
     public var description: String {
-        let name: String = switch self {
-        case .success: "Success"
-        case .packetIdentifierNotFound: "Packet Identifier not found"
-        }
+        let name: String =
+            switch self {
+            case .success: "Success"
+            case .packetIdentifierNotFound: "Packet Identifier not found"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

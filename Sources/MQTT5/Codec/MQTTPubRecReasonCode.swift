@@ -26,17 +26,18 @@ public enum MQTTPubRecReasonCode: UInt8, Hashable, Sendable, CaseIterable, Custo
 
     /// The spec's name of the code followed by its hexadecimal value, e.g. `Protocol Error (0x82)`.
     public var description: String {
-        let name: String = switch self {
-        case .success: "Success"
-        case .noMatchingSubscribers: "No matching subscribers"
-        case .unspecifiedError: "Unspecified error"
-        case .implementationSpecificError: "Implementation specific error"
-        case .notAuthorized: "Not authorized"
-        case .topicNameInvalid: "Topic Name invalid"
-        case .packetIdentifierInUse: "Packet Identifier in use"
-        case .quotaExceeded: "Quota exceeded"
-        case .payloadFormatInvalid: "Payload format invalid"
-        }
+        let name: String =
+            switch self {
+            case .success: "Success"
+            case .noMatchingSubscribers: "No matching subscribers"
+            case .unspecifiedError: "Unspecified error"
+            case .implementationSpecificError: "Implementation specific error"
+            case .notAuthorized: "Not authorized"
+            case .topicNameInvalid: "Topic Name invalid"
+            case .packetIdentifierInUse: "Packet Identifier in use"
+            case .quotaExceeded: "Quota exceeded"
+            case .payloadFormatInvalid: "Payload format invalid"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

@@ -1,7 +1,9 @@
 import NIOCore
 
 extension MQTTPubRelPacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         try MQTTAcknowledgementCoding.encode(
             into: &buffer,
             type: .pubRel,
@@ -14,11 +16,15 @@ extension MQTTPubRelPacket {
         )
     }
 
-    static func decode(from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTPubRelPacket {
-        let fields = try MQTTAcknowledgementCoding.decode(from: &body, type: .pubRel, context: .pubRel, version: version)
+    static func decode(
+        from body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTPubRelPacket {
+        let fields = try MQTTAcknowledgementCoding.decode(
+            from: &body, type: .pubRel, context: .pubRel, version: version)
         guard let reasonCode = MQTTPubRelReasonCode(rawValue: fields.reasonCode) else {
             throw .protocolError("\(MQTTPacketType.pubRel) with unknown reason code 0x\(hexByte(fields.reasonCode))")
         }
-        return MQTTPubRelPacket(packetIdentifier: fields.packetIdentifier, reasonCode: reasonCode, properties: fields.properties)
+        return MQTTPubRelPacket(
+            packetIdentifier: fields.packetIdentifier, reasonCode: reasonCode, properties: fields.properties)
     }
 }

@@ -1,7 +1,9 @@
 import NIOCore
 
 extension MQTTPublishPacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         let isV5 = version == .v5_0
         var length = try MQTTEncodingValidation.topicNameSize(
             topic,
@@ -29,14 +31,17 @@ extension MQTTPublishPacket {
         }
         length += payload.readableBytes
 
-        try MQTTFixedHeader.write(into: &buffer, type: .publish, flags: flags, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: .publish, flags: flags, remainingLength: length, maximumPacketSize: maximumPacketSize)
         buffer.writeMQTTString(topic)
         if qos != .atMostOnce { buffer.writeInteger(identifier) }
         if isV5 { properties.write(into: &buffer, length: propertiesLength) }
         buffer.writeImmutableBuffer(payload)
     }
 
-    static func decode(from body: inout ByteBuffer, flags: UInt8, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTPublishPacket {
+    static func decode(
+        from body: inout ByteBuffer, flags: UInt8, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTPublishPacket {
         guard let qos = MQTTQoS(rawValue: (flags >> 1) & 0x03) else {
             throw .malformedPacket("PUBLISH with QoS 3")
         }

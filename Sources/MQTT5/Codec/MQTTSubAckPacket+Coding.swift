@@ -1,7 +1,9 @@
 import NIOCore
 
 extension MQTTSubAckPacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         try MQTTEncodingValidation.checkPacketIdentifier(packetIdentifier, .subAck)
         guard !reasonCodes.isEmpty else { throw .protocolError("SUBACK without reason codes") }
         let isV5 = version == .v5_0
@@ -11,7 +13,8 @@ extension MQTTSubAckPacket {
             propertiesLength = try properties.encodedLength(in: .subAck)
             length += MQTTVariableByteInteger.size(propertiesLength) + propertiesLength
         }
-        try MQTTFixedHeader.write(into: &buffer, type: .subAck, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: .subAck, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
         buffer.writeInteger(packetIdentifier)
         if isV5 { properties.write(into: &buffer, length: propertiesLength) }
         for code in reasonCodes {
@@ -19,7 +22,9 @@ extension MQTTSubAckPacket {
         }
     }
 
-    static func decode(from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTSubAckPacket {
+    static func decode(
+        from body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTSubAckPacket {
         let packetIdentifier = try body.readMQTTPacketIdentifier(.subAck)
         let isV5 = version == .v5_0
         let properties = isV5 ? try MQTTProperties.read(from: &body, in: .subAck) : MQTTProperties()

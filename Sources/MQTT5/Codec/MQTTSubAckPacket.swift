@@ -9,7 +9,9 @@ public struct MQTTSubAckPacket: Hashable, Sendable {
     public var properties: MQTTProperties
 
     /// Creates a SUBACK packet.
-    public init(packetIdentifier: UInt16, reasonCodes: [MQTTSubAckReasonCode], properties: MQTTProperties = MQTTProperties()) {
+    public init(
+        packetIdentifier: UInt16, reasonCodes: [MQTTSubAckReasonCode], properties: MQTTProperties = MQTTProperties()
+    ) {
         self.packetIdentifier = packetIdentifier
         self.reasonCodes = reasonCodes
         self.properties = properties

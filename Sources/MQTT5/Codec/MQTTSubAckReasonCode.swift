@@ -34,20 +34,21 @@ public enum MQTTSubAckReasonCode: UInt8, Hashable, Sendable, CaseIterable, Custo
 
     /// The spec's name of the code followed by its hexadecimal value, e.g. `Protocol Error (0x82)`.
     public var description: String {
-        let name: String = switch self {
-        case .grantedQoS0: "Granted QoS 0"
-        case .grantedQoS1: "Granted QoS 1"
-        case .grantedQoS2: "Granted QoS 2"
-        case .unspecifiedError: "Unspecified error"
-        case .implementationSpecificError: "Implementation specific error"
-        case .notAuthorized: "Not authorized"
-        case .topicFilterInvalid: "Topic Filter invalid"
-        case .packetIdentifierInUse: "Packet Identifier in use"
-        case .quotaExceeded: "Quota exceeded"
-        case .sharedSubscriptionsNotSupported: "Shared Subscriptions not supported"
-        case .subscriptionIdentifiersNotSupported: "Subscription Identifiers not supported"
-        case .wildcardSubscriptionsNotSupported: "Wildcard Subscriptions not supported"
-        }
+        let name: String =
+            switch self {
+            case .grantedQoS0: "Granted QoS 0"
+            case .grantedQoS1: "Granted QoS 1"
+            case .grantedQoS2: "Granted QoS 2"
+            case .unspecifiedError: "Unspecified error"
+            case .implementationSpecificError: "Implementation specific error"
+            case .notAuthorized: "Not authorized"
+            case .topicFilterInvalid: "Topic Filter invalid"
+            case .packetIdentifierInUse: "Packet Identifier in use"
+            case .quotaExceeded: "Quota exceeded"
+            case .sharedSubscriptionsNotSupported: "Shared Subscriptions not supported"
+            case .subscriptionIdentifiersNotSupported: "Subscription Identifiers not supported"
+            case .wildcardSubscriptionsNotSupported: "Wildcard Subscriptions not supported"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

@@ -1,7 +1,9 @@
 import NIOCore
 
 extension MQTTSubscribePacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         try MQTTEncodingValidation.checkPacketIdentifier(packetIdentifier, .subscribe)
         guard !subscriptions.isEmpty else { throw .protocolError("SUBSCRIBE without subscriptions") }
         let isV5 = version == .v5_0
@@ -23,7 +25,9 @@ extension MQTTSubscribePacket {
             length += 3 + subscription.topicFilter.utf8.count
         }
 
-        try MQTTFixedHeader.write(into: &buffer, type: .subscribe, flags: 0b0010, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: .subscribe, flags: 0b0010, remainingLength: length,
+            maximumPacketSize: maximumPacketSize)
         buffer.writeInteger(packetIdentifier)
         if isV5 { properties.write(into: &buffer, length: propertiesLength) }
         for subscription in subscriptions {
@@ -38,7 +42,9 @@ extension MQTTSubscribePacket {
         }
     }
 
-    static func decode(from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTSubscribePacket {
+    static func decode(
+        from body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTSubscribePacket {
         let packetIdentifier = try body.readMQTTPacketIdentifier(.subscribe)
         let isV5 = version == .v5_0
         let properties = isV5 ? try MQTTProperties.read(from: &body, in: .subscribe) : MQTTProperties()
@@ -72,6 +78,7 @@ extension MQTTSubscribePacket {
             subscriptions.append(subscription)
         }
         guard !subscriptions.isEmpty else { throw .protocolError("SUBSCRIBE without subscriptions") }
-        return MQTTSubscribePacket(packetIdentifier: packetIdentifier, subscriptions: subscriptions, properties: properties)
+        return MQTTSubscribePacket(
+            packetIdentifier: packetIdentifier, subscriptions: subscriptions, properties: properties)
     }
 }

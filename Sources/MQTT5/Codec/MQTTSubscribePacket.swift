@@ -8,7 +8,9 @@ public struct MQTTSubscribePacket: Hashable, Sendable {
     public var properties: MQTTProperties
 
     /// Creates a SUBSCRIBE packet.
-    public init(packetIdentifier: UInt16, subscriptions: [MQTTSubscription], properties: MQTTProperties = MQTTProperties()) {
+    public init(
+        packetIdentifier: UInt16, subscriptions: [MQTTSubscription], properties: MQTTProperties = MQTTProperties()
+    ) {
         self.packetIdentifier = packetIdentifier
         self.subscriptions = subscriptions
         self.properties = properties

@@ -8,7 +8,10 @@ public struct MQTTUnsubAckPacket: Hashable, Sendable {
     public var properties: MQTTProperties
 
     /// Creates an UNSUBACK packet.
-    public init(packetIdentifier: UInt16, reasonCodes: [MQTTUnsubAckReasonCode] = [], properties: MQTTProperties = MQTTProperties()) {
+    public init(
+        packetIdentifier: UInt16, reasonCodes: [MQTTUnsubAckReasonCode] = [],
+        properties: MQTTProperties = MQTTProperties()
+    ) {
         self.packetIdentifier = packetIdentifier
         self.reasonCodes = reasonCodes
         self.properties = properties

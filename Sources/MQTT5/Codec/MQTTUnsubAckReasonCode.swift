@@ -22,15 +22,16 @@ public enum MQTTUnsubAckReasonCode: UInt8, Hashable, Sendable, CaseIterable, Cus
 
     /// The spec's name of the code followed by its hexadecimal value, e.g. `Protocol Error (0x82)`.
     public var description: String {
-        let name: String = switch self {
-        case .success: "Success"
-        case .noSubscriptionExisted: "No subscription existed"
-        case .unspecifiedError: "Unspecified error"
-        case .implementationSpecificError: "Implementation specific error"
-        case .notAuthorized: "Not authorized"
-        case .topicFilterInvalid: "Topic Filter invalid"
-        case .packetIdentifierInUse: "Packet Identifier in use"
-        }
+        let name: String =
+            switch self {
+            case .success: "Success"
+            case .noSubscriptionExisted: "No subscription existed"
+            case .unspecifiedError: "Unspecified error"
+            case .implementationSpecificError: "Implementation specific error"
+            case .notAuthorized: "Not authorized"
+            case .topicFilterInvalid: "Topic Filter invalid"
+            case .packetIdentifierInUse: "Packet Identifier in use"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

@@ -1,7 +1,9 @@
 import NIOCore
 
 extension MQTTUnsubscribePacket {
-    func encode(into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32) throws(MQTTCodecError) {
+    func encode(
+        into buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: UInt32
+    ) throws(MQTTCodecError) {
         try MQTTEncodingValidation.checkPacketIdentifier(packetIdentifier, .unsubscribe)
         guard !topicFilters.isEmpty else { throw .protocolError("UNSUBSCRIBE without topic filters") }
         let isV5 = version == .v5_0
@@ -19,13 +21,17 @@ extension MQTTUnsubscribePacket {
             }
             length += 2 + filter.utf8.count
         }
-        try MQTTFixedHeader.write(into: &buffer, type: .unsubscribe, flags: 0b0010, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: .unsubscribe, flags: 0b0010, remainingLength: length,
+            maximumPacketSize: maximumPacketSize)
         buffer.writeInteger(packetIdentifier)
         if isV5 { properties.write(into: &buffer, length: propertiesLength) }
         for filter in topicFilters { buffer.writeMQTTString(filter) }
     }
 
-    static func decode(from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTCodecError) -> MQTTUnsubscribePacket {
+    static func decode(
+        from body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTCodecError) -> MQTTUnsubscribePacket {
         let packetIdentifier = try body.readMQTTPacketIdentifier(.unsubscribe)
         let properties = version == .v5_0 ? try MQTTProperties.read(from: &body, in: .unsubscribe) : MQTTProperties()
         var filters: [String] = []

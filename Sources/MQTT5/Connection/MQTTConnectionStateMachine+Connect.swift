@@ -31,23 +31,33 @@ extension MQTTConnectionStateMachine {
 
     /// Starts re-authentication (MQTT 5 enhanced authentication) with `packet`
     /// (reason code ``MQTTAuthReasonCode/reAuthenticate``); `token` completes with the broker's final AUTH.
-    mutating func reauthenticate(_ packet: MQTTAuthPacket, token: Token, now: NIODeadline, into actions: inout [Action]) {
+    mutating func reauthenticate(_ packet: MQTTAuthPacket, token: Token, now: NIODeadline, into actions: inout [Action])
+    {
         guard case .connected = phase else {
-            actions.append(.fail(token, MQTTError(code: .offline, message: "cannot re-authenticate while not connected")))
+            actions.append(
+                .fail(token, MQTTError(code: .offline, message: "cannot re-authenticate while not connected")))
             return
         }
         guard version == .v5_0, configuration.enhancedAuthentication else {
-            actions.append(.fail(token, MQTTError(code: .invalidArgument, message: "re-authentication needs MQTT 5 and an authentication method in the configuration")))
+            actions.append(
+                .fail(
+                    token,
+                    MQTTError(
+                        code: .invalidArgument,
+                        message: "re-authentication needs MQTT 5 and an authentication method in the configuration")))
             return
         }
         if let previous = reauthentication {
-            actions.append(.fail(previous, MQTTError(code: .cancelled, message: "superseded by a newer re-authentication")))
+            actions.append(
+                .fail(previous, MQTTError(code: .cancelled, message: "superseded by a newer re-authentication")))
         }
         reauthentication = token
         send(.auth(packet), now: now, into: &actions)
     }
 
-    mutating func handleConnAck(_ connAck: MQTTConnAckPacket, cleanStart: Bool, now: NIODeadline, into actions: inout [Action]) {
+    mutating func handleConnAck(
+        _ connAck: MQTTConnAckPacket, cleanStart: Bool, now: NIODeadline, into actions: inout [Action]
+    ) {
         if connAck.reasonCode.isError {
             let error = MQTTError(
                 code: .connectionRefused,
@@ -115,7 +125,14 @@ extension MQTTConnectionStateMachine {
             case (.publish(var packet), _):
                 if configuration.offlineQueue.behavior == .failAll {
                     if let token = entry.token {
-                        actions.append(.fail(token, MQTTError(code: .sessionLost, message: "the broker did not resume the session; the \(packet.qos) publish to '\(packet.topic)' was not acknowledged")))
+                        actions.append(
+                            .fail(
+                                token,
+                                MQTTError(
+                                    code: .sessionLost,
+                                    message:
+                                        "the broker did not resume the session; the \(packet.qos) publish to '\(packet.topic)' was not acknowledged"
+                                )))
                     }
                 } else {
                     packet.packetIdentifier = nil
@@ -124,7 +141,8 @@ extension MQTTConnectionStateMachine {
                 }
             case (.subscribe, _), (.unsubscribe, _):
                 if let token = entry.token {
-                    actions.append(.fail(token, MQTTError(code: .sessionLost, message: "the broker did not resume the session")))
+                    actions.append(
+                        .fail(token, MQTTError(code: .sessionLost, message: "the broker did not resume the session")))
                 }
             }
         }
@@ -161,7 +179,9 @@ extension MQTTConnectionStateMachine {
 
     /// Ends the connection on the client's initiative: sends `packet` (MQTT 5; an empty
     /// DISCONNECT in 3.1.1) if connected, then asks to close.
-    mutating func disconnect(_ packet: MQTTDisconnectPacket, error: MQTTError, now: NIODeadline, into actions: inout [Action]) {
+    mutating func disconnect(
+        _ packet: MQTTDisconnectPacket, error: MQTTError, now: NIODeadline, into actions: inout [Action]
+    ) {
         switch phase {
         case .connected:
             send(.disconnect(packet), now: now, into: &actions)

@@ -59,12 +59,16 @@ extension MQTTConnectionStateMachine {
         var publish = received
         if let alias = publish.properties.topicAlias {
             guard alias >= 1, alias <= configuration.inboundTopicAliasMaximum else {
-                protocolViolation(.topicAliasInvalid, "Topic Alias \(alias) outside 1...\(configuration.inboundTopicAliasMaximum)", into: &actions)
+                protocolViolation(
+                    .topicAliasInvalid, "Topic Alias \(alias) outside 1...\(configuration.inboundTopicAliasMaximum)",
+                    into: &actions)
                 return
             }
             if publish.topic.isEmpty {
                 guard let topic = inboundAliases[alias] else {
-                    protocolViolation(.protocolError, "PUBLISH with Topic Alias \(alias), which no earlier PUBLISH bound", into: &actions)
+                    protocolViolation(
+                        .protocolError, "PUBLISH with Topic Alias \(alias), which no earlier PUBLISH bound",
+                        into: &actions)
                     return
                 }
                 publish.topic = topic
@@ -83,7 +87,9 @@ extension MQTTConnectionStateMachine {
             guard let identifier = publish.packetIdentifier else { return }
             if !inboundQoS2.contains(identifier) {
                 guard inboundQoS2.count < Int(configuration.receiveMaximum) else {
-                    protocolViolation(.receiveMaximumExceeded, "more than \(configuration.receiveMaximum) QoS 2 publishes in flight", into: &actions)
+                    protocolViolation(
+                        .receiveMaximumExceeded, "more than \(configuration.receiveMaximum) QoS 2 publishes in flight",
+                        into: &actions)
                     return
                 }
                 inboundQoS2.insert(identifier)
@@ -131,13 +137,15 @@ extension MQTTConnectionStateMachine {
         switch phase {
         case .connecting(let deadline, _):
             if now >= deadline {
-                let error = MQTTError(code: .connAckTimeout, message: "no CONNACK within \(Self.describe(configuration.connAckTimeout))")
+                let error = MQTTError(
+                    code: .connAckTimeout, message: "no CONNACK within \(Self.describe(configuration.connAckTimeout))")
                 close(CloseReason(error: error), into: &actions)
             }
         case .connected:
             if let pingSentAt {
                 if now >= pingSentAt + configuration.pingTimeout {
-                    let error = MQTTError(code: .pingTimeout, message: "no PINGRESP within \(Self.describe(configuration.pingTimeout))")
+                    let error = MQTTError(
+                        code: .pingTimeout, message: "no PINGRESP within \(Self.describe(configuration.pingTimeout))")
                     close(CloseReason(error: error), into: &actions)
                     return
                 }
@@ -170,7 +178,14 @@ extension MQTTConnectionStateMachine {
         for (identifier, _) in expired {
             guard let entry = removeInFlight(identifier) else { continue }
             if let token = entry.token {
-                actions.append(.fail(token, MQTTError(code: .ackTimeout, message: "no acknowledgement of the \(Self.describe(entry.operation)) within \(Self.describe(timeout))")))
+                actions.append(
+                    .fail(
+                        token,
+                        MQTTError(
+                            code: .ackTimeout,
+                            message:
+                                "no acknowledgement of the \(Self.describe(entry.operation)) within \(Self.describe(timeout))"
+                        )))
             }
         }
         drainQueue(now: now, into: &actions)

@@ -23,7 +23,11 @@ extension MQTTConnectionStateMachine {
         }
         if phase != .connected, !Self.survivesDisconnection(operation, configuration.offlineQueue.behavior) {
             if let token {
-                let error = MQTTError(code: .offline, message: "not connected, and the offline queue policy \(configuration.offlineQueue.behavior) rejects \(Self.describe(operation))")
+                let error = MQTTError(
+                    code: .offline,
+                    message:
+                        "not connected, and the offline queue policy \(configuration.offlineQueue.behavior) rejects \(Self.describe(operation))"
+                )
                 actions.append(.fail(token, error))
             }
             return
@@ -54,7 +58,8 @@ extension MQTTConnectionStateMachine {
                 do {
                     try MQTTTopic.validateName(packet.topic)
                 } catch {
-                    return .failure(MQTTError(code: .invalidArgument, message: "invalid topic name: \(error)", cause: error))
+                    return .failure(
+                        MQTTError(code: .invalidArgument, message: "invalid topic name: \(error)", cause: error))
                 }
                 if let problem = configuration.extendedValidation.check(topic: packet.topic) {
                     return .failure(MQTTError(code: .invalidArgument, message: problem))
@@ -65,7 +70,8 @@ extension MQTTConnectionStateMachine {
                 return .success(try MQTTPacketSize.publish(stripped, version: version))
             case .subscribe(let packet):
                 guard !packet.subscriptions.isEmpty else {
-                    return .failure(MQTTError(code: .invalidArgument, message: "SUBSCRIBE needs at least one subscription"))
+                    return .failure(
+                        MQTTError(code: .invalidArgument, message: "SUBSCRIBE needs at least one subscription"))
                 }
                 if let problem = configuration.extendedValidation.check(subscriptionCount: packet.subscriptions.count) {
                     return .failure(MQTTError(code: .invalidArgument, message: problem))
@@ -77,28 +83,37 @@ extension MQTTConnectionStateMachine {
                     do {
                         let filter = try MQTTTopicFilter(subscription.topicFilter)
                         if filter.isShared && subscription.noLocal {
-                            return .failure(MQTTError(code: .invalidArgument, message: "No Local is not allowed on the shared subscription '\(filter)'"))
+                            return .failure(
+                                MQTTError(
+                                    code: .invalidArgument,
+                                    message: "No Local is not allowed on the shared subscription '\(filter)'"))
                         }
                     } catch {
-                        return .failure(MQTTError(code: .invalidArgument, message: "invalid topic filter: \(error)", cause: error))
+                        return .failure(
+                            MQTTError(code: .invalidArgument, message: "invalid topic filter: \(error)", cause: error))
                     }
                 }
                 return .success(try MQTTPacketSize.subscribe(packet, version: version))
             case .unsubscribe(let packet):
                 guard !packet.topicFilters.isEmpty else {
-                    return .failure(MQTTError(code: .invalidArgument, message: "UNSUBSCRIBE needs at least one topic filter"))
+                    return .failure(
+                        MQTTError(code: .invalidArgument, message: "UNSUBSCRIBE needs at least one topic filter"))
                 }
                 for filter in packet.topicFilters {
                     do {
                         try MQTTTopic.validateFilter(filter)
                     } catch {
-                        return .failure(MQTTError(code: .invalidArgument, message: "invalid topic filter: \(error)", cause: error))
+                        return .failure(
+                            MQTTError(code: .invalidArgument, message: "invalid topic filter: \(error)", cause: error))
                     }
                 }
                 return .success(try MQTTPacketSize.unsubscribe(packet, version: version))
             }
         } catch {
-            return .failure(MQTTError(code: .invalidArgument, message: "invalid \(Self.describe(operation)): \(error.message)", cause: error))
+            return .failure(
+                MQTTError(
+                    code: .invalidArgument, message: "invalid \(Self.describe(operation)): \(error.message)",
+                    cause: error))
         }
     }
 
@@ -106,27 +121,38 @@ extension MQTTConnectionStateMachine {
     func checkAgainstBroker(_ operation: Operation, size: Int) -> MQTTError? {
         guard let negotiated else { return nil }
         if size > Int(negotiated.maximumPacketSizeToServer) {
-            return MQTTError(code: .packetTooLarge, message: "the \(Self.describe(operation)) is \(size) bytes; the broker accepts at most \(negotiated.maximumPacketSizeToServer)")
+            return MQTTError(
+                code: .packetTooLarge,
+                message:
+                    "the \(Self.describe(operation)) is \(size) bytes; the broker accepts at most \(negotiated.maximumPacketSizeToServer)"
+            )
         }
         switch operation {
         case .publish(let packet):
             if packet.qos > negotiated.maximumQoS {
-                return MQTTError(code: .notSupportedByServer, message: "the broker accepts publishes up to \(negotiated.maximumQoS), not \(packet.qos)")
+                return MQTTError(
+                    code: .notSupportedByServer,
+                    message: "the broker accepts publishes up to \(negotiated.maximumQoS), not \(packet.qos)")
             }
             if packet.retain && !negotiated.retainAvailable {
                 return MQTTError(code: .notSupportedByServer, message: "the broker does not support retained messages")
             }
         case .subscribe(let packet):
             if !packet.properties.subscriptionIdentifiers.isEmpty && !negotiated.subscriptionIdentifiersAvailable {
-                return MQTTError(code: .notSupportedByServer, message: "the broker does not support subscription identifiers")
+                return MQTTError(
+                    code: .notSupportedByServer, message: "the broker does not support subscription identifiers")
             }
             for subscription in packet.subscriptions {
                 let filter = subscription.topicFilter
                 if !negotiated.sharedSubscriptionsAvailable && filter.hasPrefix(MQTTTopic.sharedSubscriptionPrefix) {
-                    return MQTTError(code: .notSupportedByServer, message: "the broker does not support shared subscriptions ('\(filter)')")
+                    return MQTTError(
+                        code: .notSupportedByServer,
+                        message: "the broker does not support shared subscriptions ('\(filter)')")
                 }
                 if !negotiated.wildcardSubscriptionsAvailable && MQTTTopic.hasWildcards(filter) {
-                    return MQTTError(code: .notSupportedByServer, message: "the broker does not support wildcard subscriptions ('\(filter)')")
+                    return MQTTError(
+                        code: .notSupportedByServer,
+                        message: "the broker does not support wildcard subscriptions ('\(filter)')")
                 }
             }
         case .unsubscribe:
@@ -200,7 +226,9 @@ extension MQTTConnectionStateMachine {
             }
             packet.packetIdentifier = identifier
             insertInFlight(
-                InFlightOperation(operation: .subscribe(packet), stage: .awaitingSubAck, token: queued.token, size: queued.size, sentAt: now, sequence: takeSequence()),
+                InFlightOperation(
+                    operation: .subscribe(packet), stage: .awaitingSubAck, token: queued.token, size: queued.size,
+                    sentAt: now, sequence: takeSequence()),
                 identifier: identifier
             )
             send(.subscribe(packet), now: now, into: &actions)
@@ -211,7 +239,9 @@ extension MQTTConnectionStateMachine {
             }
             packet.packetIdentifier = identifier
             insertInFlight(
-                InFlightOperation(operation: .unsubscribe(packet), stage: .awaitingUnsubAck, token: queued.token, size: queued.size, sentAt: now, sequence: takeSequence()),
+                InFlightOperation(
+                    operation: .unsubscribe(packet), stage: .awaitingUnsubAck, token: queued.token, size: queued.size,
+                    sentAt: now, sequence: takeSequence()),
                 identifier: identifier
             )
             send(.unsubscribe(packet), now: now, into: &actions)
@@ -235,7 +265,9 @@ extension MQTTConnectionStateMachine {
     mutating func handlePubRec(_ pubRec: MQTTPubRecPacket, now: NIODeadline, into actions: inout [Action]) {
         let identifier = pubRec.packetIdentifier
         guard let entry = inFlight[identifier] else {
-            send(.pubRel(MQTTPubRelPacket(packetIdentifier: identifier, reasonCode: .packetIdentifierNotFound)), now: now, into: &actions)
+            send(
+                .pubRel(MQTTPubRelPacket(packetIdentifier: identifier, reasonCode: .packetIdentifierNotFound)),
+                now: now, into: &actions)
             return
         }
         switch entry.stage {
@@ -253,7 +285,9 @@ extension MQTTConnectionStateMachine {
         case .awaitingPubComp:
             send(.pubRel(MQTTPubRelPacket(packetIdentifier: identifier)), now: now, into: &actions)
         case .awaitingPubAck, .awaitingSubAck, .awaitingUnsubAck:
-            protocolViolation(.protocolError, "PUBREC for packet identifier \(identifier), which is not a QoS 2 publish", into: &actions)
+            protocolViolation(
+                .protocolError, "PUBREC for packet identifier \(identifier), which is not a QoS 2 publish",
+                into: &actions)
         }
     }
 
@@ -263,7 +297,8 @@ extension MQTTConnectionStateMachine {
         }
         _ = removeInFlight(pubComp.packetIdentifier)
         if let token = entry.token {
-            actions.append(.succeedPublish(token, MQTTPublishResult(qos: .exactlyOnce, pubRec: pubRec, pubComp: pubComp)))
+            actions.append(
+                .succeedPublish(token, MQTTPublishResult(qos: .exactlyOnce, pubRec: pubRec, pubComp: pubComp)))
         }
         drainQueue(now: now, into: &actions)
     }
@@ -293,7 +328,9 @@ extension MQTTConnectionStateMachine {
             if let token = removed.token { actions.append(.fail(token, error)) }
             return
         }
-        if let (identifier, entry) = inFlight.first(where: { $0.value.token.map(matches) ?? false }), let token = entry.token {
+        if let (identifier, entry) = inFlight.first(where: { $0.value.token.map(matches) ?? false }),
+            let token = entry.token
+        {
             inFlight[identifier]?.token = nil
             actions.append(.fail(token, error))
         }
@@ -302,8 +339,10 @@ extension MQTTConnectionStateMachine {
     static func describe(_ operation: Operation) -> String {
         switch operation {
         case .publish(let packet): "\(packet.qos) PUBLISH to '\(packet.topic)'"
-        case .subscribe(let packet): "SUBSCRIBE to \(packet.subscriptions.map { "'\($0.topicFilter)'" }.joined(separator: ", "))"
-        case .unsubscribe(let packet): "UNSUBSCRIBE from \(packet.topicFilters.map { "'\($0)'" }.joined(separator: ", "))"
+        case .subscribe(let packet):
+            "SUBSCRIBE to \(packet.subscriptions.map { "'\($0.topicFilter)'" }.joined(separator: ", "))"
+        case .unsubscribe(let packet):
+            "UNSUBSCRIBE from \(packet.topicFilters.map { "'\($0)'" }.joined(separator: ", "))"
         }
     }
 }

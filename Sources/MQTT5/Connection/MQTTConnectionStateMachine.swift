@@ -181,14 +181,20 @@ extension MQTTConnectionStateMachine {
 
     /// Closes the connection because the broker broke the protocol: sends DISCONNECT with
     /// `reasonCode` (MQTT 5) first.
-    mutating func protocolViolation(_ reasonCode: MQTTDisconnectReasonCode, _ message: String, into actions: inout [Action]) {
+    mutating func protocolViolation(
+        _ reasonCode: MQTTDisconnectReasonCode, _ message: String, into actions: inout [Action]
+    ) {
         guard phase != .disconnected, phase != .closing else { return }
         if version == .v5_0 {
             var properties = MQTTProperties()
             properties.reasonString = message
-            send(.disconnect(MQTTDisconnectPacket(reasonCode: reasonCode, properties: properties)), now: lastSentAt, into: &actions)
+            send(
+                .disconnect(MQTTDisconnectPacket(reasonCode: reasonCode, properties: properties)), now: lastSentAt,
+                into: &actions)
         }
-        let error = MQTTError(code: .protocolViolation, message: "the broker broke the protocol: \(message)", reasonCode: .disconnect(reasonCode))
+        let error = MQTTError(
+            code: .protocolViolation, message: "the broker broke the protocol: \(message)",
+            reasonCode: .disconnect(reasonCode))
         close(CloseReason(error: error), into: &actions)
     }
 
@@ -272,7 +278,9 @@ extension MQTTConnectionStateMachine {
     }
 
     mutating func takeCloseOutcome() -> ClosedOutcome {
-        let reason = closeReason ?? CloseReason(error: MQTTError(code: .connectionClosed, message: "the connection closed unexpectedly"))
+        let reason =
+            closeReason
+            ?? CloseReason(error: MQTTError(code: .connectionClosed, message: "the connection closed unexpectedly"))
         let outcome = ClosedOutcome(reason: reason, wasConnected: wasConnected)
         phase = .disconnected
         negotiated = nil

@@ -48,8 +48,8 @@ public enum MQTTTopic {
         if filter.hasPrefix(sharedSubscriptionPrefix) {
             let nameStart = sharedSubscriptionPrefix.utf8.count
             guard let nameEnd = bytes[nameStart...].firstIndex(of: slash), nameEnd > nameStart,
-                  nameEnd + 1 < bytes.count,
-                  !bytes[nameStart..<nameEnd].contains(where: { $0 == plus || $0 == hash || $0 == 0 })
+                nameEnd + 1 < bytes.count,
+                !bytes[nameStart..<nameEnd].contains(where: { $0 == plus || $0 == hash || $0 == 0 })
             else { throw MQTTTopicError(kind: .invalidSharedSubscription, topic: filter) }
             start = nameEnd + 1
         }
@@ -63,7 +63,9 @@ public enum MQTTTopic {
                 levelStart = index + 1
             case plus:
                 let endsLevel = index + 1 == bytes.count || bytes[index + 1] == slash
-                guard index == levelStart, endsLevel else { throw MQTTTopicError(kind: .misplacedWildcard, topic: filter) }
+                guard index == levelStart, endsLevel else {
+                    throw MQTTTopicError(kind: .misplacedWildcard, topic: filter)
+                }
             case hash:
                 guard index == levelStart, index + 1 == bytes.count else {
                     throw MQTTTopicError(kind: .misplacedWildcard, topic: filter)

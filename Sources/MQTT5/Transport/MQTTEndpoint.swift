@@ -73,7 +73,9 @@ public struct MQTTEndpoint: Hashable, Sendable, CustomStringConvertible {
         func invalid(_ why: String) -> MQTTError {
             MQTTError(code: .invalidConfiguration, message: "invalid endpoint URL '\(url)': \(why)")
         }
-        guard let colon = url.firstIndex(of: ":") else { throw invalid("no scheme (use mqtt://, mqtts://, ws://, wss:// or unix:)") }
+        guard let colon = url.firstIndex(of: ":") else {
+            throw invalid("no scheme (use mqtt://, mqtts://, ws://, wss:// or unix:)")
+        }
         let scheme = url[..<colon].lowercased()
         var rest = url[url.index(after: colon)...]
         let transport: Transport

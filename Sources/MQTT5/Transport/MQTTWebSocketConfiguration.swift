@@ -5,7 +5,8 @@
 /// (AWS SigV4) with fresh credentials.
 public struct MQTTWebSocketConfiguration: Sendable {
     /// Rewrites the upgrade request before it is sent; throwing fails the connection attempt.
-    public typealias HandshakeTransform = @Sendable (MQTTWebSocketHandshakeRequest) async throws -> MQTTWebSocketHandshakeRequest
+    public typealias HandshakeTransform =
+        @Sendable (MQTTWebSocketHandshakeRequest) async throws -> MQTTWebSocketHandshakeRequest
 
     /// Extra headers for the upgrade request.
     public var headers: [(name: String, value: String)]

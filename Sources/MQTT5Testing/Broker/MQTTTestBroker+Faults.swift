@@ -21,16 +21,19 @@ extension MQTTTestBroker {
         /// Overrides the SUBACK reason code of one subscription; return `nil` for normal handling.
         ///
         /// An error code rejects the subscription; a granted code accepts it with that QoS.
-        public var subscribeResult: (@Sendable (_ clientID: String, _ subscription: MQTTSubscription) -> MQTTSubAckReasonCode?)? = nil
+        public var subscribeResult:
+            (@Sendable (_ clientID: String, _ subscription: MQTTSubscription) -> MQTTSubAckReasonCode?)? = nil
         /// Overrides the UNSUBACK reason code of one filter; return `nil` for normal handling.
         ///
         /// An error code leaves the subscription in place.
-        public var unsubscribeResult: (@Sendable (_ clientID: String, _ topicFilter: String) -> MQTTUnsubAckReasonCode?)? = nil
+        public var unsubscribeResult:
+            (@Sendable (_ clientID: String, _ topicFilter: String) -> MQTTUnsubAckReasonCode?)? = nil
         /// Overrides the result of an incoming QoS 1 or QoS 2 PUBLISH; return `nil` for normal handling.
         ///
         /// An error code is sent in the PUBACK (or, for QoS 2, the PUBREC with the same code) and
         /// the message is not routed. A QoS 0 message for which an error code is returned is dropped.
-        public var publishResult: (@Sendable (_ clientID: String, _ publish: MQTTPublishPacket) -> MQTTPubAckReasonCode?)? = nil
+        public var publishResult:
+            (@Sendable (_ clientID: String, _ publish: MQTTPublishPacket) -> MQTTPubAckReasonCode?)? = nil
         /// Decides what happens to each acknowledgement the broker is about to send: PUBACK, PUBREC,
         /// PUBREL, PUBCOMP, SUBACK, UNSUBACK and PINGRESP.
         ///

@@ -71,11 +71,13 @@ extension MQTTTestBroker {
         where predicate: @escaping @Sendable (MQTTPacket) -> Bool = { _ in true }
     ) async throws -> MQTTPacket {
         let matches: @Sendable (PacketRecord) -> Bool = { record in
-            record.direction == direction && (clientID == nil || record.clientID == clientID) && predicate(record.packet)
+            record.direction == direction && (clientID == nil || record.clientID == clientID)
+                && predicate(record.packet)
         }
         let (log, stream) = shared.observations.subscribe()
         if let record = log.first(where: matches) { return record.packet }
-        let record = try await Self.firstEvent(of: stream, timeout: timeout, what: "a matching packet") { (event: Event) -> PacketRecord? in
+        let record = try await Self.firstEvent(of: stream, timeout: timeout, what: "a matching packet") {
+            (event: Event) -> PacketRecord? in
             guard case .packet(let record) = event, matches(record) else { return nil }
             return record
         }
@@ -96,7 +98,9 @@ extension MQTTTestBroker {
     public func waitUntil(timeout: Duration = .seconds(5), _ condition: @escaping @Sendable () -> Bool) async throws {
         let (_, stream) = shared.observations.subscribe()
         if condition() { return }
-        _ = try await Self.firstEvent(of: stream, timeout: timeout, what: "the condition") { (_: Event) -> Bool? in condition() ? true : nil }
+        _ = try await Self.firstEvent(of: stream, timeout: timeout, what: "the condition") { (_: Event) -> Bool? in
+            condition() ? true : nil
+        }
     }
 
     /// Waits until a client is connected (its CONNACK sent).

@@ -98,7 +98,8 @@ public final class MQTTTestBroker: Sendable {
             try? await serverChannel.close()
             throw MQTTTestBrokerError(code: .startFailed, message: "the listening socket has no port")
         }
-        configuration.logger.debug("MQTT test broker listening", metadata: ["mqtt.host": "\(configuration.host)", "mqtt.port": "\(port)"])
+        configuration.logger.debug(
+            "MQTT test broker listening", metadata: ["mqtt.host": "\(configuration.host)", "mqtt.port": "\(port)"])
         return MQTTTestBroker(
             host: configuration.host,
             port: port,

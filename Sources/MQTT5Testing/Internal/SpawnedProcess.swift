@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A child process started with `posix_spawn`, with default signal dispositions and an empty
@@ -34,7 +34,10 @@ final class SpawnedProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw MosquittoError(code: .systemCallFailed, message: "posix_spawn \(executable) failed with errno \(result)") }
+        guard result == 0 else {
+            throw MosquittoError(
+                code: .systemCallFailed, message: "posix_spawn \(executable) failed with errno \(result)")
+        }
         self.pid = pid
     }
 

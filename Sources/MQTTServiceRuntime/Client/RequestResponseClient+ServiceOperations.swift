@@ -35,7 +35,9 @@ extension RequestResponseClient {
         do {
             payload = try ServiceCoding.encode(request)
         } catch {
-            throw .invalidRequest(ServiceRequestError(operation: operation.name, message: "cannot encode the request: \(error)", cause: error))
+            throw .invalidRequest(
+                ServiceRequestError(
+                    operation: operation.name, message: "cannot encode the request: \(error)", cause: error))
         }
 
         let options: RequestResponseClient.RequestOptions
@@ -49,11 +51,14 @@ extension RequestResponseClient {
             }
             for route in operation.responses {
                 guard let topic = route.topic else { continue }
-                routes.append((try render(topic, parameters, operation: operation.name, as: Modeled.self), route.isError))
+                routes.append(
+                    (try render(topic, parameters, operation: operation.name, as: Modeled.self), route.isError))
             }
             options = RequestResponseClient.RequestOptions(
                 subscriptionTopicFilters: filters,
-                responsePaths: routes.map { RequestResponseClient.ResponsePath(topic: $0.topic, correlationTokenJSONPath: tokenPath) },
+                responsePaths: routes.map {
+                    RequestResponseClient.ResponsePath(topic: $0.topic, correlationTokenJSONPath: tokenPath)
+                },
                 publishTopic: publishTopic, payload: payload, correlationToken: token)
         }
 
@@ -93,7 +98,8 @@ extension RequestResponseClient {
     public func openStream<Input, Event>(
         _ stream: ServiceStreamDescriptor<Input, Event>, _ request: Input
     ) throws(ServiceError<Never>) -> ServiceEventStream<Event> {
-        let filter = try render(stream.topicFilter, stream.topicParameters(request), operation: stream.name, as: Never.self)
+        let filter = try render(
+            stream.topicFilter, stream.topicParameters(request), operation: stream.name, as: Never.self)
         let operation: StreamingOperation
         do {
             operation = try streamingOperation(StreamingOperationOptions(topicFilter: filter))
@@ -110,7 +116,8 @@ extension RequestResponseClient {
         do {
             return try template.render(parameters)
         } catch {
-            throw .invalidRequest(ServiceRequestError(operation: operation, message: error.description, placeholderError: error))
+            throw .invalidRequest(
+                ServiceRequestError(operation: operation, message: error.description, placeholderError: error))
         }
     }
 

@@ -20,7 +20,8 @@ public struct EpochSeconds: Codable, Hashable, Sendable {
         let container = try decoder.singleValueContainer()
         let seconds = try container.decode(Double.self)
         guard seconds.isFinite else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a timestamp must be a finite number of seconds")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "a timestamp must be a finite number of seconds")
         }
         self.date = Date(timeIntervalSince1970: seconds)
     }

@@ -16,7 +16,11 @@ extension KeyedDecodingContainer {
     public func decodeRequiredNullable<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value? {
         guard contains(key) else {
             throw DecodingError.keyNotFound(
-                key, DecodingError.Context(codingPath: codingPath, debugDescription: "required member '\(key.stringValue)' is missing (it may be null, but must be present)"))
+                key,
+                DecodingError.Context(
+                    codingPath: codingPath,
+                    debugDescription:
+                        "required member '\(key.stringValue)' is missing (it may be null, but must be present)"))
         }
         if try decodeNil(forKey: key) { return nil }
         return try decode(Value.self, forKey: key)

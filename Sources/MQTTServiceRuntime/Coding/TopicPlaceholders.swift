@@ -20,7 +20,9 @@ public enum TopicPlaceholders {
         let text = try rawValue(named: name, from: decoder)
         guard let value = Value(text) else {
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "topic placeholder {\(name)} is '\(text)', not a valid \(Value.self)"))
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "topic placeholder {\(name)} is '\(text)', not a valid \(Value.self)"))
         }
         return value
     }
@@ -32,7 +34,9 @@ public enum TopicPlaceholders {
         let text = try rawValue(named: name, from: decoder)
         guard let value = Value(rawValue: text) else {
             throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "topic placeholder {\(name)} is '\(text)', not a valid \(Value.self)"))
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "topic placeholder {\(name)} is '\(text)', not a valid \(Value.self)"))
         }
         return value
     }
@@ -43,7 +47,9 @@ public enum TopicPlaceholders {
                 ServiceCodingKey(stringValue: name),
                 DecodingError.Context(
                     codingPath: decoder.codingPath,
-                    debugDescription: "member '\(name)' is bound to the topic placeholder {\(name)} and is not in the payload; decode with ServiceCoding.decode(_:from:topicPlaceholders:)"))
+                    debugDescription:
+                        "member '\(name)' is bound to the topic placeholder {\(name)} and is not in the payload; decode with ServiceCoding.decode(_:from:topicPlaceholders:)"
+                ))
         }
         return value
     }

@@ -5,7 +5,8 @@ public struct ServiceCorrelation<Input, Output, Modeled>: Sendable {
         case correlationData
         case token(
             jsonPath: String, request: any WritableKeyPath<Input, String?> & Sendable,
-            response: any WritableKeyPath<Output, String?> & Sendable, error: (any WritableKeyPath<Modeled, String?> & Sendable)?)
+            response: any WritableKeyPath<Output, String?> & Sendable,
+            error: (any WritableKeyPath<Modeled, String?> & Sendable)?)
     }
 
     let kind: Kind
@@ -25,7 +26,8 @@ public struct ServiceCorrelation<Input, Output, Modeled>: Sendable {
     ///   - error: The modeled error's property, if the operation has error responses.
     public static func token(
         jsonPath: String, request: any WritableKeyPath<Input, String?> & Sendable,
-        response: any WritableKeyPath<Output, String?> & Sendable, error: (any WritableKeyPath<Modeled, String?> & Sendable)?
+        response: any WritableKeyPath<Output, String?> & Sendable,
+        error: (any WritableKeyPath<Modeled, String?> & Sendable)?
     ) -> Self {
         Self(kind: .token(jsonPath: jsonPath, request: request, response: response, error: error))
     }

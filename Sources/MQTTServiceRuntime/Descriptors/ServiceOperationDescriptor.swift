@@ -3,7 +3,9 @@
 /// (``RequestResponse/RequestResponseClient/perform(_:_:timeout:)``) and the service
 /// (``RequestResponse/RequestResponder/serve(_:handler:)``) go through it, so the two sides
 /// cannot disagree about a topic.
-public struct ServiceOperationDescriptor<Input: Codable & Sendable, Output: Codable & Sendable, Modeled: Codable & Error>: Sendable {
+public struct ServiceOperationDescriptor<
+    Input: Codable & Sendable, Output: Codable & Sendable, Modeled: Codable & Error
+>: Sendable {
     /// The operation name (`GetShadow`), used in errors and logs.
     public let name: String
     /// The request topic.
@@ -28,7 +30,8 @@ public struct ServiceOperationDescriptor<Input: Codable & Sendable, Output: Coda
     ///   - topicParameters: The placeholder values of a request.
     public init(
         name: String, publishTopic: String, subscriptionTopicFilters: [String], responses: [ServiceResponseRoute],
-        correlation: ServiceCorrelation<Input, Output, Modeled>, topicParameters: @escaping @Sendable (Input) -> [String: String]
+        correlation: ServiceCorrelation<Input, Output, Modeled>,
+        topicParameters: @escaping @Sendable (Input) -> [String: String]
     ) {
         self.name = name
         self.publishTopic = ServiceTopicTemplate(publishTopic)

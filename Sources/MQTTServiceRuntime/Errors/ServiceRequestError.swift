@@ -10,7 +10,9 @@ public struct ServiceRequestError: Error, Sendable, CustomStringConvertible {
     public var cause: (any Error)?
 
     /// Creates an error.
-    public init(operation: String, message: String, placeholderError: TopicPlaceholderError? = nil, cause: (any Error)? = nil) {
+    public init(
+        operation: String, message: String, placeholderError: TopicPlaceholderError? = nil, cause: (any Error)? = nil
+    ) {
         self.operation = operation
         self.message = message
         self.placeholderError = placeholderError

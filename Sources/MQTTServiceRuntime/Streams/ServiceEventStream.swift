@@ -98,7 +98,8 @@ public final class ServiceEventStream<Event: Decodable & Sendable>: AsyncSequenc
                     return .decodingFailure(
                         ServiceDecodingError(
                             operation: name, topic: publish.topic, typeName: String(describing: Event.self),
-                            message: String(describing: error), payloadPreview: ServiceDecodingError.preview(publish.payload),
+                            message: String(describing: error),
+                            payloadPreview: ServiceDecodingError.preview(publish.payload),
                             cause: error))
                 }
             }

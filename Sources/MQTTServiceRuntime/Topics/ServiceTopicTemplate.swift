@@ -71,7 +71,9 @@ public struct ServiceTopicTemplate: Sendable, Hashable, CustomStringConvertible 
         for scalar in value.unicodeScalars {
             switch scalar {
             case "/", "+", "#", "\u{0}":
-                throw TopicPlaceholderError(placeholder: placeholder, value: value, template: template, reason: .forbiddenCharacter(Character(scalar)))
+                throw TopicPlaceholderError(
+                    placeholder: placeholder, value: value, template: template,
+                    reason: .forbiddenCharacter(Character(scalar)))
             default:
                 continue
             }

@@ -89,7 +89,7 @@ package enum JSONTokenScanner {
         var value: Any = root
         for segment in path.segments {
             guard let object = value as? [String: Any],
-                  let next = object[String(decoding: segment, as: UTF8.self)]
+                let next = object[String(decoding: segment, as: UTF8.self)]
             else { return .notFound }
             value = next
         }
@@ -256,7 +256,9 @@ private struct Scanner {
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw .malformed }
             skipDigits()
         }

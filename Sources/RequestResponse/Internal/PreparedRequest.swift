@@ -27,7 +27,8 @@ struct PreparedRequest: Sendable {
     /// ours: every response topic must be covered by a subscription filter, no shared
     /// subscriptions, a token needs token paths, the filters must fit in the budget).
     init(
-        _ options: RequestResponseClient.RequestOptions, maxRequestResponseSubscriptions: Int, correlationDataResponseTopic: String
+        _ options: RequestResponseClient.RequestOptions, maxRequestResponseSubscriptions: Int,
+        correlationDataResponseTopic: String
     ) throws(RequestResponseError) {
         do {
             try MQTTTopic.validateName(options.publishTopic)
@@ -60,19 +61,23 @@ struct PreparedRequest: Sendable {
                 throw .invalidArgument("invalid subscription topic filter: \(error)", cause: error)
             }
             if filter.hasPrefix(MQTTTopic.sharedSubscriptionPrefix) {
-                throw .invalidArgument("subscription topic filter '\(filter)' is a shared subscription, which cannot carry responses")
+                throw .invalidArgument(
+                    "subscription topic filter '\(filter)' is a shared subscription, which cannot carry responses")
             }
             if seen.insert(filter).inserted { distinct.append(filter) }
         }
         guard distinct.count <= maxRequestResponseSubscriptions else {
             throw RequestResponseError(
                 code: .noSubscriptionCapacity,
-                message: "the request needs \(distinct.count) subscriptions but maxRequestResponseSubscriptions is \(maxRequestResponseSubscriptions)"
+                message:
+                    "the request needs \(distinct.count) subscriptions but maxRequestResponseSubscriptions is \(maxRequestResponseSubscriptions)"
             )
         }
         filters = distinct
 
-        guard !options.responsePaths.isEmpty else { throw .invalidArgument("a request needs at least one response path") }
+        guard !options.responsePaths.isEmpty else {
+            throw .invalidArgument("a request needs at least one response path")
+        }
         if let token = options.correlationToken {
             guard !token.isEmpty else {
                 throw .invalidArgument("the correlation token is empty; use nil for a token-less request")

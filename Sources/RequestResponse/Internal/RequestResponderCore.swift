@@ -31,7 +31,9 @@ final class RequestResponderCore: @unchecked Sendable {
 
     func serve(filter: MQTTTopicFilter, handler: @escaping Handler) async -> Result<UInt64, RequestResponseError> {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<UInt64> in
-            guard !closed else { return eventLoop.makeFailedFuture(RequestResponseError.clientShutDown("the responder was closed")) }
+            guard !closed else {
+                return eventLoop.makeFailedFuture(RequestResponseError.clientShutDown("the responder was closed"))
+            }
             if listenerID == nil {
                 listenerID = transport.addListener { [self] event in handle(event) }
             }
@@ -61,23 +63,29 @@ final class RequestResponderCore: @unchecked Sendable {
         return await Self.result(future)
     }
 
-    func publish(topic: String, payload: ByteBuffer, properties: MQTTProperties) async -> Result<Void, RequestResponseError> {
+    func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties
+    ) async -> Result<Void, RequestResponseError> {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
-            bounded(transport.publish(topic: topic, payload: payload, properties: properties), what: "PUBACK for '\(topic)'")
-                .flatMapThrowing { code in
-                    guard !code.isError else {
-                        throw RequestResponseError(
-                            code: .publishFailure, message: "the broker rejected the response PUBLISH to '\(topic)' (\(code))",
-                            reasonCode: .pubAck(code)
-                        )
-                    }
-                }
-                .flatMapErrorThrowing { error in
-                    if let error = error as? RequestResponseError { throw error }
+            bounded(
+                transport.publish(topic: topic, payload: payload, properties: properties), what: "PUBACK for '\(topic)'"
+            )
+            .flatMapThrowing { code in
+                guard !code.isError else {
                     throw RequestResponseError(
-                        code: .publishFailure, message: "the response PUBLISH to '\(topic)' failed in the transport", cause: error
+                        code: .publishFailure,
+                        message: "the broker rejected the response PUBLISH to '\(topic)' (\(code))",
+                        reasonCode: .pubAck(code)
                     )
                 }
+            }
+            .flatMapErrorThrowing { error in
+                if let error = error as? RequestResponseError { throw error }
+                throw RequestResponseError(
+                    code: .publishFailure, message: "the response PUBLISH to '\(topic)' failed in the transport",
+                    cause: error
+                )
+            }
         }
         return await Self.result(future)
     }
@@ -87,7 +95,9 @@ final class RequestResponderCore: @unchecked Sendable {
             guard let registration = removeRegistration(id) else { return eventLoop.makeSucceededVoidFuture() }
             let stillServed = registrations.values.contains { $0.filter.rawValue == registration.filter.rawValue }
             guard !stillServed, transport.isConnected else { return eventLoop.makeSucceededVoidFuture() }
-            return bounded(transport.unsubscribe(topicFilter: registration.filter.rawValue), what: "UNSUBACK").map { _ in }
+            return bounded(transport.unsubscribe(topicFilter: registration.filter.rawValue), what: "UNSUBACK").map {
+                _ in
+            }
         }
         _ = await Self.result(future)
     }
@@ -119,7 +129,8 @@ final class RequestResponderCore: @unchecked Sendable {
                 if let registration = registrations[id] { handlers.append(registration.handler) }
             }
             guard !handlers.isEmpty else { return }
-            let request = IncomingRequest(topic: publish.topic, payload: publish.payload, properties: publish.properties)
+            let request = IncomingRequest(
+                topic: publish.topic, payload: publish.payload, properties: publish.properties)
             for handler in handlers {
                 Task { await handler(request) }
             }
@@ -127,7 +138,9 @@ final class RequestResponderCore: @unchecked Sendable {
             for filter in Set(registrations.values.map(\.filter.rawValue)).sorted() {
                 bounded(transport.subscribe(topicFilter: filter), what: "SUBACK").whenComplete { [logger] result in
                     if case .success(let code) = result, !code.isError { return }
-                    logger.info("responder could not resubscribe", metadata: ["mqtt.filter": "\(filter)", "mqtt.result": "\(result)"])
+                    logger.info(
+                        "responder could not resubscribe",
+                        metadata: ["mqtt.filter": "\(filter)", "mqtt.result": "\(result)"])
                 }
             }
         case .connected, .disconnected:
@@ -146,7 +159,8 @@ final class RequestResponderCore: @unchecked Sendable {
     private func bounded<Value: Sendable>(_ future: EventLoopFuture<Value>, what: String) -> EventLoopFuture<Value> {
         let promise = eventLoop.makePromise(of: Value.self)
         let timeout = eventLoop.scheduleTask(in: TimeAmount(acknowledgementTimeout)) {
-            promise.fail(RequestResponseError(code: .timeout, message: "no \(what) within \(self.acknowledgementTimeout)"))
+            promise.fail(
+                RequestResponseError(code: .timeout, message: "no \(what) within \(self.acknowledgementTimeout)"))
         }
         future.whenComplete { result in
             timeout.cancel()
@@ -157,16 +171,20 @@ final class RequestResponderCore: @unchecked Sendable {
 
     private static func subscribeError(filter: MQTTTopicFilter, error: any Error) -> RequestResponseError {
         if let error = error as? RequestResponseError { return error }
-        return RequestResponseError(code: .subscribeFailure, message: "SUBSCRIBE to '\(filter)' failed in the transport", cause: error)
+        return RequestResponseError(
+            code: .subscribeFailure, message: "SUBSCRIBE to '\(filter)' failed in the transport", cause: error)
     }
 
-    private static func result<Value: Sendable>(_ future: EventLoopFuture<Value>) async -> Result<Value, RequestResponseError> {
+    private static func result<Value: Sendable>(
+        _ future: EventLoopFuture<Value>
+    ) async -> Result<Value, RequestResponseError> {
         do {
             return .success(try await future.get())
         } catch let error as RequestResponseError {
             return .failure(error)
         } catch {
-            return .failure(RequestResponseError(code: .clientShutDown, message: "the event loop is gone", cause: error))
+            return .failure(
+                RequestResponseError(code: .clientShutDown, message: "the event loop is gone", cause: error))
         }
     }
 }

@@ -26,11 +26,15 @@ final class RequestResponseClientCore: @unchecked Sendable {
     private var timerDeadline: NIODeadline?
     private var closeFuture: EventLoopFuture<Void>?
 
-    init(transport: any RequestResponseTransport, configuration: RequestResponseStateMachine.Configuration, logger: Logger) {
+    init(
+        transport: any RequestResponseTransport, configuration: RequestResponseStateMachine.Configuration,
+        logger: Logger
+    ) {
         self.eventLoop = transport.eventLoop
         self.transport = transport
         self.logger = logger
-        self.machine = RequestResponseStateMachine(configuration: configuration, isOnline: false, supportsProperties: true)
+        self.machine = RequestResponseStateMachine(
+            configuration: configuration, isOnline: false, supportsProperties: true)
     }
 
     var isClosed: Bool { closed.load(ordering: .relaxed) }
@@ -45,7 +49,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
             guard !closed.load(ordering: .relaxed) else { return }
             listenerID = transport.addListener { [self] event in handle(event) }
             if transport.isConnected {
-                run(machine.connected(sessionPresent: true, supportsProperties: transport.supportsProperties, now: now()))
+                run(
+                    machine.connected(
+                        sessionPresent: true, supportsProperties: transport.supportsProperties, now: now()))
             }
         }
     }
@@ -57,7 +63,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
             run(machine.incomingPublish(publish, now: now()))
         case .connected(let sessionPresent):
             logger.debug("transport connected", metadata: ["mqtt.session_present": "\(sessionPresent)"])
-            run(machine.connected(sessionPresent: sessionPresent, supportsProperties: transport.supportsProperties, now: now()))
+            run(
+                machine.connected(
+                    sessionPresent: sessionPresent, supportsProperties: transport.supportsProperties, now: now()))
         case .disconnected:
             logger.debug("transport disconnected")
             machine.disconnected()
@@ -66,7 +74,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
 
     // MARK: Requests
 
-    func request(_ request: PreparedRequest, timeout: Duration) async -> Result<RequestResponseClient.Response, RequestResponseError> {
+    func request(
+        _ request: PreparedRequest, timeout: Duration
+    ) async -> Result<RequestResponseClient.Response, RequestResponseError> {
         let id = makeID()
         let submitted = now()
         let deadline = submitted + timeout
@@ -79,7 +89,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
                         return
                     }
                     continuations[id] = continuation
-                    run(machine.submitRequest(id: id, request: request, timeout: timeout, deadline: deadline, now: now()))
+                    run(
+                        machine.submitRequest(
+                            id: id, request: request, timeout: timeout, deadline: deadline, now: now()))
                 }
             }
         } onCancel: {
@@ -174,7 +186,8 @@ final class RequestResponseClientCore: @unchecked Sendable {
                     outcome = .transportFailure(error)
                     noteConnectionStateBeforeFailure()
                 }
-                if case .granted = outcome {} else {
+                if case .granted = outcome {
+                } else {
                     logger.debug("SUBSCRIBE failed", metadata: ["mqtt.filter": "\(filter)", "outcome": "\(outcome)"])
                 }
                 run(machine.subscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))

@@ -70,7 +70,11 @@ extension RequestResponseStateMachine {
                 apply(managerActions, now: now, actions: &actions)
                 if case .blocked(let needed) = result {
                     remaining.append(id)
-                    if kind == .requestResponse { reservedRequestResponse += needed } else { reservedStreaming += needed }
+                    if kind == .requestResponse {
+                        reservedRequestResponse += needed
+                    } else {
+                        reservedStreaming += needed
+                    }
                     continue
                 }
                 progressed = true

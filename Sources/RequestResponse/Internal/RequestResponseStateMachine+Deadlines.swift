@@ -12,7 +12,8 @@ extension RequestResponseStateMachine {
                 guard let operation = operations[id], operation.deadline == deadline else { continue }
                 let error = RequestResponseError(
                     code: .timeout,
-                    message: "request to '\(operation.request.publishTopic)' timed out after \(operation.timeout) while \(operation.state.phrase)"
+                    message:
+                        "request to '\(operation.request.publishTopic)' timed out after \(operation.timeout) while \(operation.state.phrase)"
                 )
                 finishRequest(id, .failure(error), now: now, actions: &actions)
             case .subscribeTimeout(let filter, let generation):

@@ -49,7 +49,8 @@ extension RequestResponseStateMachine {
         case .acknowledged(let code):
             let error = RequestResponseError(
                 code: .publishFailure,
-                message: "the broker rejected the request PUBLISH to '\(operation.request.publishTopic)' (PUBACK \(code))",
+                message:
+                    "the broker rejected the request PUBLISH to '\(operation.request.publishTopic)' (PUBACK \(code))",
                 reasonCode: .pubAck(code)
             )
             finishRequest(id, .failure(error), now: now, actions: &actions)
@@ -139,7 +140,8 @@ extension RequestResponseStateMachine {
         case .blocked:
             break  // handled by the callers
         case .noCapacity:
-            let error = RequestResponseError(code: .noSubscriptionCapacity, message: "no request-response subscription capacity")
+            let error = RequestResponseError(
+                code: .noSubscriptionCapacity, message: "no request-response subscription capacity")
             finishRequest(id, .failure(error), now: now, actions: &actions)
         case .failure(let error):
             finishRequest(id, .failure(error), now: now, actions: &actions)
@@ -169,14 +171,16 @@ extension RequestResponseStateMachine {
         operation.state = .publishing
         operations[id] = operation
         counters.publishesSent += 1
-        actions.append(.publish(
-            id, topic: operation.request.publishTopic, payload: operation.request.payload, properties: properties
-        ))
+        actions.append(
+            .publish(
+                id, topic: operation.request.publishTopic, payload: operation.request.payload, properties: properties
+            ))
     }
 
     /// Ends a request: completes it, releases its subscriptions and hands its key on.
     mutating func finishRequest(
-        _ id: OperationID, _ result: Result<RequestResponseClient.Response, RequestResponseError>, now: NIODeadline, actions: inout [Action]
+        _ id: OperationID, _ result: Result<RequestResponseClient.Response, RequestResponseError>, now: NIODeadline,
+        actions: inout [Action]
     ) {
         guard let operation = operations.removeValue(forKey: id) else { return }
         actions.append(.completeRequest(id, result))

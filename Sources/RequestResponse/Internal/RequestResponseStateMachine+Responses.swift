@@ -31,7 +31,7 @@ extension RequestResponseStateMachine {
         if entry.correlationData > 0 {
             if let data = publish.properties.correlationData {
                 if let id = keyOwners[.data(data)], let operation = operations[id], operation.acceptsResponses,
-                   let index = operation.responsePathIndex(topic: publish.topic, path: nil)
+                    let index = operation.responsePathIndex(topic: publish.topic, path: nil)
                 {
                     completed = (id, index)
                 }
@@ -46,7 +46,7 @@ extension RequestResponseStateMachine {
                 switch outcome {
                 case .found(let token):
                     if let id = keyOwners[.token(token)], let operation = operations[id], operation.acceptsResponses,
-                       let index = operation.responsePathIndex(topic: publish.topic, path: path)
+                        let index = operation.responsePathIndex(topic: publish.topic, path: path)
                     {
                         completed = (id, index)
                     }
@@ -59,13 +59,14 @@ extension RequestResponseStateMachine {
             }
         }
         if completed == nil, entry.tokenless > 0, let id = keyOwners[.tokenless], let operation = operations[id],
-           operation.acceptsResponses, let index = operation.responsePathIndex(topic: publish.topic, path: nil)
+            operation.acceptsResponses, let index = operation.responsePathIndex(topic: publish.topic, path: nil)
         {
             completed = (id, index)
         }
         if let (id, pathIndex) = completed {
             let response = RequestResponseClient.Response(
-                topic: publish.topic, payload: publish.payload, properties: supportsProperties ? publish.properties : nil,
+                topic: publish.topic, payload: publish.payload,
+                properties: supportsProperties ? publish.properties : nil,
                 responsePathIndex: pathIndex
             )
             finishRequest(id, .success(response), now: now, actions: &actions)
@@ -87,6 +88,8 @@ extension RequestResponseStateMachine {
 
     /// Whether `topic` matches a request-response subscription (so a publish on it is a response nobody waits for).
     func isRequestResponseTopic(_ topic: String) -> Bool {
-        subscriptions.records.values.contains { $0.kind == .requestResponse && MQTTTopic.matches(filter: $0.filter, topic: topic) }
+        subscriptions.records.values.contains {
+            $0.kind == .requestResponse && MQTTTopic.matches(filter: $0.filter, topic: topic)
+        }
     }
 }

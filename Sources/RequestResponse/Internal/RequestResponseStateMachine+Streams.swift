@@ -64,7 +64,8 @@ extension RequestResponseStateMachine {
             let limit = configuration.subscriptions.maxStreamingSubscriptions
             let error = RequestResponseError(
                 code: .noSubscriptionCapacity,
-                message: "no streaming subscription capacity for '\(streams[id]?.filter ?? "")' (maxStreamingSubscriptions is \(limit), all in use)"
+                message:
+                    "no streaming subscription capacity for '\(streams[id]?.filter ?? "")' (maxStreamingSubscriptions is \(limit), all in use)"
             )
             halt(id, error, actions: &actions)
         case .failure(let error):

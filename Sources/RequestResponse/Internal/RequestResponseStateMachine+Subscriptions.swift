@@ -7,7 +7,8 @@ extension RequestResponseStateMachine {
         filter: String, generation: UInt64, outcome: SubscriptionManager.SubscribeOutcome, now: NIODeadline
     ) -> [Action] {
         var actions: [Action] = []
-        let managerActions = subscriptions.subscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now)
+        let managerActions = subscriptions.subscribeCompleted(
+            filter: filter, generation: generation, outcome: outcome, now: now)
         apply(managerActions, now: now, actions: &actions)
         finishEvent(now: now, actions: &actions)
         return actions
@@ -17,7 +18,8 @@ extension RequestResponseStateMachine {
         filter: String, generation: UInt64, outcome: SubscriptionManager.UnsubscribeOutcome, now: NIODeadline
     ) -> [Action] {
         var actions: [Action] = []
-        let managerActions = subscriptions.unsubscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now)
+        let managerActions = subscriptions.unsubscribeCompleted(
+            filter: filter, generation: generation, outcome: outcome, now: now)
         apply(managerActions, now: now, actions: &actions)
         finishEvent(now: now, actions: &actions)
         return actions

@@ -38,7 +38,7 @@ final class StreamEventBuffer: Sendable {
             if let waiter = state.waiters.popFirst() { return waiter }
             if case .publish = event {
                 if state.publishCount >= capacity,
-                   let oldest = state.events.firstIndex(where: { if case .publish = $0 { true } else { false } })
+                    let oldest = state.events.firstIndex(where: { if case .publish = $0 { true } else { false } })
                 {
                     state.events.remove(at: oldest)
                     state.publishCount -= 1

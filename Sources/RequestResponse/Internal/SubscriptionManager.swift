@@ -168,9 +168,12 @@ struct SubscriptionManager {
                 continue
             }
             if record.kind != kind {
-                return (.failure(.invalidArgument(
-                    "topic filter '\(filter)' is already used by a \(record.kind) operation; it cannot also be used for \(kind)"
-                )), [])
+                return (
+                    .failure(
+                        .invalidArgument(
+                            "topic filter '\(filter)' is already used by a \(record.kind) operation; it cannot also be used for \(kind)"
+                        )), []
+                )
             }
             if let poison = record.poison { return (.failure(poison), []) }
             if case .unsubscribing = record.status { mustWait = true }
@@ -230,7 +233,7 @@ struct SubscriptionManager {
         var actions: [Action] = []
         for filter in filters {
             guard records[filter]?.listeners.contains(listener) == true,
-                  var record = records.removeValue(forKey: filter)  // moved, not copied (see acquire)
+                var record = records.removeValue(forKey: filter)  // moved, not copied (see acquire)
             else { continue }
             record.listeners.remove(listener)
             if record.listeners.isEmpty {
@@ -278,7 +281,8 @@ struct SubscriptionManager {
                     // The connection dropped; subscribe again when it is back (deadlines still run).
                     return actions
                 }
-                actions.append(.failed(filter: filter, kind: .requestResponse, listeners: record.listeners.sorted(), error: error))
+                actions.append(
+                    .failed(filter: filter, kind: .requestResponse, listeners: record.listeners.sorted(), error: error))
             case .streaming:
                 if retryable {
                     let at = now + record.retryBackoff.nextDelay()
@@ -288,7 +292,8 @@ struct SubscriptionManager {
                 } else {
                     record.poison = error
                     records[filter] = record
-                    actions.append(.failed(filter: filter, kind: .streaming, listeners: record.listeners.sorted(), error: error))
+                    actions.append(
+                        .failed(filter: filter, kind: .streaming, listeners: record.listeners.sorted(), error: error))
                 }
             }
             return actions
@@ -347,9 +352,11 @@ struct SubscriptionManager {
                 } else {
                     let error = RequestResponseError(
                         code: .sessionLost,
-                        message: "the connection was re-established without the session; the subscription to '\(filter)' was lost and is being renewed"
+                        message:
+                            "the connection was re-established without the session; the subscription to '\(filter)' was lost and is being renewed"
                     )
-                    actions.append(.lost(filter: filter, kind: record.kind, listeners: record.listeners.sorted(), error: error))
+                    actions.append(
+                        .lost(filter: filter, kind: record.kind, listeners: record.listeners.sorted(), error: error))
                     record.status = startSubscribe(filter, actions: &actions)
                     records[filter] = record
                 }
@@ -372,7 +379,7 @@ struct SubscriptionManager {
     /// A streaming record's retry time has come.
     mutating func retryDue(filter: String, now: NIODeadline) -> [Action] {
         guard var record = records[filter], record.status == .unsubscribed, record.poison == nil,
-              !record.isUnused, let at = record.retryAt, at <= now, isOnline
+            !record.isUnused, let at = record.retryAt, at <= now, isOnline
         else { return [] }
         var actions: [Action] = []
         record.retryAt = nil
@@ -535,9 +542,11 @@ struct SubscriptionManager {
                 reasonCode: .subAck(code)
             )
         case .transportFailure(let cause):
-            RequestResponseError(code: .subscribeFailure, message: "SUBSCRIBE to '\(filter)' failed in the transport", cause: cause)
+            RequestResponseError(
+                code: .subscribeFailure, message: "SUBSCRIBE to '\(filter)' failed in the transport", cause: cause)
         case .timedOut:
-            RequestResponseError(code: .subscribeFailure, message: "no SUBACK for '\(filter)' within the operation timeout")
+            RequestResponseError(
+                code: .subscribeFailure, message: "no SUBACK for '\(filter)' within the operation timeout")
         }
     }
 

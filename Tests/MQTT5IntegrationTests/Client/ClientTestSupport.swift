@@ -28,7 +28,9 @@ func runTool(_ executable: String, _ arguments: [String], in directory: String) 
                 let data = output.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 guard process.terminationStatus == 0 else {
-                    throw TestTimeout("\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))")
+                    throw TestTimeout(
+                        "\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))"
+                    )
                 }
                 continuation.resume()
             } catch {

@@ -5,11 +5,14 @@ import MQTT5Testing
 import NIOCore
 import Testing
 
-@Suite("Client authentication and authorization against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite(
+    "Client authentication and authorization against mosquitto", .timeLimit(.minutes(1)),
+    .enabled(if: MosquittoBroker.isAvailable))
 struct MQTTClientAuthorizationTests {
     static func secureBroker() async throws -> MosquittoBroker {
         let directory = try makeTemporaryDirectory("mqtt-auth")
-        try await runTool("/usr/bin/mosquitto_passwd", ["-b", "-c", "\(directory)/passwd", "alice", "s3cret"], in: directory)
+        try await runTool(
+            "/usr/bin/mosquitto_passwd", ["-b", "-c", "\(directory)/passwd", "alice", "s3cret"], in: directory)
         try """
         user alice
         topic readwrite allowed/#
@@ -21,11 +24,14 @@ struct MQTTClientAuthorizationTests {
         return try await MosquittoBroker.start(configuration)
     }
 
-    @Test("Username and password from a password file: accepted, and a wrong password stops the client", arguments: [MQTTProtocolVersion.v5_0, .v3_1_1])
+    @Test(
+        "Username and password from a password file: accepted, and a wrong password stops the client",
+        arguments: [MQTTProtocolVersion.v5_0, .v3_1_1])
     func password(version: MQTTProtocolVersion) async throws {
         let broker = try await Self.secureBroker()
         defer { broker.stop() }
-        var configuration = try MQTTClient.Configuration.test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "alice-\(version.rawValue)", version: version)
+        var configuration = try MQTTClient.Configuration.test(
+            url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "alice-\(version.rawValue)", version: version)
         configuration.username = "alice"
         configuration.setPassword("s3cret")
         try await withMQTTClient(configuration: configuration) { client in
@@ -48,13 +54,15 @@ struct MQTTClientAuthorizationTests {
     /// user, and its role is rewritten to allow `allowed/#` only (default access denies the rest).
     static func dynamicSecurityBroker() async throws -> MosquittoBroker {
         let plugin = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"
-        guard FileManager.default.fileExists(atPath: plugin) else { throw TestTimeout("no dynamic security plugin at \(plugin)") }
+        guard FileManager.default.fileExists(atPath: plugin) else {
+            throw TestTimeout("no dynamic security plugin at \(plugin)")
+        }
         let directory = try makeTemporaryDirectory("mqtt-dynsec")
         let file = "\(directory)/dynsec.json"
         try await runTool("/usr/bin/mosquitto_ctrl", ["dynsec", "init", file, "alice", "s3cret"], in: directory)
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         guard var json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              var roles = json["roles"] as? [[String: Any]], !roles.isEmpty
+            var roles = json["roles"] as? [[String: Any]], !roles.isEmpty
         else { throw TestTimeout("unexpected dynsec.json") }
         roles[0]["acls"] = [
             ["acltype": "subscribePattern", "topic": "allowed/#", "allow": true],
@@ -73,7 +81,8 @@ struct MQTTClientAuthorizationTests {
     func aclDenied() async throws {
         let broker = try await Self.dynamicSecurityBroker()
         defer { broker.stop() }
-        var configuration = try MQTTClient.Configuration.test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "alice-acl")
+        var configuration = try MQTTClient.Configuration.test(
+            url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "alice-acl")
         configuration.username = "alice"
         configuration.setPassword("s3cret")
         try await withMQTTClient(configuration: configuration) { client in
@@ -83,10 +92,13 @@ struct MQTTClientAuthorizationTests {
             ])
             #expect(subAck.reasonCodes == [.grantedQoS1, .notAuthorized])
             // The PUBACK says so (MQTT 5); it is returned, not thrown.
-            let result = try await client.publish(to: "readonly/x", payload: ByteBuffer(string: "no"), qos: .atLeastOnce)
+            let result = try await client.publish(
+                to: "readonly/x", payload: ByteBuffer(string: "no"), qos: .atLeastOnce)
             #expect(result.pubAck?.reasonCode == .notAuthorized)
             #expect(!result.isSuccess)
-            #expect(try await client.publish(to: "allowed/x", payload: ByteBuffer(string: "yes"), qos: .atLeastOnce).isSuccess)
+            #expect(
+                try await client.publish(to: "allowed/x", payload: ByteBuffer(string: "yes"), qos: .atLeastOnce)
+                    .isSuccess)
         }
     }
 
@@ -94,7 +106,8 @@ struct MQTTClientAuthorizationTests {
     func aclFileFiltersDelivery() async throws {
         let broker = try await Self.secureBroker()
         defer { broker.stop() }
-        var configuration = try MQTTClient.Configuration.test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "alice-aclfile")
+        var configuration = try MQTTClient.Configuration.test(
+            url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "alice-aclfile")
         configuration.username = "alice"
         configuration.setPassword("s3cret")
         try await withMQTTClient(configuration: configuration) { client in

@@ -10,7 +10,9 @@ struct MQTTClientMosquittoTests {
     func connectDisconnect(version: MQTTProtocolVersion) async throws {
         let broker = try await MosquittoBroker.start()
         defer { broker.stop() }
-        let client = MQTTClient(configuration: try .test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "cd-\(version.rawValue)", version: version))
+        let client = MQTTClient(
+            configuration: try .test(
+                url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "cd-\(version.rawValue)", version: version))
         let events = EventRecorder(client)
         client.start()
         let (connAck, settings) = try await events.connectionSuccess()
@@ -28,7 +30,8 @@ struct MQTTClientMosquittoTests {
     func roundTrips(version: MQTTProtocolVersion) async throws {
         let broker = try await MosquittoBroker.start()
         defer { broker.stop() }
-        let configuration = try MQTTClient.Configuration.test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "rt-\(version.rawValue)", version: version)
+        let configuration = try MQTTClient.Configuration.test(
+            url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "rt-\(version.rawValue)", version: version)
         try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(5)) { client in
             let topic = uniqueTopic("roundtrip")
             let received = PublishRecorder(client, matching: topic)
@@ -38,7 +41,8 @@ struct MQTTClientMosquittoTests {
                 var properties = MQTTProperties()
                 properties.contentType = "text/plain"
                 properties.userProperties = [MQTTUserProperty(name: "k", value: "v")]
-                let result = try await client.publish(to: topic, payload: ByteBuffer(string: "qos\(qos.rawValue)"), qos: qos, properties: properties)
+                let result = try await client.publish(
+                    to: topic, payload: ByteBuffer(string: "qos\(qos.rawValue)"), qos: qos, properties: properties)
                 #expect(result.isSuccess)
                 switch qos {
                 case .atMostOnce: #expect(result.pubAck == nil && result.pubComp == nil)
@@ -76,7 +80,9 @@ struct MQTTClientMosquittoTests {
             #expect(message.payload.text == "kept")
             // Retain handling "do not send" suppresses it.
             try await client.unsubscribe([topic])
-            try await client.subscribe([MQTTSubscription(topicFilter: topic, qos: .atLeastOnce, retainHandling: .doNotSend)])
+            try await client.subscribe([
+                MQTTSubscription(topicFilter: topic, qos: .atLeastOnce, retainHandling: .doNotSend)
+            ])
             await #expect(throws: TestTimeout.self) { try await received.next(timeout: .milliseconds(300)) }
         }
     }
@@ -94,7 +100,8 @@ struct MQTTClientMosquittoTests {
             var willProperties = MQTTProperties()
             willProperties.contentType = "text/plain"
             willProperties.userProperties = [MQTTUserProperty(name: "reason", value: "crash")]
-            configuration.will = MQTTWill(topic: topic, payload: ByteBuffer(string: "gone"), qos: .atLeastOnce, properties: willProperties)
+            configuration.will = MQTTWill(
+                topic: topic, payload: ByteBuffer(string: "gone"), qos: .atLeastOnce, properties: willProperties)
             // A normal DISCONNECT: no will.
             try await withMQTTClient(configuration: configuration) { _ in }
             await #expect(throws: TestTimeout.self) { try await wills.next(timeout: .milliseconds(300)) }
@@ -160,7 +167,8 @@ struct MQTTClientMosquittoTests {
     func brokerRestart() async throws {
         let broker = try await MosquittoBroker.start()
         defer { broker.stop() }
-        let client = MQTTClient(configuration: try .test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "phoenix"))
+        let client = MQTTClient(
+            configuration: try .test(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "phoenix"))
         let events = EventRecorder(client)
         client.start()
         try await events.connectionSuccess()

@@ -23,13 +23,26 @@ struct MQTTClientTransportTests {
             let openssl = "/usr/bin/openssl"
             let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
             for ca in ["ca", "other-ca"] {
-                try await runTool(openssl, ["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=\(ca) test"], in: directory)
+                try await runTool(
+                    openssl,
+                    ["req", "-x509"] + key + [
+                        "-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=\(ca) test",
+                    ], in: directory)
             }
-            try "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n".write(toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
-            try "extendedKeyUsage=clientAuth\n".write(toFile: "\(directory)/client.ext", atomically: true, encoding: .utf8)
+            try "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n".write(
+                toFile: "\(directory)/server.ext", atomically: true, encoding: .utf8)
+            try "extendedKeyUsage=clientAuth\n".write(
+                toFile: "\(directory)/client.ext", atomically: true, encoding: .utf8)
             for (name, subject) in [("server", "/CN=localhost"), ("client", "/CN=mqtt-client")] {
-                try await runTool(openssl, ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
-                try await runTool(openssl, ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"], in: directory)
+                try await runTool(
+                    openssl, ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject],
+                    in: directory)
+                try await runTool(
+                    openssl,
+                    [
+                        "x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                        "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext",
+                    ], in: directory)
             }
             return Certificates(directory: directory)
         }
@@ -49,15 +62,16 @@ struct MQTTClientTransportTests {
         let tlsPort = try MosquittoBroker.freePort()
         var brokerConfiguration = MosquittoBroker.Configuration()
         brokerConfiguration.extraConfiguration = """
-        listener \(tlsPort) 127.0.0.1
-        cafile \(certificates.ca)
-        certfile \(certificates.serverCertificate)
-        keyfile \(certificates.serverKey)
-        require_certificate true
-        """
+            listener \(tlsPort) 127.0.0.1
+            cafile \(certificates.ca)
+            certfile \(certificates.serverCertificate)
+            keyfile \(certificates.serverKey)
+            require_certificate true
+            """
         let broker = try await MosquittoBroker.start(brokerConfiguration)
         defer { broker.stop() }
-        var configuration = try MQTTClient.Configuration.test(url: "mqtts://127.0.0.1:\(tlsPort)", clientIdentifier: "tls")
+        var configuration = try MQTTClient.Configuration.test(
+            url: "mqtts://127.0.0.1:\(tlsPort)", clientIdentifier: "tls")
         configuration.tls = MQTTTLSConfiguration(
             trustRoots: .file(certificates.ca),
             certificateChain: .file(certificates.clientCertificate),
@@ -98,7 +112,9 @@ struct MQTTClientTransportTests {
         try await Self.expectTransportFailure(noClientCertificate)
     }
 
-    static func expectTransportFailure(_ configuration: MQTTClient.Configuration, messageContains: String? = nil) async throws {
+    static func expectTransportFailure(
+        _ configuration: MQTTClient.Configuration, messageContains: String? = nil
+    ) async throws {
         let client = MQTTClient(configuration: configuration)
         let events = EventRecorder(client)
         client.start()
@@ -149,7 +165,8 @@ struct MQTTClientWebSocketTests {
         let broker = try await MosquittoBroker.start()
         defer { broker.stop() }
         let bridge = try await WebSocketBridge.start(brokerPort: broker.port)
-        var configuration = try MQTTClient.Configuration.test(url: "ws://127.0.0.1:\(bridge.port)", clientIdentifier: "ws")
+        var configuration = try MQTTClient.Configuration.test(
+            url: "ws://127.0.0.1:\(bridge.port)", clientIdentifier: "ws")
         configuration.webSocket.headers = [("X-Static", "1")]
         configuration.webSocket.handshakeTransform = { request in
             try await Task.sleep(for: .milliseconds(10))  // e.g. fetching credentials
@@ -174,12 +191,14 @@ struct MQTTClientWebSocketTests {
         let broker = try await MosquittoBroker.start()
         defer { broker.stop() }
         let bridge = try await WebSocketBridge.start(brokerPort: broker.port)
-        var wrongPath = try MQTTClient.Configuration.test(url: "ws://127.0.0.1:\(bridge.port)/elsewhere", clientIdentifier: "ws-refused")
+        var wrongPath = try MQTTClient.Configuration.test(
+            url: "ws://127.0.0.1:\(bridge.port)/elsewhere", clientIdentifier: "ws-refused")
         wrongPath.reconnect.minimumDelay = .seconds(5)
         let start = ContinuousClock.now
         try await MQTTClientTransportTests.expectTransportFailure(wrongPath, messageContains: "HTTP 404")
         #expect(ContinuousClock.now - start < .seconds(1))  // the 404 ends it, not the connect timeout
-        var failingTransform = try MQTTClient.Configuration.test(url: "ws://127.0.0.1:\(bridge.port)", clientIdentifier: "ws-transform")
+        var failingTransform = try MQTTClient.Configuration.test(
+            url: "ws://127.0.0.1:\(bridge.port)", clientIdentifier: "ws-transform")
         struct NoCredentials: Error {}
         failingTransform.webSocket.handshakeTransform = { _ in throw NoCredentials() }
         try await MQTTClientTransportTests.expectTransportFailure(failingTransform)

@@ -39,7 +39,8 @@ final class WebSocketBridge: Sendable {
                         ClientBootstrap(group: webSocket.eventLoop)
                             .channelInitializer { upstream in
                                 upstream.eventLoop.makeCompletedFuture {
-                                    try upstream.pipeline.syncOperations.addHandler(TCPToWebSocket(webSocket: webSocket))
+                                    try upstream.pipeline.syncOperations.addHandler(
+                                        TCPToWebSocket(webSocket: webSocket))
                                 }
                             }
                             .connect(host: "127.0.0.1", port: brokerPort)
@@ -50,9 +51,14 @@ final class WebSocketBridge: Sendable {
                 )
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                            context.pipeline.syncOperations.removeHandler(context: (try? context.pipeline.syncOperations.context(name: "not-found")) ?? context, promise: nil)
-                        })
+                        withServerUpgrade: (
+                            upgraders: [upgrader],
+                            completionHandler: { context in
+                                context.pipeline.syncOperations.removeHandler(
+                                    context: (try? context.pipeline.syncOperations.context(name: "not-found"))
+                                        ?? context, promise: nil)
+                            }
+                        )
                     )
                     try channel.pipeline.syncOperations.addHandler(NotFound(), name: "not-found")
                 }
@@ -117,7 +123,8 @@ private final class NotFound: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .end = unwrapInboundIn(data) else { return }
-        let head = HTTPResponseHead(version: .http1_1, status: .notFound, headers: ["Content-Length": "0", "Connection": "close"])
+        let head = HTTPResponseHead(
+            version: .http1_1, status: .notFound, headers: ["Content-Length": "0", "Connection": "close"])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

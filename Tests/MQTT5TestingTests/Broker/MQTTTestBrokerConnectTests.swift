@@ -38,7 +38,8 @@ struct MQTTTestBrokerConnectTests {
     func emptyIdentifierPersistentV311() async throws {
         try await withMQTTTestBroker { broker in
             let client = try await RawMQTTClient.open(to: broker, version: .v3_1_1)
-            let connAck = try await client.handshake(MQTTConnectPacket(protocolVersion: .v3_1_1, cleanStart: false, clientIdentifier: ""))
+            let connAck = try await client.handshake(
+                MQTTConnectPacket(protocolVersion: .v3_1_1, cleanStart: false, clientIdentifier: ""))
             #expect(connAck.reasonCode == .clientIdentifierNotValid)
             _ = try await client.waitForClose()
         }
@@ -55,7 +56,8 @@ struct MQTTTestBrokerConnectTests {
         configuration.capabilities.sharedSubscriptionAvailable = false
         configuration.capabilities.serverKeepAlive = 30
         try await withMQTTTestBroker(configuration: configuration) { broker in
-            let (client, connAck) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "caps"))
+            let (client, connAck) = try await RawMQTTClient.connect(
+                to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "caps"))
             #expect(connAck.properties.receiveMaximum == 2)
             #expect(connAck.properties.maximumPacketSize == 4096)
             #expect(connAck.properties.maximumQoS == .atLeastOnce)
@@ -66,7 +68,12 @@ struct MQTTTestBrokerConnectTests {
             // Limits are enforced: QoS 2 above the maximum QoS.
             try await client.publish("t", "x", qos: .exactlyOnce)
             let packets = try await client.waitForClose()
-            #expect(packets == [.disconnect(MQTTDisconnectPacket(reasonCode: .qosNotSupported, properties: Self.reason("QoS 2 above the maximum QoS")))])
+            #expect(
+                packets == [
+                    .disconnect(
+                        MQTTDisconnectPacket(
+                            reasonCode: .qosNotSupported, properties: Self.reason("QoS 2 above the maximum QoS")))
+                ])
         }
     }
 
@@ -83,7 +90,10 @@ struct MQTTTestBrokerConnectTests {
                 MQTTSubscription(topicFilter: "$share/g/a"),
                 MQTTSubscription(topicFilter: "a/b"),
             ])
-            #expect(subAck.reasonCodes == [.wildcardSubscriptionsNotSupported, .sharedSubscriptionsNotSupported, .grantedQoS1])
+            #expect(
+                subAck.reasonCodes == [
+                    .wildcardSubscriptionsNotSupported, .sharedSubscriptionsNotSupported, .grantedQoS1,
+                ])
             try await client.publish("a/b", "kept?", retain: true)
             let packets = try await client.waitForClose()
             #expect(packets.map(\.packetType) == [.disconnect])
@@ -98,7 +108,8 @@ struct MQTTTestBrokerConnectTests {
     func runtimeCapabilities() async throws {
         try await withMQTTTestBroker { broker in
             broker.capabilities.receiveMaximum = 1
-            let (client, connAck) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(clientIdentifier: "later"))
+            let (client, connAck) = try await RawMQTTClient.connect(
+                to: broker, MQTTConnectPacket(clientIdentifier: "later"))
             #expect(connAck.properties.receiveMaximum == 1)
             await client.close()
         }
@@ -122,7 +133,8 @@ struct MQTTTestBrokerConnectTests {
     @Test("Keep-alive is enforced at one and a half times the interval")
     func keepAliveEnforced() async throws {
         try await withMQTTTestBroker { broker in
-            let (client, _) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(keepAlive: 1, clientIdentifier: "sleepy"))
+            let (client, _) = try await RawMQTTClient.connect(
+                to: broker, MQTTConnectPacket(keepAlive: 1, clientIdentifier: "sleepy"))
             let start = ContinuousClock.now
             let packets = try await client.waitForClose(timeout: .seconds(4))
             let elapsed = ContinuousClock.now - start
@@ -159,7 +171,13 @@ struct MQTTTestBrokerConnectTests {
             // CONNECT, protocol level 6, clean start, keep alive 0, no properties, empty client identifier.
             try await client.sendRaw([0x10, 0x0D, 0x00, 0x04] + mqtt + [0x06, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00])
             let packets = try await client.waitForClose()
-            #expect(packets == [.connAck(MQTTConnAckPacket(reasonCode: .unsupportedProtocolVersion, properties: Self.reason("CONNECT with unsupported protocol MQTT level 6")))])
+            #expect(
+                packets == [
+                    .connAck(
+                        MQTTConnAckPacket(
+                            reasonCode: .unsupportedProtocolVersion,
+                            properties: Self.reason("CONNECT with unsupported protocol MQTT level 6")))
+                ])
         }
     }
 

@@ -42,7 +42,11 @@ struct MQTTTestBrokerFaultTests {
             try await publisher.publish("t", "x", qos: .atLeastOnce, packetIdentifier: 9)
             try await publisher.expectNoPacket(within: .milliseconds(300))
             #expect(try await subscriber.receivePublish().payload == ByteBuffer(string: "x"))
-            try await publisher.send(.publish(MQTTPublishPacket(topic: "t", payload: ByteBuffer(string: "x"), qos: .atLeastOnce, dup: true, packetIdentifier: 9)))
+            try await publisher.send(
+                .publish(
+                    MQTTPublishPacket(
+                        topic: "t", payload: ByteBuffer(string: "x"), qos: .atLeastOnce, dup: true, packetIdentifier: 9)
+                ))
             // PINGRESP proves the retransmission has been handled (packets are handled in order).
             try await publisher.send(.pingReq)
             #expect(try await publisher.receive() == .pingResp)
@@ -86,7 +90,9 @@ struct MQTTTestBrokerFaultTests {
             let client = try await RawMQTTClient.connect(to: broker, clientID: "slow")
             // Measured from before the SUBSCRIBE is sent, so a busy machine cannot make it flaky.
             let sent = ContinuousClock.now
-            try await client.send(.subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "a")])))
+            try await client.send(
+                .subscribe(
+                    MQTTSubscribePacket(packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "a")])))
             #expect(try await client.receive(timeout: .seconds(5)).packetType == .subAck)
             #expect(ContinuousClock.now - sent >= .milliseconds(400))
         }
@@ -99,9 +105,13 @@ struct MQTTTestBrokerFaultTests {
             let client = try await RawMQTTClient.connect(to: broker, clientID: "c")
             _ = try await client.subscribe("denied", qos: .atMostOnce)
             try await client.publish("denied", "x", qos: .atLeastOnce, packetIdentifier: 1)
-            #expect(try await client.receive() == .pubAck(MQTTPubAckPacket(packetIdentifier: 1, reasonCode: .notAuthorized)))
+            #expect(
+                try await client.receive() == .pubAck(MQTTPubAckPacket(packetIdentifier: 1, reasonCode: .notAuthorized))
+            )
             try await client.publish("denied", "x", qos: .exactlyOnce, packetIdentifier: 2)
-            #expect(try await client.receive() == .pubRec(MQTTPubRecPacket(packetIdentifier: 2, reasonCode: .notAuthorized)))
+            #expect(
+                try await client.receive() == .pubRec(MQTTPubRecPacket(packetIdentifier: 2, reasonCode: .notAuthorized))
+            )
             try await client.expectNoPacket()
 
             broker.faults.ackFault = { _, ack in
@@ -110,7 +120,9 @@ struct MQTTTestBrokerFaultTests {
                 return .replace(with: .pubAck(pubAck))
             }
             try await client.publish("other", "x", qos: .atLeastOnce, packetIdentifier: 3)
-            #expect(try await client.receive() == .pubAck(MQTTPubAckPacket(packetIdentifier: 3, reasonCode: .quotaExceeded)))
+            #expect(
+                try await client.receive() == .pubAck(MQTTPubAckPacket(packetIdentifier: 3, reasonCode: .quotaExceeded))
+            )
         }
     }
 
@@ -129,7 +141,8 @@ struct MQTTTestBrokerFaultTests {
             var properties = MQTTProperties()
             properties.reasonString = "maintenance"
             properties.serverReference = "other.example:1883"
-            #expect(packets == [.disconnect(MQTTDisconnectPacket(reasonCode: .useAnotherServer, properties: properties))])
+            #expect(
+                packets == [.disconnect(MQTTDisconnectPacket(reasonCode: .useAnotherServer, properties: properties))])
             try await broker.waitForDisconnection(clientID: "moved")
             #expect(await broker.sendDisconnect(clientID: "moved", reasonCode: .serverBusy) == false)
         }
@@ -151,7 +164,8 @@ struct MQTTTestBrokerFaultTests {
             broker.faults.usesTopicAliasesOnOutboundPublishes = true
             var properties = MQTTProperties()
             properties.topicAliasMaximum = 5
-            let (client, _) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "aliased", properties: properties))
+            let (client, _) = try await RawMQTTClient.connect(
+                to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "aliased", properties: properties))
             _ = try await client.subscribe("very/long/topic", qos: .atMostOnce)
             try await broker.publish(topic: "very/long/topic", payload: ByteBuffer(string: "1"))
             try await broker.publish(topic: "very/long/topic", payload: ByteBuffer(string: "2"))
@@ -224,7 +238,8 @@ struct MQTTTestBrokerFaultTests {
 
             let legacy = try await RawMQTTClient.open(to: broker, version: .v3_1_1)
             broker.faults.connectFault = { _ in .refuse(.notAuthorized) }
-            let legacyAck = try await legacy.handshake(MQTTConnectPacket(protocolVersion: .v3_1_1, clientIdentifier: "legacy"))
+            let legacyAck = try await legacy.handshake(
+                MQTTConnectPacket(protocolVersion: .v3_1_1, clientIdentifier: "legacy"))
             #expect(legacyAck.reasonCode == .notAuthorized)
         }
     }
@@ -303,7 +318,12 @@ struct MQTTTestBrokerFaultTests {
                 seen.append(event)
                 if event == .disconnected(clientID: "observed") { break }
             }
-            #expect(seen.first == .packet(.init(clientID: "observed", direction: .received, packet: .connect(MQTTConnectPacket(keepAlive: 0, clientIdentifier: "observed")))))
+            #expect(
+                seen.first
+                    == .packet(
+                        .init(
+                            clientID: "observed", direction: .received,
+                            packet: .connect(MQTTConnectPacket(keepAlive: 0, clientIdentifier: "observed")))))
             #expect(seen.contains(.connected(clientID: "observed")))
         }
     }

@@ -14,8 +14,15 @@ struct MQTTTestBrokerRoutingTests {
             first.subscriptionIdentifiers = [7]
             var second = MQTTProperties()
             second.subscriptionIdentifiers = [9]
-            #expect(try await subscriber.subscribe([MQTTSubscription(topicFilter: "sensors/+/temp", qos: .atMostOnce)], properties: first).reasonCodes == [.grantedQoS0])
-            #expect(try await subscriber.subscribe([MQTTSubscription(topicFilter: "sensors/#", qos: .atMostOnce)], packetIdentifier: 2, properties: second).reasonCodes == [.grantedQoS0])
+            #expect(
+                try await subscriber.subscribe(
+                    [MQTTSubscription(topicFilter: "sensors/+/temp", qos: .atMostOnce)], properties: first
+                ).reasonCodes == [.grantedQoS0])
+            #expect(
+                try await subscriber.subscribe(
+                    [MQTTSubscription(topicFilter: "sensors/#", qos: .atMostOnce)], packetIdentifier: 2,
+                    properties: second
+                ).reasonCodes == [.grantedQoS0])
 
             try await publisher.publish("other/a/temp", "no")
             try await publisher.publish("sensors/kitchen/temp", "21")
@@ -41,7 +48,9 @@ struct MQTTTestBrokerRoutingTests {
             properties.contentType = "application/json"
             properties.payloadFormatIndicator = .utf8
             properties.messageExpiryInterval = 60
-            properties.userProperties = [MQTTUserProperty(name: "trace", value: "abc"), MQTTUserProperty(name: "trace", value: "def")]
+            properties.userProperties = [
+                MQTTUserProperty(name: "trace", value: "abc"), MQTTUserProperty(name: "trace", value: "def"),
+            ]
             try await requester.publish("svc/request", "{}", properties: properties)
             let request = try await subscriber.receivePublish()
             #expect(request.properties.responseTopic == properties.responseTopic)
@@ -92,7 +101,8 @@ struct MQTTTestBrokerRoutingTests {
             let publisher = try await RawMQTTClient.connect(to: broker, clientID: "pub")
             _ = try await subscriber.subscribe("q/2", qos: .exactlyOnce)
 
-            let publish = MQTTPublishPacket(topic: "q/2", payload: ByteBuffer(string: "once"), qos: .exactlyOnce, packetIdentifier: 5)
+            let publish = MQTTPublishPacket(
+                topic: "q/2", payload: ByteBuffer(string: "once"), qos: .exactlyOnce, packetIdentifier: 5)
             try await publisher.send(.publish(publish))
             #expect(try await publisher.receive() == .pubRec(MQTTPubRecPacket(packetIdentifier: 5)))
             var duplicate = publish
@@ -103,7 +113,9 @@ struct MQTTTestBrokerRoutingTests {
             #expect(try await publisher.receive() == .pubComp(MQTTPubCompPacket(packetIdentifier: 5)))
             // PUBREL for an identifier no longer known.
             try await publisher.send(.pubRel(MQTTPubRelPacket(packetIdentifier: 5)))
-            #expect(try await publisher.receive() == .pubComp(MQTTPubCompPacket(packetIdentifier: 5, reasonCode: .packetIdentifierNotFound)))
+            #expect(
+                try await publisher.receive()
+                    == .pubComp(MQTTPubCompPacket(packetIdentifier: 5, reasonCode: .packetIdentifierNotFound)))
 
             let delivered = try await subscriber.receivePublish()
             #expect(delivered.qos == .exactlyOnce)
@@ -122,7 +134,8 @@ struct MQTTTestBrokerRoutingTests {
         try await withMQTTTestBroker { broker in
             var properties = MQTTProperties()
             properties.receiveMaximum = 1
-            let (subscriber, _) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "slow", properties: properties))
+            let (subscriber, _) = try await RawMQTTClient.connect(
+                to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "slow", properties: properties))
             _ = try await subscriber.subscribe("work", qos: .atLeastOnce)
             try await broker.publish(topic: "work", payload: ByteBuffer(string: "1"), qos: .atLeastOnce)
             try await broker.publish(topic: "work", payload: ByteBuffer(string: "2"), qos: .atLeastOnce)
@@ -167,7 +180,8 @@ struct MQTTTestBrokerRoutingTests {
         try await withMQTTTestBroker { broker in
             try await broker.publish(topic: "cfg", payload: ByteBuffer(string: "v1"), retain: true)
             let client = try await RawMQTTClient.connect(to: broker, clientID: "c")
-            let doNotSend = MQTTSubscription(topicFilter: "cfg", qos: .atMostOnce, retainAsPublished: true, retainHandling: .doNotSend)
+            let doNotSend = MQTTSubscription(
+                topicFilter: "cfg", qos: .atMostOnce, retainAsPublished: true, retainHandling: .doNotSend)
             _ = try await client.subscribe([doNotSend])
             try await client.expectNoPacket()
             // Retain As Published keeps the flag on live messages.
@@ -222,7 +236,10 @@ struct MQTTTestBrokerRoutingTests {
             _ = try await client.subscribe("x/#", qos: .atMostOnce)
             #expect(await broker.subscriptions(clientID: "u").map(\.topicFilter) == ["x/#"])
             try await client.send(.unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 3, topicFilters: ["x/#", "y"])))
-            #expect(try await client.receive() == .unsubAck(MQTTUnsubAckPacket(packetIdentifier: 3, reasonCodes: [.success, .noSubscriptionExisted])))
+            #expect(
+                try await client.receive()
+                    == .unsubAck(
+                        MQTTUnsubAckPacket(packetIdentifier: 3, reasonCodes: [.success, .noSubscriptionExisted])))
             try await broker.publish(topic: "x/1", payload: ByteBuffer())
             try await client.expectNoPacket()
             #expect(await broker.subscriptions(clientID: "u").isEmpty)

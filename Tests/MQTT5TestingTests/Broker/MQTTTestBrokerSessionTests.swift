@@ -8,13 +8,15 @@ struct MQTTTestBrokerSessionTests {
     static func persistentConnect(_ clientID: String, cleanStart: Bool, expiry: UInt32 = 60) -> MQTTConnectPacket {
         var properties = MQTTProperties()
         properties.sessionExpiryInterval = expiry
-        return MQTTConnectPacket(cleanStart: cleanStart, keepAlive: 0, clientIdentifier: clientID, properties: properties)
+        return MQTTConnectPacket(
+            cleanStart: cleanStart, keepAlive: 0, clientIdentifier: clientID, properties: properties)
     }
 
     @Test("A resumed session keeps subscriptions and gets QoS 1 messages queued while offline")
     func resumption() async throws {
         try await withMQTTTestBroker { broker in
-            let (first, connAck) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("device", cleanStart: true))
+            let (first, connAck) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("device", cleanStart: true))
             #expect(connAck.sessionPresent == false)
             _ = try await first.subscribe("cmd/device", qos: .atLeastOnce)
             try await first.disconnect()
@@ -24,7 +26,8 @@ struct MQTTTestBrokerSessionTests {
             try await broker.publish(topic: "cmd/device", payload: ByteBuffer(string: "queued"), qos: .atLeastOnce)
             try await broker.publish(topic: "cmd/device", payload: ByteBuffer(string: "lost"), qos: .atMostOnce)
 
-            let (second, resumed) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("device", cleanStart: false))
+            let (second, resumed) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("device", cleanStart: false))
             #expect(resumed.sessionPresent)
             let queued = try await second.receivePublish()
             #expect(queued.payload == ByteBuffer(string: "queued"))
@@ -47,7 +50,8 @@ struct MQTTTestBrokerSessionTests {
             #expect(original.dup == false)
             await first.close()
             try await broker.waitForDisconnection(clientID: "d")
-            let (second, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("d", cleanStart: false))
+            let (second, _) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("d", cleanStart: false))
             let resent = try await second.receivePublish()
             #expect(resent.dup)
             #expect(resent.packetIdentifier == original.packetIdentifier)
@@ -60,7 +64,8 @@ struct MQTTTestBrokerSessionTests {
             let (first, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("d", cleanStart: true))
             _ = try await first.subscribe("t", qos: .atLeastOnce)
             try await first.disconnect()
-            let (second, connAck) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("d", cleanStart: true))
+            let (second, connAck) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("d", cleanStart: true))
             #expect(connAck.sessionPresent == false)
             #expect(await broker.subscriptions(clientID: "d").isEmpty)
             await second.close()
@@ -81,7 +86,8 @@ struct MQTTTestBrokerSessionTests {
     @Test("MQTT 3.1.1 clean session false keeps the session")
     func persistentV311() async throws {
         try await withMQTTTestBroker { broker in
-            let connect = MQTTConnectPacket(protocolVersion: .v3_1_1, cleanStart: false, keepAlive: 0, clientIdentifier: "legacy")
+            let connect = MQTTConnectPacket(
+                protocolVersion: .v3_1_1, cleanStart: false, keepAlive: 0, clientIdentifier: "legacy")
             let (first, _) = try await RawMQTTClient.connect(to: broker, connect)
             _ = try await first.subscribe("legacy/in", qos: .atLeastOnce)
             try await first.disconnect()
@@ -96,7 +102,9 @@ struct MQTTTestBrokerSessionTests {
         var willProperties = MQTTProperties()
         willProperties.willDelayInterval = delay
         willProperties.contentType = "text/plain"
-        let will = MQTTWill(topic: "status/\(clientID)", payload: ByteBuffer(string: "offline"), qos: .atLeastOnce, properties: willProperties)
+        let will = MQTTWill(
+            topic: "status/\(clientID)", payload: ByteBuffer(string: "offline"), qos: .atLeastOnce,
+            properties: willProperties)
         return MQTTConnectPacket(keepAlive: 0, clientIdentifier: clientID, will: will)
     }
 
@@ -164,7 +172,8 @@ struct MQTTTestBrokerSessionTests {
     @Test("A session expires after its expiry interval")
     func sessionExpiry() async throws {
         try await withMQTTTestBroker { broker in
-            let (first, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("short", cleanStart: true, expiry: 1))
+            let (first, _) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("short", cleanStart: true, expiry: 1))
             _ = try await first.subscribe("t", qos: .atLeastOnce)
             let disconnectedAt = ContinuousClock.now
             try await first.disconnect()
@@ -179,7 +188,8 @@ struct MQTTTestBrokerSessionTests {
             }
             #expect(await broker.sessionClientIDs.isEmpty)
             #expect(ContinuousClock.now - disconnectedAt >= .milliseconds(1000))
-            let (second, connAck) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("short", cleanStart: false, expiry: 1))
+            let (second, connAck) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("short", cleanStart: false, expiry: 1))
             #expect(connAck.sessionPresent == false)
             await second.close()
         }
@@ -193,12 +203,15 @@ struct MQTTTestBrokerSessionTests {
             try await first.disconnect()
             var expiring = MQTTProperties()
             expiring.messageExpiryInterval = 1
-            try await broker.publish(topic: "t", payload: ByteBuffer(string: "stale"), qos: .atLeastOnce, properties: expiring)
+            try await broker.publish(
+                topic: "t", payload: ByteBuffer(string: "stale"), qos: .atLeastOnce, properties: expiring)
             var lasting = MQTTProperties()
             lasting.messageExpiryInterval = 100
-            try await broker.publish(topic: "t", payload: ByteBuffer(string: "fresh"), qos: .atLeastOnce, properties: lasting)
+            try await broker.publish(
+                topic: "t", payload: ByteBuffer(string: "fresh"), qos: .atLeastOnce, properties: lasting)
             try await Task.sleep(for: .milliseconds(1100))
-            let (second, _) = try await RawMQTTClient.connect(to: broker, Self.persistentConnect("m", cleanStart: false))
+            let (second, _) = try await RawMQTTClient.connect(
+                to: broker, Self.persistentConnect("m", cleanStart: false))
             let delivered = try await second.receivePublish()
             #expect(delivered.payload == ByteBuffer(string: "fresh"))
             let remaining = try #require(delivered.properties.messageExpiryInterval)
@@ -226,9 +239,11 @@ struct MQTTTestBrokerSessionTests {
         try await withMQTTTestBroker { broker in
             var properties = MQTTProperties()
             properties.maximumPacketSize = 64
-            let (client, _) = try await RawMQTTClient.connect(to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "tiny", properties: properties))
+            let (client, _) = try await RawMQTTClient.connect(
+                to: broker, MQTTConnectPacket(keepAlive: 0, clientIdentifier: "tiny", properties: properties))
             _ = try await client.subscribe("t", qos: .atLeastOnce)
-            try await broker.publish(topic: "t", payload: ByteBuffer(string: String(repeating: "x", count: 100)), qos: .atLeastOnce)
+            try await broker.publish(
+                topic: "t", payload: ByteBuffer(string: String(repeating: "x", count: 100)), qos: .atLeastOnce)
             try await broker.publish(topic: "t", payload: ByteBuffer(string: "small"), qos: .atLeastOnce)
             #expect(try await client.receivePublish().payload == ByteBuffer(string: "small"))
             try await client.expectNoPacket()

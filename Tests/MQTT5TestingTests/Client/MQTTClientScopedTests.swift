@@ -19,8 +19,10 @@ struct MQTTClientScopedTests {
             try await withMQTTClient(configuration: try Self.configuration(broker, "scoped")) { client in
                 let topics = try await client.withSubscription(to: "sensors/+/temp") { readings in
                     #expect(await broker.subscriptions(clientID: "scoped").map(\.topicFilter) == ["sensors/+/temp"])
-                    try await client.publish(to: "sensors/other/humidity", payload: ByteBuffer(string: "no"), qos: .atLeastOnce)
-                    try await client.publish(to: "sensors/kitchen/temp", payload: ByteBuffer(string: "21"), qos: .atLeastOnce)
+                    try await client.publish(
+                        to: "sensors/other/humidity", payload: ByteBuffer(string: "no"), qos: .atLeastOnce)
+                    try await client.publish(
+                        to: "sensors/kitchen/temp", payload: ByteBuffer(string: "21"), qos: .atLeastOnce)
                     var iterator = readings.makeAsyncIterator()
                     return await iterator.next()?.topic
                 }

@@ -58,8 +58,12 @@ final class RawMQTTClient: Sendable {
     }
 
     /// Connects an MQTT 5 client with `clientID`, clean start and no keep-alive.
-    static func connect(to broker: MQTTTestBroker, clientID: String, version: MQTTProtocolVersion = .v5_0) async throws -> RawMQTTClient {
-        try await connect(to: broker, MQTTConnectPacket(protocolVersion: version, keepAlive: 0, clientIdentifier: clientID)).0
+    static func connect(
+        to broker: MQTTTestBroker, clientID: String, version: MQTTProtocolVersion = .v5_0
+    ) async throws -> RawMQTTClient {
+        try await connect(
+            to: broker, MQTTConnectPacket(protocolVersion: version, keepAlive: 0, clientIdentifier: clientID)
+        ).0
     }
 
     // MARK: Sending
@@ -74,7 +78,8 @@ final class RawMQTTClient: Sendable {
         let channel = self.channel
         try await channel.eventLoop.flatSubmit {
             do {
-                let context = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<MQTTPacketDecoder>.self)
+                let context = try channel.pipeline.syncOperations.context(
+                    handlerType: ByteToMessageHandler<MQTTPacketDecoder>.self)
                 return context.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)))
             } catch {
                 return channel.eventLoop.makeFailedFuture(error)
@@ -85,7 +90,9 @@ final class RawMQTTClient: Sendable {
     func handshake(_ connect: MQTTConnectPacket) async throws -> MQTTConnAckPacket {
         try await send(.connect(connect))
         let packet = try await receive()
-        guard case .connAck(let connAck) = packet else { throw RawMQTTClientError(description: "expected CONNACK, got \(packet)") }
+        guard case .connAck(let connAck) = packet else {
+            throw RawMQTTClientError(description: "expected CONNACK, got \(packet)")
+        }
         return connAck
     }
 
@@ -94,13 +101,20 @@ final class RawMQTTClient: Sendable {
         packetIdentifier: UInt16 = 1,
         properties: MQTTProperties = MQTTProperties()
     ) async throws -> MQTTSubAckPacket {
-        try await send(.subscribe(MQTTSubscribePacket(packetIdentifier: packetIdentifier, subscriptions: subscriptions, properties: properties)))
+        try await send(
+            .subscribe(
+                MQTTSubscribePacket(
+                    packetIdentifier: packetIdentifier, subscriptions: subscriptions, properties: properties)))
         let packet = try await receive()
-        guard case .subAck(let subAck) = packet else { throw RawMQTTClientError(description: "expected SUBACK, got \(packet)") }
+        guard case .subAck(let subAck) = packet else {
+            throw RawMQTTClientError(description: "expected SUBACK, got \(packet)")
+        }
         return subAck
     }
 
-    func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce, packetIdentifier: UInt16 = 1) async throws -> MQTTSubAckPacket {
+    func subscribe(
+        _ filter: String, qos: MQTTQoS = .atLeastOnce, packetIdentifier: UInt16 = 1
+    ) async throws -> MQTTSubAckPacket {
         try await subscribe([MQTTSubscription(topicFilter: filter, qos: qos)], packetIdentifier: packetIdentifier)
     }
 
@@ -148,7 +162,9 @@ final class RawMQTTClient: Sendable {
     /// The next packet, which must be a PUBLISH.
     func receivePublish(timeout: Duration = .seconds(2)) async throws -> MQTTPublishPacket {
         let packet = try await receive(timeout: timeout)
-        guard case .publish(let publish) = packet else { throw RawMQTTClientError(description: "expected PUBLISH, got \(packet)") }
+        guard case .publish(let publish) = packet else {
+            throw RawMQTTClientError(description: "expected PUBLISH, got \(packet)")
+        }
         return publish
     }
 

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Backoff and jitter")
 struct MQTTBackoffTests {
-    static func backoff(_ jitter: MQTTReconnectPolicy.Jitter, minimum: Duration = .seconds(1), maximum: Duration = .seconds(10)) -> MQTTBackoff {
+    static func backoff(
+        _ jitter: MQTTReconnectPolicy.Jitter, minimum: Duration = .seconds(1), maximum: Duration = .seconds(10)
+    ) -> MQTTBackoff {
         MQTTBackoff(minimumDelay: minimum, maximumDelay: maximum, jitter: jitter)
     }
 
@@ -15,7 +17,10 @@ struct MQTTBackoffTests {
     @Test("No jitter: doubles from the minimum up to the maximum, and reset starts again")
     func exponential() {
         var backoff = Self.backoff(.none)
-        #expect(Self.delays(&backoff, 6, seed: 1) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(10), .seconds(10)])
+        #expect(
+            Self.delays(&backoff, 6, seed: 1) == [
+                .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(10), .seconds(10),
+            ])
         #expect(backoff.failures == 6)
         backoff.reset()
         #expect(backoff.failures == 0)
@@ -26,10 +31,15 @@ struct MQTTBackoffTests {
     @Test("The request-response retry sequence: initial delay doubled, capped, no jitter")
     func retrySequence() {
         var backoff = Self.backoff(.none, minimum: .milliseconds(100), maximum: .milliseconds(350))
-        #expect(Self.delays(&backoff, 4, seed: 1) == [.milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350)])
+        #expect(
+            Self.delays(&backoff, 4, seed: 1) == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350),
+            ])
     }
 
-    @Test("Full jitter draws between zero and the exponential delay, reproducibly for a seed", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "Full jitter draws between zero and the exponential delay, reproducibly for a seed",
+        arguments: [1, 2, 3] as [UInt64])
     func full(seed: UInt64) {
         var backoff = Self.backoff(.full)
         let delays = Self.delays(&backoff, 40, seed: seed)
@@ -44,7 +54,9 @@ struct MQTTBackoffTests {
         #expect(Self.delays(&other, 40, seed: seed + 100) != delays)
     }
 
-    @Test("Decorrelated jitter draws between the minimum and three times the previous delay, capped", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "Decorrelated jitter draws between the minimum and three times the previous delay, capped",
+        arguments: [1, 2, 3] as [UInt64])
     func decorrelated(seed: UInt64) {
         var backoff = Self.backoff(.decorrelated)
         let delays = Self.delays(&backoff, 100, seed: seed)
@@ -90,8 +102,13 @@ struct MQTTBackoffTests {
 
     @Test("A reconnect policy gives its delays and jitter to the backoff")
     func fromPolicy() {
-        let policy = MQTTReconnectPolicy(minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .decorrelated, resetAfter: .seconds(1))
+        let policy = MQTTReconnectPolicy(
+            minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .decorrelated,
+            resetAfter: .seconds(1))
         let backoff = MQTTBackoff(policy: policy)
-        #expect(backoff == MQTTBackoff(minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .decorrelated))
+        #expect(
+            backoff
+                == MQTTBackoff(minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .decorrelated)
+        )
     }
 }

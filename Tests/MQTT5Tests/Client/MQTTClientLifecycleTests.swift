@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Client lifecycle and the event-loop API", .timeLimit(.minutes(1)))
 struct MQTTClientLifecycleTests {
-    @Test("The package API runs on the event loop: futures complete there, listeners are called there, before the public streams")
+    @Test(
+        "The package API runs on the event loop: futures complete there, listeners are called there, before the public streams"
+    )
     func eventLoopAPI() async throws {
         let server = try await ScriptedMQTTServer.start()
         let client = MQTTClient(configuration: try .test(url: server.url))
@@ -15,7 +17,9 @@ struct MQTTClientLifecycleTests {
         let listenerIDs = try await client.eventLoop.submit {
             let events = client.addEventListener { event in
                 client.eventLoop.preconditionInEventLoop()
-                if case .connectionSuccess(let connAck, _) = event { order.withLock { $0.append("connected:\(connAck.sessionPresent)") } }
+                if case .connectionSuccess(let connAck, _) = event {
+                    order.withLock { $0.append("connected:\(connAck.sessionPresent)") }
+                }
             }
             let publishes = client.addPublishListener { publish in
                 client.eventLoop.preconditionInEventLoop()
@@ -30,7 +34,9 @@ struct MQTTClientLifecycleTests {
         // A publish from the event loop: one write, the future completes on the loop.
         let onLoop = try await client.eventLoop.submit { () -> EventLoopFuture<Bool> in
             #expect(client.isConnectedOnEventLoop)
-            return client.publish(MQTTPublishPacket(topic: "rr/req", payload: ByteBuffer(string: "x"), qos: .atLeastOnce)).map { result in
+            return client.publish(
+                MQTTPublishPacket(topic: "rr/req", payload: ByteBuffer(string: "x"), qos: .atLeastOnce)
+            ).map { result in
                 client.eventLoop.inEventLoop && result.isSuccess
             }
         }.get()
@@ -41,7 +47,8 @@ struct MQTTClientLifecycleTests {
             client.subscribe([MQTTSubscription(topicFilter: "rr/res")], properties: MQTTProperties())
         }.get()
         guard case .subscribe(let subscribe) = try await connection.receive() else { throw TestTimeout("no SUBSCRIBE") }
-        connection.send(.subAck(MQTTSubAckPacket(packetIdentifier: subscribe.packetIdentifier, reasonCodes: [.grantedQoS1])))
+        connection.send(
+            .subAck(MQTTSubAckPacket(packetIdentifier: subscribe.packetIdentifier, reasonCodes: [.grantedQoS1])))
         #expect(try await subscribed.get().reasonCodes == [.grantedQoS1])
         connection.send(.publish(MQTTPublishPacket(topic: "rr/res", payload: ByteBuffer(string: "y"))))
         #expect(try await publicStream.next().topic == "rr/res")
@@ -54,9 +61,14 @@ struct MQTTClientLifecycleTests {
         connection.send(.publish(MQTTPublishPacket(topic: "rr/res", payload: ByteBuffer(string: "z"))))
         #expect(try await publicStream.next().payload.text == "z")
         #expect(order.withLock { $0.count } == 2)
-        let unsubscribed = try await client.eventLoop.submit { client.unsubscribe(["rr/res"], properties: MQTTProperties()) }.get()
-        guard case .unsubscribe(let unsubscribe) = try await connection.receive() else { throw TestTimeout("no UNSUBSCRIBE") }
-        connection.send(.unsubAck(MQTTUnsubAckPacket(packetIdentifier: unsubscribe.packetIdentifier, reasonCodes: [.success])))
+        let unsubscribed = try await client.eventLoop.submit {
+            client.unsubscribe(["rr/res"], properties: MQTTProperties())
+        }.get()
+        guard case .unsubscribe(let unsubscribe) = try await connection.receive() else {
+            throw TestTimeout("no UNSUBSCRIBE")
+        }
+        connection.send(
+            .unsubAck(MQTTUnsubAckPacket(packetIdentifier: unsubscribe.packetIdentifier, reasonCodes: [.success])))
         #expect(try await unsubscribed.get().reasonCodes == [.success])
         await client.stop()
         await server.close()
@@ -181,7 +193,11 @@ struct MQTTClientLifecycleTests {
         let client = MQTTClient(configuration: try .test(url: server.url))
         #expect(client.negotiatedSettings == nil)
         client.start()
-        let (connection, _) = try await server.acceptClient(MQTTConnAckPacket(properties: { var p = MQTTProperties(); p.receiveMaximum = 7; return p }()))
+        let (connection, _) = try await server.acceptClient(
+            MQTTConnAckPacket(
+                properties: {
+                    var p = MQTTProperties(); p.receiveMaximum = 7; return p
+                }()))
         let settings = try await client.waitForConnection(timeout: .seconds(10))
         #expect(settings.receiveMaximumFromServer == 7)
         #expect(client.negotiatedSettings?.receiveMaximumFromServer == 7)
@@ -189,7 +205,8 @@ struct MQTTClientLifecycleTests {
         guard case .publish(let publish) = try await connection.receive() else { throw TestTimeout("no PUBLISH") }
         let statistics = client.statistics
         #expect(statistics.unackedOperationCount == 1)
-        #expect(statistics.unackedOperationSize == 13)  // fixed header 2, topic 3, identifier 2, properties 1, payload 5
+        // Fixed header 2, topic 3, identifier 2, properties 1, payload 5.
+        #expect(statistics.unackedOperationSize == 13)
         connection.send(.pubAck(MQTTPubAckPacket(packetIdentifier: publish.packetIdentifier ?? 0)))
         #expect(try await result.isSuccess)
         #expect(client.statistics == MQTTOperationStatistics())

@@ -46,20 +46,28 @@ struct MQTTClientScriptedServerTests {
         try await events.connectionSuccess()
         var properties = MQTTProperties()
         properties.topicAlias = 3
-        connection.send(.publish(MQTTPublishPacket(topic: "alias/topic", payload: ByteBuffer(string: "1"), properties: properties)))
-        connection.send(.publish(MQTTPublishPacket(topic: "", payload: ByteBuffer(string: "2"), properties: properties)))
+        connection.send(
+            .publish(MQTTPublishPacket(topic: "alias/topic", payload: ByteBuffer(string: "1"), properties: properties)))
+        connection.send(
+            .publish(MQTTPublishPacket(topic: "", payload: ByteBuffer(string: "2"), properties: properties)))
         let first = try await publishes.next()
         let second = try await publishes.next()
         #expect(first.topic == "alias/topic" && first.payload.text == "1")
         #expect(second.topic == "alias/topic" && second.payload.text == "2")
         properties.topicAlias = 2
-        connection.send(.publish(MQTTPublishPacket(topic: "", payload: ByteBuffer(string: "3"), properties: properties)))
+        connection.send(
+            .publish(MQTTPublishPacket(topic: "", payload: ByteBuffer(string: "3"), properties: properties)))
         let disconnect = try await connection.receive { if case .disconnect = $0 { true } else { false } }
-        #expect(disconnect == .disconnect(MQTTDisconnectPacket(reasonCode: .protocolError, properties: {
-            var p = MQTTProperties()
-            p.reasonString = "PUBLISH with Topic Alias 2, which no earlier PUBLISH bound"
-            return p
-        }())))
+        #expect(
+            disconnect
+                == .disconnect(
+                    MQTTDisconnectPacket(
+                        reasonCode: .protocolError,
+                        properties: {
+                            var p = MQTTProperties()
+                            p.reasonString = "PUBLISH with Topic Alias 2, which no earlier PUBLISH bound"
+                            return p
+                        }())))
         let (_, error) = try await events.disconnection()
         #expect(error.code == .protocolViolation)
         #expect(error.reasonCode == .disconnect(.protocolError))
@@ -72,11 +80,18 @@ struct MQTTClientScriptedServerTests {
         let server = try await ScriptedMQTTServer.start()
         let client = MQTTClient(configuration: try .test(url: server.url))
         client.start()
-        let (connection, _) = try await server.acceptClient(.init(properties: { var p = MQTTProperties(); p.receiveMaximum = 1; return p }()))
+        let (connection, _) = try await server.acceptClient(
+            .init(
+                properties: {
+                    var p = MQTTProperties(); p.receiveMaximum = 1; return p
+                }()))
         try await client.waitForConnection(timeout: .seconds(5))
         try await withThrowingTaskGroup(of: MQTTPublishResult.self) { group in
             for index in 0..<3 {
-                group.addTask { try await client.publish(to: "t/\(index)", payload: ByteBuffer(string: "\(index)"), qos: .atLeastOnce) }
+                group.addTask {
+                    try await client.publish(
+                        to: "t/\(index)", payload: ByteBuffer(string: "\(index)"), qos: .atLeastOnce)
+                }
             }
             for expected in 0..<3 {
                 let packet = try await connection.receive()
@@ -154,7 +169,8 @@ struct MQTTClientScriptedServerTests {
         configuration.authenticationHandler = { challenge in
             var properties = MQTTProperties()
             properties.authenticationMethod = "TEST-CHALLENGE"
-            properties.authenticationData = ByteBuffer(string: "answer to \(challenge.properties.authenticationData?.text ?? "")")
+            properties.authenticationData = ByteBuffer(
+                string: "answer to \(challenge.properties.authenticationData?.text ?? "")")
             return MQTTAuthPacket(reasonCode: .continueAuthentication, properties: properties)
         }
         let client = MQTTClient(configuration: configuration)
@@ -170,13 +186,20 @@ struct MQTTClientScriptedServerTests {
         connection.send(.auth(MQTTAuthPacket(reasonCode: .continueAuthentication, properties: challenge)))
         guard case .auth(let answer) = try await connection.receive() else { throw TestTimeout("no AUTH") }
         #expect(answer.properties.authenticationData?.text == "answer to nonce-1")
-        connection.send(.connAck(MQTTConnAckPacket(properties: { var p = MQTTProperties(); p.authenticationMethod = "TEST-CHALLENGE"; return p }())))
+        connection.send(
+            .connAck(
+                MQTTConnAckPacket(
+                    properties: {
+                        var p = MQTTProperties(); p.authenticationMethod = "TEST-CHALLENGE"; return p
+                    }())))
         try await events.connectionSuccess()
         // Re-authentication.
         var reauth = MQTTProperties()
         reauth.authenticationMethod = "TEST-CHALLENGE"
         async let done = client.auth(MQTTAuthPacket(reasonCode: .reAuthenticate, properties: reauth))
-        guard case .auth(let request) = try await connection.receive() else { throw TestTimeout("no re-authentication AUTH") }
+        guard case .auth(let request) = try await connection.receive() else {
+            throw TestTimeout("no re-authentication AUTH")
+        }
         #expect(request.reasonCode == .reAuthenticate)
         connection.send(.auth(MQTTAuthPacket(reasonCode: .success, properties: reauth)))
         #expect(try await done.reasonCode == .success)
@@ -265,7 +288,11 @@ struct MQTTClientScriptedServerTests {
         let server = try await ScriptedMQTTServer.start()
         let client = MQTTClient(configuration: try .test(url: server.url))
         client.start()
-        let (connection, _) = try await server.acceptClient(MQTTConnAckPacket(properties: { var p = MQTTProperties(); p.maximumPacketSize = 64; return p }()))
+        let (connection, _) = try await server.acceptClient(
+            MQTTConnAckPacket(
+                properties: {
+                    var p = MQTTProperties(); p.maximumPacketSize = 64; return p
+                }()))
         try await client.waitForConnection(timeout: .seconds(5))
         await #expect {
             try await client.publish(to: "big", payload: ByteBuffer(repeating: 0x61, count: 100), qos: .atLeastOnce)
@@ -320,7 +347,8 @@ struct MQTTClientScriptedServerTests {
         let (connection, _) = try await server.acceptClient()
         try await client.waitForConnection(timeout: .seconds(5))
         await client.stop(disconnect: MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage))
-        #expect(try await connection.receive() == .disconnect(MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage)))
+        #expect(
+            try await connection.receive() == .disconnect(MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage)))
         var kinds: [String] = []
         while kinds.last != "stopped" {
             switch try await events.events.next() {
@@ -362,7 +390,11 @@ struct MQTTClientScriptedServerTests {
         let server = try await ScriptedMQTTServer.start()
         let client = MQTTClient(configuration: try .test(url: server.url))
         client.start()
-        let (connection, _) = try await server.acceptClient(MQTTConnAckPacket(properties: { var p = MQTTProperties(); p.receiveMaximum = 1; return p }()))
+        let (connection, _) = try await server.acceptClient(
+            MQTTConnAckPacket(
+                properties: {
+                    var p = MQTTProperties(); p.receiveMaximum = 1; return p
+                }()))
         try await client.waitForConnection(timeout: .seconds(5))
         async let first = client.publish(to: "a", payload: ByteBuffer(string: "1"), qos: .atLeastOnce)
         guard case .publish(let sent) = try await connection.receive() else { throw TestTimeout("no PUBLISH") }

@@ -24,7 +24,9 @@ struct MQTTEndpointTests {
 
     @Test("Bad URLs throw invalidConfiguration")
     func invalid() {
-        for url in ["broker", "http://x", "mqtt://", "mqtt://host:0", "mqtt://host:abc", "mqtt:host", "unix:", "mqtt://[::1"] {
+        for url in [
+            "broker", "http://x", "mqtt://", "mqtt://host:0", "mqtt://host:abc", "mqtt:host", "unix:", "mqtt://[::1",
+        ] {
             #expect(throws: MQTTError.self, "\(url)") { try MQTTEndpoint(url: url) }
             do {
                 _ = try MQTTEndpoint(url: url)

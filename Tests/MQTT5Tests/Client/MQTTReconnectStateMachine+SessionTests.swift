@@ -7,7 +7,9 @@ import Testing
 struct MQTTReconnectStateMachineSessionTests {
     /// The Clean Start flags of: a failed first attempt, then a connection the broker accepts,
     /// then two reconnections.
-    static func cleanStarts(_ behavior: MQTTSessionBehavior, version: MQTTProtocolVersion = .v5_0, clientIdentifier: String = "c") -> [Bool] {
+    static func cleanStarts(
+        _ behavior: MQTTSessionBehavior, version: MQTTProtocolVersion = .v5_0, clientIdentifier: String = "c"
+    ) -> [Bool] {
         var harness = ReconnectHarness {
             $0.sessionBehavior = behavior
             $0.protocolVersion = version
@@ -47,7 +49,8 @@ struct MQTTReconnectStateMachineSessionTests {
     @Test("MQTT 3.1.1 without a client identifier cannot rejoin: always Clean Start")
     func v311WithoutIdentifier() {
         #expect(Self.cleanStarts(.rejoinAlways, version: .v3_1_1, clientIdentifier: "") == [true, true, true, true])
-        #expect(Self.cleanStarts(.rejoinAlways, version: .v3_1_1, clientIdentifier: "c") == [false, false, false, false])
+        #expect(
+            Self.cleanStarts(.rejoinAlways, version: .v3_1_1, clientIdentifier: "c") == [false, false, false, false])
     }
 
     @Test("rejoinPostSuccess survives a stop and start: the session is still rejoined")
@@ -71,7 +74,10 @@ struct MQTTReconnectStateMachineSessionTests {
         #expect(harness.opened() == .sendConnect(clientIdentifier: "", cleanStart: true))
         var properties = MQTTProperties()
         properties.assignedClientIdentifier = "auto-1"
-        #expect(harness.accept(MQTTConnAckPacket(properties: properties)) == [.connectionSucceeded(clientIdentifier: "auto-1")])
+        #expect(
+            harness.accept(MQTTConnAckPacket(properties: properties)) == [
+                .connectionSucceeded(clientIdentifier: "auto-1")
+            ])
         harness.close()
         #expect(harness.nextConnect() == .sendConnect(clientIdentifier: "auto-1", cleanStart: false))
         // The broker does not assign one again: the remembered one is still reported.
@@ -85,7 +91,8 @@ struct MQTTReconnectStateMachineSessionTests {
         harness.opened()
         var properties = MQTTProperties()
         properties.assignedClientIdentifier = "other"
-        #expect(harness.accept(MQTTConnAckPacket(properties: properties)) == [.connectionSucceeded(clientIdentifier: "c")])
+        #expect(
+            harness.accept(MQTTConnAckPacket(properties: properties)) == [.connectionSucceeded(clientIdentifier: "c")])
         harness.close()
         #expect(harness.nextConnect() == .sendConnect(clientIdentifier: "c", cleanStart: true))
     }

@@ -42,8 +42,13 @@ struct MQTTReconnectStateMachineTests {
                 Issue.record("\(steps)")
                 return
             }
-            #expect(steps == [.scheduleReconnect(after: attempt, delay: delay), .connectionFailure(connAck: nil, .transportFailure)])
-            #expect(harness.machine.state == .waitingToReconnect(after: attempt, until: harness.now + TimeAmount(delay)))
+            #expect(
+                steps == [
+                    .scheduleReconnect(after: attempt, delay: delay),
+                    .connectionFailure(connAck: nil, .transportFailure),
+                ])
+            #expect(
+                harness.machine.state == .waitingToReconnect(after: attempt, until: harness.now + TimeAmount(delay)))
             #expect(harness.machine.lastError?.code == .transportFailure)
             delays.append(delay)
             #expect(harness.fireReconnect() == [.attemptingConnect, .connect(attempt + 1)])
@@ -60,7 +65,9 @@ struct MQTTReconnectStateMachineTests {
         #expect(harness.reconnectDeadline == harness.now + .seconds(1))
     }
 
-    @Test("Jittered delays come from the generator: the same seed gives the same schedule", arguments: [MQTTReconnectPolicy.Jitter.full, .decorrelated])
+    @Test(
+        "Jittered delays come from the generator: the same seed gives the same schedule",
+        arguments: [MQTTReconnectPolicy.Jitter.full, .decorrelated])
     func seededJitter(jitter: MQTTReconnectPolicy.Jitter) {
         func schedule(seed: UInt64) -> [Duration] {
             var harness = ReconnectHarness(seed: seed) { $0.reconnect.jitter = jitter }
@@ -91,7 +98,10 @@ struct MQTTReconnectStateMachineTests {
         harness.fireReconnect()
         harness.connect()
         harness.advance(.seconds(29))
-        #expect(harness.close() == [.scheduleReconnect(after: 3, delay: .seconds(4)), .disconnection(disconnect: nil, .connectionClosed)])
+        #expect(
+            harness.close() == [
+                .scheduleReconnect(after: 3, delay: .seconds(4)), .disconnection(disconnect: nil, .connectionClosed),
+            ])
         harness.fireReconnect()
         harness.connect()
         harness.advance(.seconds(30))
@@ -106,7 +116,10 @@ struct MQTTReconnectStateMachineTests {
         harness.opened()
         harness.advance(.seconds(60))  // long, but never accepted: no reset
         let timeout = MQTTError(code: .connAckTimeout, message: "no CONNACK")
-        #expect(harness.close(timeout) == [.scheduleReconnect(after: 1, delay: .seconds(1)), .connectionFailure(connAck: nil, .connAckTimeout)])
+        #expect(
+            harness.close(timeout) == [
+                .scheduleReconnect(after: 1, delay: .seconds(1)), .connectionFailure(connAck: nil, .connAckTimeout),
+            ])
         harness.fireReconnect()
         harness.opened()
         #expect(harness.close(timeout).first == .scheduleReconnect(after: 2, delay: .seconds(2)))
@@ -117,38 +130,53 @@ struct MQTTReconnectStateMachineTests {
         var harness = ReconnectHarness()
         harness.start()
         harness.connect()
-        let steps = harness.close(MQTTError(code: .serverDisconnected, message: "bye"), disconnect: MQTTDisconnectPacket(reasonCode: .serverShuttingDown))
+        let steps = harness.close(
+            MQTTError(code: .serverDisconnected, message: "bye"),
+            disconnect: MQTTDisconnectPacket(reasonCode: .serverShuttingDown))
         #expect(steps.last == .disconnection(disconnect: .serverShuttingDown, .serverDisconnected))
     }
 
     // MARK: Failures that retrying cannot heal
 
     static let nonHealing: [MQTTConnectReasonCode] = [
-        .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid, .badUserNameOrPassword,
+        .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid,
+        .badUserNameOrPassword,
         .notAuthorized, .banned, .badAuthenticationMethod, .topicNameInvalid, .packetTooLarge, .payloadFormatInvalid,
         .retainNotSupported, .qosNotSupported, .serverMoved,
     ]
 
-    @Test("A CONNACK refusal that cannot heal is reported, then the client stops with it", arguments: MQTTReconnectStateMachineTests.nonHealing)
+    @Test(
+        "A CONNACK refusal that cannot heal is reported, then the client stops with it",
+        arguments: MQTTReconnectStateMachineTests.nonHealing)
     func nonHealingStops(code: MQTTConnectReasonCode) {
         var harness = ReconnectHarness()
         harness.start()
         harness.opened()
         let (error, connAck) = Self.refusal(code)
-        #expect(harness.close(error, connAck: connAck) == [.connectionFailure(connAck: code, .connectionRefused), .stopped(.connectionRefused)])
+        #expect(
+            harness.close(error, connAck: connAck) == [
+                .connectionFailure(connAck: code, .connectionRefused), .stopped(.connectionRefused),
+            ])
         #expect(harness.machine.state == .stopped)
         #expect(!harness.machine.isRunning)
         #expect(harness.machine.lastError?.reasonCode == .connAck(code))
         #expect(harness.reconnectDeadline == nil)
     }
 
-    @Test("Other CONNACK refusals are retried", arguments: MQTTConnectReasonCode.allCases.filter { $0.rawValue >= 0x80 && !MQTTReconnectStateMachineTests.nonHealing.contains($0) })
+    @Test(
+        "Other CONNACK refusals are retried",
+        arguments: MQTTConnectReasonCode.allCases.filter {
+            $0.rawValue >= 0x80 && !MQTTReconnectStateMachineTests.nonHealing.contains($0)
+        })
     func healingRetries(code: MQTTConnectReasonCode) {
         var harness = ReconnectHarness()
         harness.start()
         harness.opened()
         let (error, connAck) = Self.refusal(code)
-        #expect(harness.close(error, connAck: connAck) == [.scheduleReconnect(after: 1, delay: .seconds(1)), .connectionFailure(connAck: code, .connectionRefused)])
+        #expect(
+            harness.close(error, connAck: connAck) == [
+                .scheduleReconnect(after: 1, delay: .seconds(1)), .connectionFailure(connAck: code, .connectionRefused),
+            ])
         #expect(harness.machine.isRunning)
     }
 
@@ -167,7 +195,9 @@ struct MQTTReconnectStateMachineTests {
         #expect(TestReconnectMachine.cannotHeal(Self.refusal(.banned).0))
         #expect(!TestReconnectMachine.cannotHeal(Self.refusal(.serverBusy).0))
         #expect(!TestReconnectMachine.cannotHeal(MQTTError(code: .connectionRefused, message: "no reason code")))
-        #expect(!TestReconnectMachine.cannotHeal(MQTTError(code: .protocolViolation, message: "x", reasonCode: .disconnect(.protocolError))))
+        #expect(
+            !TestReconnectMachine.cannotHeal(
+                MQTTError(code: .protocolViolation, message: "x", reasonCode: .disconnect(.protocolError))))
         #expect(!TestReconnectMachine.cannotHeal(MQTTError(code: .clientStopped, message: "x")))
     }
 
@@ -196,7 +226,8 @@ struct MQTTReconnectStateMachineTests {
         #expect(harness.machine.state == .stopped)
     }
 
-    @Test("stop while the transport is being opened stops at once; the late transport is closed, a late failure ignored")
+    @Test(
+        "stop while the transport is being opened stops at once; the late transport is closed, a late failure ignored")
     func stopWhileOpening() {
         var harness = ReconnectHarness()
         harness.start()
@@ -223,7 +254,10 @@ struct MQTTReconnectStateMachineTests {
             return
         }
         #expect(harness.stop() == [.disconnect])  // again: the shell sends nothing twice
-        #expect(harness.close(MQTTError(code: .clientStopped, message: "stopped")) == [.disconnection(disconnect: nil, .clientStopped), .stopped(nil)])
+        #expect(
+            harness.close(MQTTError(code: .clientStopped, message: "stopped")) == [
+                .disconnection(disconnect: nil, .clientStopped), .stopped(nil),
+            ])
         #expect(harness.machine.state == .stopped)
         #expect(harness.machine.lastError?.code == .clientStopped)
     }
@@ -234,7 +268,10 @@ struct MQTTReconnectStateMachineTests {
         harness.start()
         harness.opened()
         #expect(harness.stop() == [.disconnect])
-        #expect(harness.close(MQTTError(code: .clientStopped, message: "stopped")) == [.connectionFailure(connAck: nil, .clientStopped), .stopped(nil)])
+        #expect(
+            harness.close(MQTTError(code: .clientStopped, message: "stopped")) == [
+                .connectionFailure(connAck: nil, .clientStopped), .stopped(nil),
+            ])
     }
 
     @Test("A non-healing failure while stopping still just stops, without an error")
@@ -258,7 +295,10 @@ struct MQTTReconnectStateMachineTests {
         #expect(harness.start() == [.succeedStopWaiters])
         #expect(harness.machine.isRunning)
         #expect(harness.machine.backoff.failures == 0)
-        #expect(harness.close(MQTTError(code: .clientStopped, message: "stopped")) == [.scheduleReconnect(after: 2, delay: .seconds(1)), .disconnection(disconnect: nil, .clientStopped)])
+        #expect(
+            harness.close(MQTTError(code: .clientStopped, message: "stopped")) == [
+                .scheduleReconnect(after: 2, delay: .seconds(1)), .disconnection(disconnect: nil, .clientStopped),
+            ])
     }
 
     @Test("start after a stop clears the last error and the backoff")

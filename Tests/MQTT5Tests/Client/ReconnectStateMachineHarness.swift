@@ -21,10 +21,13 @@ enum ReconnectStep: Equatable, CustomStringConvertible {
         switch action {
         case .connect(let attempt): self = .connect(attempt)
         case .emit(.attemptingConnect): self = .attemptingConnect
-        case .emit(.connectionFailure(let connAck, let error)): self = .connectionFailure(connAck: connAck?.reasonCode, error.code)
-        case .emit(.disconnection(let disconnect, let error)): self = .disconnection(disconnect: disconnect?.reasonCode, error.code)
+        case .emit(.connectionFailure(let connAck, let error)):
+            self = .connectionFailure(connAck: connAck?.reasonCode, error.code)
+        case .emit(.disconnection(let disconnect, let error)):
+            self = .disconnection(disconnect: disconnect?.reasonCode, error.code)
         case .emit(let event): self = .other("emit \(event)")
-        case .connectionSucceeded(_, let settings): self = .connectionSucceeded(clientIdentifier: settings.clientIdentifier)
+        case .connectionSucceeded(_, let settings):
+            self = .connectionSucceeded(clientIdentifier: settings.clientIdentifier)
         case .scheduleReconnect(let attempt, _, let delay): self = .scheduleReconnect(after: attempt, delay: delay)
         case .cancelReconnect: self = .cancelReconnect
         case .disconnect: self = .disconnect
@@ -37,7 +40,8 @@ enum ReconnectStep: Equatable, CustomStringConvertible {
         switch self {
         case .attemptingConnect: "attemptingConnect"
         case .connect(let attempt): "connect(\(attempt))"
-        case .connectionFailure(let connAck, let code): "connectionFailure(\(connAck.map { "\($0)" } ?? "nil"), \(code))"
+        case .connectionFailure(let connAck, let code):
+            "connectionFailure(\(connAck.map { "\($0)" } ?? "nil"), \(code))"
         case .disconnection(let disconnect, let code): "disconnection(\(disconnect.map { "\($0)" } ?? "nil"), \(code))"
         case .connectionSucceeded(let id): "connectionSucceeded(\(id))"
         case .scheduleReconnect(let attempt, let delay): "scheduleReconnect(after: \(attempt), \(delay))"
@@ -58,7 +62,8 @@ struct ReconnectHarness {
     /// The deadline of the last `scheduleReconnect`, as the shell's timer would hold it.
     var reconnectDeadline: NIODeadline?
 
-    static let fixedPolicy = MQTTReconnectPolicy(minimumDelay: .seconds(1), maximumDelay: .seconds(10), jitter: .none, resetAfter: .seconds(30))
+    static let fixedPolicy = MQTTReconnectPolicy(
+        minimumDelay: .seconds(1), maximumDelay: .seconds(10), jitter: .none, resetAfter: .seconds(30))
 
     init(seed: UInt64 = 1, _ configure: (inout TestReconnectMachine.Configuration) -> Void = { _ in }) {
         var configuration = TestReconnectMachine.Configuration()
@@ -101,7 +106,9 @@ struct ReconnectHarness {
     }
 
     @discardableResult
-    mutating func failAttempt(_ attempt: UInt64? = nil, _ error: MQTTError = MQTTError(code: .transportFailure, message: "refused")) -> [ReconnectStep] {
+    mutating func failAttempt(
+        _ attempt: UInt64? = nil, _ error: MQTTError = MQTTError(code: .transportFailure, message: "refused")
+    ) -> [ReconnectStep] {
         var actions: [MQTTReconnectAction] = []
         machine.connectAttemptFailed(attempt: attempt ?? machine.attempt, error: error, now: now, into: &actions)
         return record(actions)
@@ -110,14 +117,16 @@ struct ReconnectHarness {
     @discardableResult
     mutating func accept(_ connAck: MQTTConnAckPacket = MQTTConnAckPacket()) -> [ReconnectStep] {
         var actions: [MQTTReconnectAction] = []
-        let settings = MQTTNegotiatedSettings(protocolVersion: machine.configuration.protocolVersion, clientIdentifier: "", keepAlive: 60)
+        let settings = MQTTNegotiatedSettings(
+            protocolVersion: machine.configuration.protocolVersion, clientIdentifier: "", keepAlive: 60)
         machine.connectionAccepted(connAck, settings: settings, now: now, into: &actions)
         return record(actions)
     }
 
     @discardableResult
     mutating func close(
-        _ error: MQTTError = MQTTError(code: .connectionClosed, message: "closed"), connAck: MQTTConnAckPacket? = nil, disconnect: MQTTDisconnectPacket? = nil
+        _ error: MQTTError = MQTTError(code: .connectionClosed, message: "closed"), connAck: MQTTConnAckPacket? = nil,
+        disconnect: MQTTDisconnectPacket? = nil
     ) -> [ReconnectStep] {
         var actions: [MQTTReconnectAction] = []
         machine.connectionClosed(error: error, connAck: connAck, disconnect: disconnect, now: now, into: &actions)
@@ -127,7 +136,9 @@ struct ReconnectHarness {
     /// Advances the clock to the reconnect deadline and fires the timer.
     @discardableResult
     mutating func fireReconnect() -> [ReconnectStep] {
-        guard let deadline = reconnectDeadline, case .waitingToReconnect(let after, _) = machine.state else { return [] }
+        guard let deadline = reconnectDeadline, case .waitingToReconnect(let after, _) = machine.state else {
+            return []
+        }
         now = deadline
         reconnectDeadline = nil
         var actions: [MQTTReconnectAction] = []

@@ -24,7 +24,9 @@ struct CodecEncodingValidationTests {
         topic: String = "t", qos: MQTTQoS = .atMostOnce, dup: Bool = false, id: UInt16? = nil,
         properties: MQTTProperties = MQTTProperties()
     ) -> MQTTPacket {
-        .publish(MQTTPublishPacket(topic: topic, payload: ByteBuffer(), qos: qos, dup: dup, packetIdentifier: id, properties: properties))
+        .publish(
+            MQTTPublishPacket(
+                topic: topic, payload: ByteBuffer(), qos: qos, dup: dup, packetIdentifier: id, properties: properties))
     }
 
     static let cases: [InvalidPacketCase] = [
@@ -39,23 +41,32 @@ struct CodecEncodingValidationTests {
             packet: publish(topic: "", properties: properties { $0.topicAlias = 1 })
         ),
         InvalidPacketCase(name: "PUBLISH topic alias 0", packet: publish(properties: properties { $0.topicAlias = 0 })),
-        InvalidPacketCase(name: "PUBLISH subscription identifier 0", packet: publish(properties: properties { $0.subscriptionIdentifiers = [0] })),
+        InvalidPacketCase(
+            name: "PUBLISH subscription identifier 0",
+            packet: publish(properties: properties { $0.subscriptionIdentifiers = [0] })),
         InvalidPacketCase(
             name: "PUBLISH subscription identifier too large",
             packet: publish(properties: properties { $0.subscriptionIdentifiers = [268_435_456] })
         ),
-        InvalidPacketCase(name: "PUBLISH with Session Expiry Interval", packet: publish(properties: properties { $0.sessionExpiryInterval = 1 })),
-        InvalidPacketCase(name: "PUBLISH response topic with wildcard", packet: publish(properties: properties { $0.responseTopic = "r/#" })),
-        InvalidPacketCase(name: "PUBLISH content type with U+0000", packet: publish(properties: properties { $0.contentType = "\u{0}" })),
+        InvalidPacketCase(
+            name: "PUBLISH with Session Expiry Interval",
+            packet: publish(properties: properties { $0.sessionExpiryInterval = 1 })),
+        InvalidPacketCase(
+            name: "PUBLISH response topic with wildcard",
+            packet: publish(properties: properties { $0.responseTopic = "r/#" })),
+        InvalidPacketCase(
+            name: "PUBLISH content type with U+0000",
+            packet: publish(properties: properties { $0.contentType = "\u{0}" })),
         InvalidPacketCase(
             name: "PUBLISH correlation data over 65,535 bytes",
             packet: publish(properties: properties { $0.correlationData = ByteBuffer(repeating: 1, count: 65_536) })
         ),
         InvalidPacketCase(
             name: "PUBLISH user property over 65,535 bytes",
-            packet: publish(properties: properties {
-                $0.userProperties = [MQTTUserProperty(name: String(repeating: "a", count: 65_536), value: "")]
-            })
+            packet: publish(
+                properties: properties {
+                    $0.userProperties = [MQTTUserProperty(name: String(repeating: "a", count: 65_536), value: "")]
+                })
         ),
         InvalidPacketCase(
             name: "CONNECT with Topic Alias",
@@ -67,57 +78,81 @@ struct CodecEncodingValidationTests {
         ),
         InvalidPacketCase(
             name: "CONNECT maximum packet size 0",
-            packet: .connect(MQTTConnectPacket(clientIdentifier: "c", properties: properties { $0.maximumPacketSize = 0 }))
+            packet: .connect(
+                MQTTConnectPacket(clientIdentifier: "c", properties: properties { $0.maximumPacketSize = 0 }))
         ),
         InvalidPacketCase(
             name: "CONNECT authentication data without method",
-            packet: .connect(MQTTConnectPacket(clientIdentifier: "c", properties: properties { $0.authenticationData = ByteBuffer() }))
+            packet: .connect(
+                MQTTConnectPacket(
+                    clientIdentifier: "c", properties: properties { $0.authenticationData = ByteBuffer() }))
         ),
         InvalidPacketCase(
             name: "CONNECT will with Topic Alias",
-            packet: .connect(MQTTConnectPacket(
-                clientIdentifier: "c", will: MQTTWill(topic: "w", payload: ByteBuffer(), properties: properties { $0.topicAlias = 1 })
-            ))
+            packet: .connect(
+                MQTTConnectPacket(
+                    clientIdentifier: "c",
+                    will: MQTTWill(topic: "w", payload: ByteBuffer(), properties: properties { $0.topicAlias = 1 })
+                ))
         ),
         InvalidPacketCase(
             name: "CONNECT will topic with wildcard",
-            packet: .connect(MQTTConnectPacket(clientIdentifier: "c", will: MQTTWill(topic: "w/#", payload: ByteBuffer())))
+            packet: .connect(
+                MQTTConnectPacket(clientIdentifier: "c", will: MQTTWill(topic: "w/#", payload: ByteBuffer())))
         ),
         InvalidPacketCase(
             name: "3.1.1 CONNECT password without user name", version: .v3_1_1,
-            packet: .connect(MQTTConnectPacket(protocolVersion: .v3_1_1, clientIdentifier: "c", password: ByteBuffer(string: "p")))
+            packet: .connect(
+                MQTTConnectPacket(protocolVersion: .v3_1_1, clientIdentifier: "c", password: ByteBuffer(string: "p")))
         ),
         InvalidPacketCase(
             name: "CONNACK maximum QoS 2",
             packet: .connAck(MQTTConnAckPacket(properties: properties { $0.maximumQoS = .exactlyOnce }))
         ),
-        InvalidPacketCase(name: "CONNACK session present with error", packet: .connAck(MQTTConnAckPacket(sessionPresent: true, reasonCode: .banned))),
+        InvalidPacketCase(
+            name: "CONNACK session present with error",
+            packet: .connAck(MQTTConnAckPacket(sessionPresent: true, reasonCode: .banned))),
         InvalidPacketCase(name: "PUBACK packet identifier 0", packet: .pubAck(MQTTPubAckPacket(packetIdentifier: 0))),
-        InvalidPacketCase(name: "3.1.1 PUBREL packet identifier 0", version: .v3_1_1, packet: .pubRel(MQTTPubRelPacket(packetIdentifier: 0))),
+        InvalidPacketCase(
+            name: "3.1.1 PUBREL packet identifier 0", version: .v3_1_1,
+            packet: .pubRel(MQTTPubRelPacket(packetIdentifier: 0))),
         InvalidPacketCase(
             name: "PUBACK with Content Type",
             packet: .pubAck(MQTTPubAckPacket(packetIdentifier: 1, properties: properties { $0.contentType = "x" }))
         ),
-        InvalidPacketCase(name: "SUBSCRIBE without subscriptions", packet: .subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: []))),
+        InvalidPacketCase(
+            name: "SUBSCRIBE without subscriptions",
+            packet: .subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: []))),
         InvalidPacketCase(
             name: "SUBSCRIBE invalid filter",
-            packet: .subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "a/#/b")]))
+            packet: .subscribe(
+                MQTTSubscribePacket(packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "a/#/b")]))
         ),
         InvalidPacketCase(
             name: "SUBSCRIBE No Local on shared subscription",
-            packet: .subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "$share/g/a", noLocal: true)]))
+            packet: .subscribe(
+                MQTTSubscribePacket(
+                    packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "$share/g/a", noLocal: true)]))
         ),
         InvalidPacketCase(
             name: "SUBSCRIBE two subscription identifiers",
-            packet: .subscribe(MQTTSubscribePacket(
-                packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "a")],
-                properties: properties { $0.subscriptionIdentifiers = [1, 2] }
-            ))
+            packet: .subscribe(
+                MQTTSubscribePacket(
+                    packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "a")],
+                    properties: properties { $0.subscriptionIdentifiers = [1, 2] }
+                ))
         ),
-        InvalidPacketCase(name: "SUBACK without reason codes", packet: .subAck(MQTTSubAckPacket(packetIdentifier: 1, reasonCodes: []))),
-        InvalidPacketCase(name: "UNSUBSCRIBE without filters", packet: .unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: []))),
-        InvalidPacketCase(name: "UNSUBSCRIBE empty filter", packet: .unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: [""]))),
-        InvalidPacketCase(name: "MQTT 5 UNSUBACK without reason codes", packet: .unsubAck(MQTTUnsubAckPacket(packetIdentifier: 1))),
+        InvalidPacketCase(
+            name: "SUBACK without reason codes", packet: .subAck(MQTTSubAckPacket(packetIdentifier: 1, reasonCodes: []))
+        ),
+        InvalidPacketCase(
+            name: "UNSUBSCRIBE without filters",
+            packet: .unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: []))),
+        InvalidPacketCase(
+            name: "UNSUBSCRIBE empty filter",
+            packet: .unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: [""]))),
+        InvalidPacketCase(
+            name: "MQTT 5 UNSUBACK without reason codes", packet: .unsubAck(MQTTUnsubAckPacket(packetIdentifier: 1))),
         InvalidPacketCase(
             name: "DISCONNECT with Topic Alias Maximum",
             packet: .disconnect(MQTTDisconnectPacket(properties: properties { $0.topicAliasMaximum = 1 }))

@@ -47,10 +47,16 @@ struct CodecHandlerTests {
         defer { _ = try? channel.finish() }
         let pubAck = MQTTPacket.pubAck(MQTTPubAckPacket(packetIdentifier: 1, reasonCode: .quotaExceeded))
         try channel.writeOutbound(pubAck)
-        #expect(try channel.readOutbound(as: ByteBuffer.self).map { Array($0.readableBytesView) } == [0x40, 0x02, 0x00, 0x01])
+        #expect(
+            try channel.readOutbound(as: ByteBuffer.self).map { Array($0.readableBytesView) } == [
+                0x40, 0x02, 0x00, 0x01,
+            ])
         settings.version = .v5_0
         try channel.writeOutbound(pubAck)
-        #expect(try channel.readOutbound(as: ByteBuffer.self).map { Array($0.readableBytesView) } == [0x40, 0x03, 0x00, 0x01, 0x97])
+        #expect(
+            try channel.readOutbound(as: ByteBuffer.self).map { Array($0.readableBytesView) } == [
+                0x40, 0x03, 0x00, 0x01, 0x97,
+            ])
         try channel.writeInbound(ByteBuffer(bytes: [0x40, 0x03, 0x00, 0x01, 0x97]))
         #expect(try channel.readInbound(as: MQTTPacket.self) == pubAck)
     }

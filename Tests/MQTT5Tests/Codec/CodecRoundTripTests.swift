@@ -28,9 +28,11 @@ struct CodecRoundTripTests {
         }
     }
 
-    @Test("a stream of packets cut at random points decodes to the same packets", arguments: MQTTProtocolVersion.allCases)
+    @Test(
+        "a stream of packets cut at random points decodes to the same packets", arguments: MQTTProtocolVersion.allCases)
     func chunkedStream(_ version: MQTTProtocolVersion) async {
-        await propertyCheck(count: 200, input: Self.packets(version).array(of: 1...8), Gen.int(in: 1...64)) { packets, chunkSize in
+        await propertyCheck(count: 200, input: Self.packets(version).array(of: 1...8), Gen.int(in: 1...64)) {
+            packets, chunkSize in
             var stream = ByteBuffer()
             for packet in packets { try packet.encode(into: &stream, version: version) }
             var decoder = MQTTFrameDecoder(version: version)
@@ -52,8 +54,13 @@ struct CodecRoundTripTests {
             let size = try CodecTestSupport.encode(packet, .v5_0).count
             var buffer = ByteBuffer()
             try packet.encode(into: &buffer, version: .v5_0, maximumPacketSize: UInt32(size))
-            #expect(CodecTestSupport.encodeError(packet, .v5_0, maximumPacketSize: UInt32(size - 1))?.reasonCode == .packetTooLarge)
-            #expect(CodecTestSupport.decodeError(Array(buffer.readableBytesView), .v5_0, maximumPacketSize: UInt32(size - 1))?.reasonCode == .packetTooLarge)
+            #expect(
+                CodecTestSupport.encodeError(packet, .v5_0, maximumPacketSize: UInt32(size - 1))?.reasonCode
+                    == .packetTooLarge)
+            #expect(
+                CodecTestSupport.decodeError(
+                    Array(buffer.readableBytesView), .v5_0, maximumPacketSize: UInt32(size - 1))?.reasonCode
+                    == .packetTooLarge)
         }
     }
 }

@@ -54,7 +54,9 @@ enum CodecTestSupport {
 
     /// The error encoding `packet` throws, or `nil` when it does not throw. Checks that nothing
     /// was written on failure.
-    static func encodeError(_ packet: MQTTPacket, _ version: MQTTProtocolVersion, maximumPacketSize: UInt32 = .max) -> MQTTCodecError? {
+    static func encodeError(
+        _ packet: MQTTPacket, _ version: MQTTProtocolVersion, maximumPacketSize: UInt32 = .max
+    ) -> MQTTCodecError? {
         var buffer = ByteBuffer(bytes: [0xAA])
         do {
             try packet.encode(into: &buffer, version: version, maximumPacketSize: maximumPacketSize)

@@ -44,34 +44,46 @@ struct CodecVectorTests {
             3: .serverUnavailable, 4: .badUserNameOrPassword, 5: .notAuthorized,
         ]
         for (code, reason) in expected {
-            #expect(try CodecTestSupport.decodeOne([0x20, 0x02, 0x00, code], .v3_1_1) == .connAck(MQTTConnAckPacket(reasonCode: reason)))
-            #expect(try CodecTestSupport.encode(.connAck(MQTTConnAckPacket(reasonCode: reason)), .v3_1_1) == [0x20, 0x02, 0x00, code])
+            #expect(
+                try CodecTestSupport.decodeOne([0x20, 0x02, 0x00, code], .v3_1_1)
+                    == .connAck(MQTTConnAckPacket(reasonCode: reason)))
+            #expect(
+                try CodecTestSupport.encode(.connAck(MQTTConnAckPacket(reasonCode: reason)), .v3_1_1) == [
+                    0x20, 0x02, 0x00, code,
+                ])
         }
         // A code without a 3.1.1 equivalent becomes "server unavailable".
-        #expect(try CodecTestSupport.encode(.connAck(MQTTConnAckPacket(reasonCode: .banned)), .v3_1_1) == [0x20, 0x02, 0x00, 0x03])
+        #expect(
+            try CodecTestSupport.encode(.connAck(MQTTConnAckPacket(reasonCode: .banned)), .v3_1_1) == [
+                0x20, 0x02, 0x00, 0x03,
+            ])
     }
 
     @Test("3.1.1 encoding leaves out what 3.1.1 cannot carry")
     func v311DropsV5Fields() throws {
         var properties = MQTTProperties()
         properties.reasonString = "why"
-        let pubAck = MQTTPacket.pubAck(MQTTPubAckPacket(packetIdentifier: 7, reasonCode: .quotaExceeded, properties: properties))
+        let pubAck = MQTTPacket.pubAck(
+            MQTTPubAckPacket(packetIdentifier: 7, reasonCode: .quotaExceeded, properties: properties))
         #expect(try CodecTestSupport.encode(pubAck, .v3_1_1) == [0x40, 0x02, 0x00, 0x07])
         let disconnect = MQTTPacket.disconnect(MQTTDisconnectPacket(reasonCode: .protocolError, properties: properties))
         #expect(try CodecTestSupport.encode(disconnect, .v3_1_1) == [0xE0, 0x00])
-        let subAck = MQTTPacket.subAck(MQTTSubAckPacket(packetIdentifier: 1, reasonCodes: [.grantedQoS1, .quotaExceeded], properties: properties))
+        let subAck = MQTTPacket.subAck(
+            MQTTSubAckPacket(packetIdentifier: 1, reasonCodes: [.grantedQoS1, .quotaExceeded], properties: properties))
         #expect(try CodecTestSupport.encode(subAck, .v3_1_1) == [0x90, 0x04, 0x00, 0x01, 0x01, 0x80])
         let unsubAck = MQTTPacket.unsubAck(MQTTUnsubAckPacket(packetIdentifier: 1, reasonCodes: [.success]))
         #expect(try CodecTestSupport.encode(unsubAck, .v3_1_1) == [0xB0, 0x02, 0x00, 0x01])
         var publishProperties = MQTTProperties()
         publishProperties.contentType = "text/plain"
-        let publish = MQTTPacket.publish(MQTTPublishPacket(topic: "t", payload: CodecTestSupport.buffer("x"), properties: publishProperties))
+        let publish = MQTTPacket.publish(
+            MQTTPublishPacket(topic: "t", payload: CodecTestSupport.buffer("x"), properties: publishProperties))
         #expect(try CodecTestSupport.encode(publish, .v3_1_1) == [0x30, 0x04, 0x00, 0x01, 0x74, 0x78])
     }
 
     @Test("CONNECT is encoded in its own version whatever the connection version")
     func connectUsesItsOwnVersion() throws {
-        let connect = MQTTPacket.connect(MQTTConnectPacket(protocolVersion: .v3_1_1, cleanStart: false, keepAlive: 0, clientIdentifier: "c"))
+        let connect = MQTTPacket.connect(
+            MQTTConnectPacket(protocolVersion: .v3_1_1, cleanStart: false, keepAlive: 0, clientIdentifier: "c"))
         #expect(try CodecTestSupport.encode(connect, .v5_0) == CodecTestSupport.encode(connect, .v3_1_1))
     }
 

@@ -133,57 +133,80 @@ struct RandomPacket<RNG: RandomNumberGenerator> {
         switch int(0...(isV5 ? 14 : 13)) {
         case 0: return .connect(connect())
         case 1:
-            let reasonCode = isV5
+            let reasonCode =
+                isV5
                 ? element(MQTTConnectReasonCode.allCases)
-                : element([.success, .unsupportedProtocolVersion, .clientIdentifierNotValid, .serverUnavailable, .badUserNameOrPassword, .notAuthorized])
-            return .connAck(MQTTConnAckPacket(
-                sessionPresent: !reasonCode.isError && chance(0.5), reasonCode: reasonCode, properties: properties(.connAck)
-            ))
+                : element([
+                    .success, .unsupportedProtocolVersion, .clientIdentifierNotValid, .serverUnavailable,
+                    .badUserNameOrPassword, .notAuthorized,
+                ])
+            return .connAck(
+                MQTTConnAckPacket(
+                    sessionPresent: !reasonCode.isError && chance(0.5), reasonCode: reasonCode,
+                    properties: properties(.connAck)
+                ))
         case 2: return .publish(publish())
         case 3:
-            return .pubAck(MQTTPubAckPacket(
-                packetIdentifier: packetIdentifier(), reasonCode: isV5 ? element(MQTTPubAckReasonCode.allCases) : .success,
-                properties: properties(.pubAck)
-            ))
+            return .pubAck(
+                MQTTPubAckPacket(
+                    packetIdentifier: packetIdentifier(),
+                    reasonCode: isV5 ? element(MQTTPubAckReasonCode.allCases) : .success,
+                    properties: properties(.pubAck)
+                ))
         case 4:
-            return .pubRec(MQTTPubRecPacket(
-                packetIdentifier: packetIdentifier(), reasonCode: isV5 ? element(MQTTPubRecReasonCode.allCases) : .success,
-                properties: properties(.pubRec)
-            ))
+            return .pubRec(
+                MQTTPubRecPacket(
+                    packetIdentifier: packetIdentifier(),
+                    reasonCode: isV5 ? element(MQTTPubRecReasonCode.allCases) : .success,
+                    properties: properties(.pubRec)
+                ))
         case 5:
-            return .pubRel(MQTTPubRelPacket(
-                packetIdentifier: packetIdentifier(), reasonCode: isV5 ? element(MQTTPubRelReasonCode.allCases) : .success,
-                properties: properties(.pubRel)
-            ))
+            return .pubRel(
+                MQTTPubRelPacket(
+                    packetIdentifier: packetIdentifier(),
+                    reasonCode: isV5 ? element(MQTTPubRelReasonCode.allCases) : .success,
+                    properties: properties(.pubRel)
+                ))
         case 6:
-            return .pubComp(MQTTPubCompPacket(
-                packetIdentifier: packetIdentifier(), reasonCode: isV5 ? element(MQTTPubCompReasonCode.allCases) : .success,
-                properties: properties(.pubComp)
-            ))
+            return .pubComp(
+                MQTTPubCompPacket(
+                    packetIdentifier: packetIdentifier(),
+                    reasonCode: isV5 ? element(MQTTPubCompReasonCode.allCases) : .success,
+                    properties: properties(.pubComp)
+                ))
         case 7: return .subscribe(subscribe())
         case 8:
-            let codes: [MQTTSubAckReasonCode] = isV5 ? MQTTSubAckReasonCode.allCases : [.grantedQoS0, .grantedQoS1, .grantedQoS2, .unspecifiedError]
-            return .subAck(MQTTSubAckPacket(
-                packetIdentifier: packetIdentifier(), reasonCodes: (0..<int(1...5)).map { _ in element(codes) }, properties: properties(.subAck)
-            ))
+            let codes: [MQTTSubAckReasonCode] =
+                isV5 ? MQTTSubAckReasonCode.allCases : [.grantedQoS0, .grantedQoS1, .grantedQoS2, .unspecifiedError]
+            return .subAck(
+                MQTTSubAckPacket(
+                    packetIdentifier: packetIdentifier(), reasonCodes: (0..<int(1...5)).map { _ in element(codes) },
+                    properties: properties(.subAck)
+                ))
         case 9:
-            return .unsubscribe(MQTTUnsubscribePacket(
-                packetIdentifier: packetIdentifier(), topicFilters: (0..<int(1...4)).map { _ in filter() }, properties: properties(.unsubscribe)
-            ))
+            return .unsubscribe(
+                MQTTUnsubscribePacket(
+                    packetIdentifier: packetIdentifier(), topicFilters: (0..<int(1...4)).map { _ in filter() },
+                    properties: properties(.unsubscribe)
+                ))
         case 10:
-            return .unsubAck(MQTTUnsubAckPacket(
-                packetIdentifier: packetIdentifier(),
-                reasonCodes: isV5 ? (0..<int(1...4)).map { _ in element(MQTTUnsubAckReasonCode.allCases) } : [],
-                properties: properties(.unsubAck)
-            ))
+            return .unsubAck(
+                MQTTUnsubAckPacket(
+                    packetIdentifier: packetIdentifier(),
+                    reasonCodes: isV5 ? (0..<int(1...4)).map { _ in element(MQTTUnsubAckReasonCode.allCases) } : [],
+                    properties: properties(.unsubAck)
+                ))
         case 11: return .pingReq
         case 12: return .pingResp
         case 13:
-            return .disconnect(MQTTDisconnectPacket(
-                reasonCode: isV5 ? element(MQTTDisconnectReasonCode.allCases) : .normalDisconnection, properties: properties(.disconnect)
-            ))
+            return .disconnect(
+                MQTTDisconnectPacket(
+                    reasonCode: isV5 ? element(MQTTDisconnectReasonCode.allCases) : .normalDisconnection,
+                    properties: properties(.disconnect)
+                ))
         default:
-            return .auth(MQTTAuthPacket(reasonCode: element(MQTTAuthReasonCode.allCases), properties: properties(.auth)))
+            return .auth(
+                MQTTAuthPacket(reasonCode: element(MQTTAuthReasonCode.allCases), properties: properties(.auth)))
         }
     }
 
@@ -223,6 +246,7 @@ struct RandomPacket<RNG: RandomNumberGenerator> {
                 retainHandling: isV5 ? element(MQTTRetainHandling.allCases) : .sendOnSubscribe
             )
         }
-        return MQTTSubscribePacket(packetIdentifier: packetIdentifier(), subscriptions: subscriptions, properties: properties(.subscribe))
+        return MQTTSubscribePacket(
+            packetIdentifier: packetIdentifier(), subscriptions: subscriptions, properties: properties(.subscribe))
     }
 }

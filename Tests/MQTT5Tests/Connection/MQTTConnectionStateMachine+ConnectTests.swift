@@ -38,7 +38,9 @@ struct MQTTConnectionStateMachineConnectTests {
         #expect(settings.topicAliasMaximumToServer == 5)
         #expect(settings.serverKeepAlive == 30)
         #expect(settings.clientIdentifier == "assigned")
-        #expect(!settings.wildcardSubscriptionsAvailable && !settings.sharedSubscriptionsAvailable && !settings.subscriptionIdentifiersAvailable)
+        #expect(
+            !settings.wildcardSubscriptionsAvailable && !settings.sharedSubscriptionsAvailable
+                && !settings.subscriptionIdentifiersAvailable)
         #expect(harness.machine.isConnected)
     }
 
@@ -155,14 +157,18 @@ struct MQTTConnectionStateMachineConnectTests {
         var harness = StateMachineHarness()
         harness.connect()
         var actions: [TestAction] = []
-        harness.machine.disconnect(MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage), error: MQTTError(code: .clientStopped, message: "stop"), now: harness.now, into: &actions)
+        harness.machine.disconnect(
+            MQTTDisconnectPacket(reasonCode: .disconnectWithWillMessage),
+            error: MQTTError(code: .clientStopped, message: "stop"), now: harness.now, into: &actions)
         #expect(actions.sentDisconnect?.reasonCode == .disconnectWithWillMessage)
         #expect(actions.closes)
         #expect(harness.receive(.pingResp).isEmpty)
         #expect(harness.closed().0.reason.error.code == .clientStopped)
     }
 
-    @Test("Enhanced authentication: AUTH continue is handed out and the reply sent; re-authentication completes on AUTH success")
+    @Test(
+        "Enhanced authentication: AUTH continue is handed out and the reply sent; re-authentication completes on AUTH success"
+    )
     func enhancedAuthentication() {
         var harness = StateMachineHarness { $0.enhancedAuthentication = true }
         harness.establish()
@@ -172,11 +178,14 @@ struct MQTTConnectionStateMachineConnectTests {
         let actions = harness.receive(.auth(challenge))
         #expect(actions.contains { if case .authenticate(challenge) = $0 { true } else { false } })
         var reply: [TestAction] = []
-        harness.machine.sendAuth(MQTTAuthPacket(reasonCode: .continueAuthentication, properties: properties), now: harness.now, into: &reply)
+        harness.machine.sendAuth(
+            MQTTAuthPacket(reasonCode: .continueAuthentication, properties: properties), now: harness.now, into: &reply)
         #expect(reply.sent.count == 1)
         harness.receive(.connAck(MQTTConnAckPacket()))
         var reauth: [TestAction] = []
-        harness.machine.reauthenticate(MQTTAuthPacket(reasonCode: .reAuthenticate, properties: properties), token: 7, now: harness.now, into: &reauth)
+        harness.machine.reauthenticate(
+            MQTTAuthPacket(reasonCode: .reAuthenticate, properties: properties), token: 7, now: harness.now,
+            into: &reauth)
         #expect(reauth.sent.count == 1)
         let done = harness.receive(.auth(MQTTAuthPacket(reasonCode: .success, properties: properties)))
         #expect(done.contains { if case .succeedAuth(7, _) = $0 { true } else { false } })

@@ -4,10 +4,15 @@ import Testing
 
 @Suite("Connection state machine: inbound publishes and topic aliases")
 struct MQTTConnectionStateMachineInboundTests {
-    static func publish(_ topic: String, qos: MQTTQoS, id: UInt16? = nil, alias: UInt16? = nil, dup: Bool = false) -> MQTTPacket {
+    static func publish(
+        _ topic: String, qos: MQTTQoS, id: UInt16? = nil, alias: UInt16? = nil, dup: Bool = false
+    ) -> MQTTPacket {
         var properties = MQTTProperties()
         properties.topicAlias = alias
-        return .publish(MQTTPublishPacket(topic: topic, payload: ByteBuffer(string: "p"), qos: qos, dup: dup, packetIdentifier: id, properties: properties))
+        return .publish(
+            MQTTPublishPacket(
+                topic: topic, payload: ByteBuffer(string: "p"), qos: qos, dup: dup, packetIdentifier: id,
+                properties: properties))
     }
 
     @Test("QoS 0 is delivered; QoS 1 is delivered then acknowledged")
@@ -32,11 +37,17 @@ struct MQTTConnectionStateMachineInboundTests {
         let again = harness.receive(Self.publish("a", qos: .exactlyOnce, id: 9, dup: true))
         #expect(again.delivered.isEmpty)
         #expect(again.sent == [.pubRec(MQTTPubRecPacket(packetIdentifier: 9))])
-        #expect(harness.receive(.pubRel(MQTTPubRelPacket(packetIdentifier: 9))).sent == [.pubComp(MQTTPubCompPacket(packetIdentifier: 9))])
+        #expect(
+            harness.receive(.pubRel(MQTTPubRelPacket(packetIdentifier: 9))).sent == [
+                .pubComp(MQTTPubCompPacket(packetIdentifier: 9))
+            ])
         // After PUBREL the identifier is free: a new message with it is delivered.
         #expect(harness.receive(Self.publish("a", qos: .exactlyOnce, id: 9)).delivered.count == 1)
         // A PUBREL for an unknown identifier gets PUBCOMP 0x92.
-        #expect(harness.receive(.pubRel(MQTTPubRelPacket(packetIdentifier: 50))).sent == [.pubComp(MQTTPubCompPacket(packetIdentifier: 50, reasonCode: .packetIdentifierNotFound))])
+        #expect(
+            harness.receive(.pubRel(MQTTPubRelPacket(packetIdentifier: 50))).sent == [
+                .pubComp(MQTTPubCompPacket(packetIdentifier: 50, reasonCode: .packetIdentifierNotFound))
+            ])
     }
 
     @Test("Exactly-once survives a resumed session: a redelivered QoS 2 publish is not delivered again")
@@ -65,7 +76,9 @@ struct MQTTConnectionStateMachineInboundTests {
     func inboundAliases() {
         var harness = StateMachineHarness { $0.inboundTopicAliasMaximum = 3 }
         harness.connect()
-        #expect(harness.receive(Self.publish("long/topic", qos: .atMostOnce, alias: 2)).delivered.first?.topic == "long/topic")
+        #expect(
+            harness.receive(Self.publish("long/topic", qos: .atMostOnce, alias: 2)).delivered.first?.topic
+                == "long/topic")
         #expect(harness.receive(Self.publish("", qos: .atMostOnce, alias: 2)).delivered.first?.topic == "long/topic")
         // Rebinding.
         harness.receive(Self.publish("other", qos: .atMostOnce, alias: 2))
@@ -81,10 +94,14 @@ struct MQTTConnectionStateMachineInboundTests {
         #expect(actions.sentDisconnect?.reasonCode == .protocolError)
         var outOfRange = StateMachineHarness { $0.inboundTopicAliasMaximum = 3 }
         outOfRange.connect()
-        #expect(outOfRange.receive(Self.publish("a", qos: .atMostOnce, alias: 4)).sentDisconnect?.reasonCode == .topicAliasInvalid)
+        #expect(
+            outOfRange.receive(Self.publish("a", qos: .atMostOnce, alias: 4)).sentDisconnect?.reasonCode
+                == .topicAliasInvalid)
         var disabled = StateMachineHarness()
         disabled.connect()
-        #expect(disabled.receive(Self.publish("a", qos: .atMostOnce, alias: 1)).sentDisconnect?.reasonCode == .topicAliasInvalid)
+        #expect(
+            disabled.receive(Self.publish("a", qos: .atMostOnce, alias: 1)).sentDisconnect?.reasonCode
+                == .topicAliasInvalid)
     }
 
     @Test("Inbound aliases do not survive a reconnection")
@@ -94,7 +111,8 @@ struct MQTTConnectionStateMachineInboundTests {
         harness.receive(Self.publish("a", qos: .atMostOnce, alias: 1))
         harness.closed()
         harness.connect()
-        #expect(harness.receive(Self.publish("", qos: .atMostOnce, alias: 1)).sentDisconnect?.reasonCode == .protocolError)
+        #expect(
+            harness.receive(Self.publish("", qos: .atMostOnce, alias: 1)).sentDisconnect?.reasonCode == .protocolError)
     }
 
     @Test("Outbound LRU aliasing: full topic with a new alias, then an empty topic; disabled without broker support")
@@ -108,7 +126,14 @@ struct MQTTConnectionStateMachineInboundTests {
         #expect(second?.topic == "")
         #expect(second?.properties.topicAlias == 1)
         // The stored copy for retransmission keeps the full topic.
-        #expect(harness.machine.inFlight.values.contains { if case .publish(let p) = $0.operation { p.topic == "a/b" && p.properties.topicAlias == nil } else { false } })
+        #expect(
+            harness.machine.inFlight.values.contains {
+                if case .publish(let p) = $0.operation {
+                    p.topic == "a/b" && p.properties.topicAlias == nil
+                } else {
+                    false
+                }
+            })
         harness.publish("c", qos: .atMostOnce, token: nil)
         let evicting = harness.publish("d", qos: .atMostOnce, token: nil).sentPublishes.first
         #expect(evicting?.topic == "d")
@@ -116,7 +141,8 @@ struct MQTTConnectionStateMachineInboundTests {
 
         var unsupported = StateMachineHarness { $0.outboundTopicAliasing = .lru(cacheSize: 2) }
         unsupported.connect()
-        #expect(unsupported.publish("a", qos: .atMostOnce, token: nil).sentPublishes.first?.properties.topicAlias == nil)
+        #expect(
+            unsupported.publish("a", qos: .atMostOnce, token: nil).sentPublishes.first?.properties.topicAlias == nil)
     }
 
     @Test("Outbound manual aliasing uses the caller's alias within the broker's limit")
@@ -125,7 +151,9 @@ struct MQTTConnectionStateMachineInboundTests {
         harness.connect(.with { $0.topicAliasMaximum = 3 })
         var properties = MQTTProperties()
         properties.topicAlias = 2
-        #expect(harness.publish("x", qos: .atMostOnce, token: nil, properties: properties).sentPublishes.first?.topic == "x")
+        #expect(
+            harness.publish("x", qos: .atMostOnce, token: nil, properties: properties).sentPublishes.first?.topic == "x"
+        )
         let bound = harness.publish("x", qos: .atMostOnce, token: nil, properties: properties).sentPublishes.first
         #expect(bound?.topic == "")
         #expect(bound?.properties.topicAlias == 2)

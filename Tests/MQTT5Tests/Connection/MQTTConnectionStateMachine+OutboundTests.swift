@@ -23,7 +23,8 @@ struct MQTTConnectionStateMachineOutboundTests {
         #expect(harness.machine.statistics.unackedOperationCount == 1)
         var properties = MQTTProperties()
         properties.reasonString = "denied"
-        let pubAck = MQTTPubAckPacket(packetIdentifier: identifier ?? 0, reasonCode: .notAuthorized, properties: properties)
+        let pubAck = MQTTPubAckPacket(
+            packetIdentifier: identifier ?? 0, reasonCode: .notAuthorized, properties: properties)
         let done = harness.receive(.pubAck(pubAck))
         #expect(done.publishResults.first?.0 == 1)
         #expect(done.publishResults.first?.1.pubAck == pubAck)
@@ -60,7 +61,8 @@ struct MQTTConnectionStateMachineOutboundTests {
         var harness = StateMachineHarness()
         harness.connect()
         let actions = harness.receive(.pubRec(MQTTPubRecPacket(packetIdentifier: 99)))
-        #expect(actions.sent == [.pubRel(MQTTPubRelPacket(packetIdentifier: 99, reasonCode: .packetIdentifierNotFound))])
+        #expect(
+            actions.sent == [.pubRel(MQTTPubRelPacket(packetIdentifier: 99, reasonCode: .packetIdentifierNotFound))])
     }
 
     @Test("Packet identifiers are never reused while in flight, across wrap-around")
@@ -111,7 +113,9 @@ struct MQTTConnectionStateMachineOutboundTests {
         #expect(actions.failures.first?.1.code == .packetTooLarge)
         #expect(harness.machine.inFlight.isEmpty)
         // Exact size boundary: the computed size equals the encoded size.
-        let packet = MQTTPublishPacket(topic: "t", payload: ByteBuffer(string: String(repeating: "y", count: 40)), qos: .atLeastOnce, packetIdentifier: 1)
+        let packet = MQTTPublishPacket(
+            topic: "t", payload: ByteBuffer(string: String(repeating: "y", count: 40)), qos: .atLeastOnce,
+            packetIdentifier: 1)
         var buffer = ByteBuffer()
         try? MQTTPacket.publish(packet).encode(into: &buffer, version: .v5_0)
         #expect((try? MQTTPacketSize.publish(packet, version: .v5_0)) == buffer.readableBytes)
@@ -120,28 +124,32 @@ struct MQTTConnectionStateMachineOutboundTests {
     @Test("Maximum QoS and Retain Available are enforced with notSupportedByServer")
     func maximumQoSAndRetain() {
         var harness = StateMachineHarness()
-        harness.connect(.with {
-            $0.maximumQoS = .atLeastOnce
-            $0.retainAvailable = false
-        })
+        harness.connect(
+            .with {
+                $0.maximumQoS = .atLeastOnce
+                $0.retainAvailable = false
+            })
         #expect(harness.publish(qos: .exactlyOnce, token: 1).failures.first?.1.code == .notSupportedByServer)
-        #expect(harness.publish(qos: .atMostOnce, token: 2, retain: true).failures.first?.1.code == .notSupportedByServer)
+        #expect(
+            harness.publish(qos: .atMostOnce, token: 2, retain: true).failures.first?.1.code == .notSupportedByServer)
         #expect(harness.publish(qos: .atLeastOnce, token: 3).sentPublishes.count == 1)
     }
 
     @Test("Wildcard, shared and subscription-identifier availability are enforced")
     func subscriptionAvailability() {
         var harness = StateMachineHarness()
-        harness.connect(.with {
-            $0.wildcardSubscriptionAvailable = false
-            $0.sharedSubscriptionAvailable = false
-            $0.subscriptionIdentifiersAvailable = false
-        })
+        harness.connect(
+            .with {
+                $0.wildcardSubscriptionAvailable = false
+                $0.sharedSubscriptionAvailable = false
+                $0.subscriptionIdentifiersAvailable = false
+            })
         #expect(harness.subscribe(["a/+"], token: 1).failures.first?.1.code == .notSupportedByServer)
         #expect(harness.subscribe(["$share/g/a"], token: 2).failures.first?.1.code == .notSupportedByServer)
         var properties = MQTTProperties()
         properties.subscriptionIdentifiers = [5]
-        #expect(harness.subscribe(["a"], token: 3, properties: properties).failures.first?.1.code == .notSupportedByServer)
+        #expect(
+            harness.subscribe(["a"], token: 3, properties: properties).failures.first?.1.code == .notSupportedByServer)
         let ok = harness.subscribe(["a/b"], token: 4)
         #expect(ok.sent.count == 1)
     }
@@ -154,9 +162,11 @@ struct MQTTConnectionStateMachineOutboundTests {
             Issue.record("no SUBSCRIBE")
             return
         }
-        let subAck = MQTTSubAckPacket(packetIdentifier: subscribe.packetIdentifier, reasonCodes: [.grantedQoS1, .notAuthorized])
+        let subAck = MQTTSubAckPacket(
+            packetIdentifier: subscribe.packetIdentifier, reasonCodes: [.grantedQoS1, .notAuthorized])
         #expect(harness.receive(.subAck(subAck)).subAcks.first?.1 == subAck)
-        let unsub = harness.submit(.unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: ["a"])), token: 2)
+        let unsub = harness.submit(
+            .unsubscribe(MQTTUnsubscribePacket(packetIdentifier: 1, topicFilters: ["a"])), token: 2)
         guard case .unsubscribe(let unsubscribe) = unsub.sent.first else {
             Issue.record("no UNSUBSCRIBE")
             return
@@ -176,8 +186,14 @@ struct MQTTConnectionStateMachineOutboundTests {
         #expect(harness.subscribe([], token: 4).failures.first?.1.code == .invalidArgument)
         var properties = MQTTProperties()
         properties.sessionExpiryInterval = 5  // not a PUBLISH property
-        #expect(harness.publish(qos: .atMostOnce, token: 5, properties: properties).failures.first?.1.code == .invalidArgument)
-        let shared = harness.submit(.subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "$share/g/a", noLocal: true)])), token: 6)
+        #expect(
+            harness.publish(qos: .atMostOnce, token: 5, properties: properties).failures.first?.1.code
+                == .invalidArgument)
+        let shared = harness.submit(
+            .subscribe(
+                MQTTSubscribePacket(
+                    packetIdentifier: 1, subscriptions: [MQTTSubscription(topicFilter: "$share/g/a", noLocal: true)])),
+            token: 6)
         #expect(shared.failures.first?.1.code == .invalidArgument)
     }
 
@@ -224,8 +240,11 @@ struct MQTTExtendedValidationTests {
     func awsIoTCoreLimits() {
         var harness = StateMachineHarness { $0.extendedValidation = .awsIoTCore }
         harness.connect()
-        #expect(harness.publish(String(repeating: "a", count: 257), qos: .atMostOnce, token: 1).failures.first?.1.code == .invalidArgument)
-        #expect(harness.publish("1/2/3/4/5/6/7/8/9", qos: .atMostOnce, token: 2).failures.first?.1.code == .invalidArgument)
+        #expect(
+            harness.publish(String(repeating: "a", count: 257), qos: .atMostOnce, token: 1).failures.first?.1.code
+                == .invalidArgument)
+        #expect(
+            harness.publish("1/2/3/4/5/6/7/8/9", qos: .atMostOnce, token: 2).failures.first?.1.code == .invalidArgument)
         #expect(harness.publish("1/2/3/4/5/6/7/8", qos: .atMostOnce, token: 3).failures.isEmpty)
         #expect(harness.publish("$aws/rules/myrule/1/2/3/4/5/6/7/8", qos: .atMostOnce, token: 4).failures.isEmpty)
         #expect(harness.subscribe((0..<9).map { "t/\($0)" }, token: 5).failures.first?.1.code == .invalidArgument)

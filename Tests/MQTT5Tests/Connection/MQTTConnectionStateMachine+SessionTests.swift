@@ -59,8 +59,8 @@ struct MQTTConnectionStateMachineSessionTests {
         harness.connect(.with { $0.receiveMaximum = 1 })
         harness.publish(qos: .atLeastOnce, token: 1)
         harness.publish(qos: .atLeastOnce, token: 7)  // queued: receive maximum reached
-        harness.publish(qos: .atMostOnce, token: 2)   // queued behind it
-        harness.subscribe(["s"], token: 3)           // queued
+        harness.publish(qos: .atMostOnce, token: 2)  // queued behind it
+        harness.subscribe(["s"], token: 3)  // queued
         let (_, closing) = harness.closed()
         #expect(closing.failedTokens == [2])
         #expect(harness.publish(qos: .atMostOnce, token: 4).failures.first?.1.code == .offline)
@@ -101,13 +101,17 @@ struct MQTTConnectionStateMachineSessionTests {
 
     @Test("Queue capacity: dropNewest fails the new operation, dropOldest the oldest")
     func capacity() {
-        var newest = StateMachineHarness { $0.offlineQueue = MQTTOfflineQueuePolicy(capacity: 2, dropBehavior: .dropNewest) }
+        var newest = StateMachineHarness {
+            $0.offlineQueue = MQTTOfflineQueuePolicy(capacity: 2, dropBehavior: .dropNewest)
+        }
         newest.publish(qos: .atLeastOnce, token: 1)
         newest.publish(qos: .atLeastOnce, token: 2)
         let dropped = newest.publish(qos: .atLeastOnce, token: 3)
         #expect(dropped.failures.map(\.0) == [3])
         #expect(dropped.failures.first?.1.code == .queueFull)
-        var oldest = StateMachineHarness { $0.offlineQueue = MQTTOfflineQueuePolicy(capacity: 2, dropBehavior: .dropOldest) }
+        var oldest = StateMachineHarness {
+            $0.offlineQueue = MQTTOfflineQueuePolicy(capacity: 2, dropBehavior: .dropOldest)
+        }
         oldest.publish(qos: .atLeastOnce, token: 1)
         oldest.publish(qos: .atLeastOnce, token: 2)
         #expect(oldest.publish(qos: .atLeastOnce, token: 3).failedTokens == [1])

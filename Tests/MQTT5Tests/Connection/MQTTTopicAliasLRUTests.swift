@@ -9,10 +9,10 @@ struct MQTTTopicAliasLRUTests {
         #expect(lru.alias(for: "a") == (1, true))
         #expect(lru.alias(for: "b") == (2, true))
         #expect(lru.alias(for: "c") == (3, true))
-        #expect(lru.alias(for: "a") == (1, false))   // a is now most recent; b least
-        #expect(lru.alias(for: "d") == (2, true))    // evicts b
+        #expect(lru.alias(for: "a") == (1, false))  // a is now most recent; b least
+        #expect(lru.alias(for: "d") == (2, true))  // evicts b
         #expect(lru.topic(for: 2) == "d")
-        #expect(lru.alias(for: "b") == (3, true))    // evicts c
+        #expect(lru.alias(for: "b") == (3, true))  // evicts c
         #expect(lru.topic(for: 1) == "a")
         #expect(lru.count == 3)
     }

@@ -16,14 +16,18 @@ struct StateMachineHarness {
         machine = TestMachine(configuration: configuration)
     }
 
-    static func connect(_ clientIdentifier: String = "c", cleanStart: Bool = true, version: MQTTProtocolVersion = .v5_0) -> MQTTConnectPacket {
-        MQTTConnectPacket(protocolVersion: version, cleanStart: cleanStart, keepAlive: 60, clientIdentifier: clientIdentifier)
+    static func connect(
+        _ clientIdentifier: String = "c", cleanStart: Bool = true, version: MQTTProtocolVersion = .v5_0
+    ) -> MQTTConnectPacket {
+        MQTTConnectPacket(
+            protocolVersion: version, cleanStart: cleanStart, keepAlive: 60, clientIdentifier: clientIdentifier)
     }
 
     @discardableResult
     mutating func establish(cleanStart: Bool = true) -> [TestAction] {
         var actions: [TestAction] = []
-        machine.connectionEstablished(connect: Self.connect(cleanStart: cleanStart, version: machine.version), now: now, into: &actions)
+        machine.connectionEstablished(
+            connect: Self.connect(cleanStart: cleanStart, version: machine.version), now: now, into: &actions)
         return actions
     }
 
@@ -48,13 +52,26 @@ struct StateMachineHarness {
     }
 
     @discardableResult
-    mutating func publish(_ topic: String = "t", qos: MQTTQoS, token: Int?, retain: Bool = false, payload: String = "x", properties: MQTTProperties = MQTTProperties()) -> [TestAction] {
-        submit(.publish(MQTTPublishPacket(topic: topic, payload: ByteBuffer(string: payload), qos: qos, retain: retain, properties: properties)), token: token)
+    mutating func publish(
+        _ topic: String = "t", qos: MQTTQoS, token: Int?, retain: Bool = false, payload: String = "x",
+        properties: MQTTProperties = MQTTProperties()
+    ) -> [TestAction] {
+        submit(
+            .publish(
+                MQTTPublishPacket(
+                    topic: topic, payload: ByteBuffer(string: payload), qos: qos, retain: retain, properties: properties
+                )), token: token)
     }
 
     @discardableResult
-    mutating func subscribe(_ filters: [String], token: Int?, properties: MQTTProperties = MQTTProperties()) -> [TestAction] {
-        submit(.subscribe(MQTTSubscribePacket(packetIdentifier: 1, subscriptions: filters.map { MQTTSubscription(topicFilter: $0) }, properties: properties)), token: token)
+    mutating func subscribe(
+        _ filters: [String], token: Int?, properties: MQTTProperties = MQTTProperties()
+    ) -> [TestAction] {
+        submit(
+            .subscribe(
+                MQTTSubscribePacket(
+                    packetIdentifier: 1, subscriptions: filters.map { MQTTSubscription(topicFilter: $0) },
+                    properties: properties)), token: token)
     }
 
     @discardableResult

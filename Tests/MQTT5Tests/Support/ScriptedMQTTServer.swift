@@ -38,7 +38,8 @@ final class ScriptedMQTTServer: Sendable {
             }
         let channel: any Channel
         if let unixSocketPath {
-            channel = try await bootstrap.bind(unixDomainSocketPath: unixSocketPath, cleanupExistingSocketFile: true).get()
+            channel = try await bootstrap.bind(unixDomainSocketPath: unixSocketPath, cleanupExistingSocketFile: true)
+                .get()
         } else {
             channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
         }

@@ -40,15 +40,20 @@ import Testing
         }()
     }
 
-    @Test(.enabled(if: Validator.isAvailable || Validator.isRequired), arguments: Fixtures.services.map(\.schema), [false, true])
+    @Test(
+        .enabled(if: Validator.isAvailable || Validator.isRequired), arguments: Fixtures.services.map(\.schema),
+        [false, true])
     func exportValidatesAgainstTheOfficialSchema(_ service: String, yaml: Bool) throws {
-        try #require(Validator.isAvailable, "MQTT_RPC_REQUIRE_TOOLS=1 but python3 with jsonschema and yaml, or ASYNCAPI_JSON_SCHEMA, is missing")
+        try #require(
+            Validator.isAvailable,
+            "MQTT_RPC_REQUIRE_TOOLS=1 but python3 with jsonschema and yaml, or ASYNCAPI_JSON_SCHEMA, is missing")
         let exported = try RRGen.exportAsyncAPI(schema: Fixtures.schema(service), yaml: yaml)
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("rrgen-\(service)-\(UUID().uuidString).asyncapi.\(yaml ? "yaml" : "json")")
         try Data(exported.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try #require(Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
+        let result = try #require(
+            Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -58,10 +63,12 @@ import Testing
     func everyConstructExportValidates() throws {
         try #require(Validator.isAvailable, "MQTT_RPC_REQUIRE_TOOLS=1 but the validator is missing")
         let exported = try RRGen.exportAsyncAPI(schema: Array(AsyncAPIServiceTests.everyConstruct.utf8), yaml: true)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rrgen-every-\(UUID().uuidString).asyncapi.yaml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rrgen-every-\(UUID().uuidString).asyncapi.yaml")
         try Data(exported.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try #require(Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
+        let result = try #require(
+            Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -71,10 +78,12 @@ import Testing
         try #require(Validator.isAvailable, "MQTT_RPC_REQUIRE_TOOLS=1 but the validator is missing")
         let exported = try RRGen.exportAsyncAPI(schema: Fixtures.schema("shadow"), yaml: false)
             .replacingOccurrences(of: "\"action\": \"send\"", with: "\"action\": \"publish\"")
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rrgen-invalid-\(UUID().uuidString).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rrgen-invalid-\(UUID().uuidString).json")
         try Data(exported.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try #require(Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
+        let result = try #require(
+            Validator.run(["python3", Validator.script, "--schema", Validator.schemaPath ?? "", file.path]))
         #expect(result.status == 1)
     }
 }

@@ -12,7 +12,9 @@ import Testing
         let fromAsyncAPI = try RRGen.generate(schema: AsyncAPIFixtures.document(service), options: options)
         #expect(fromAsyncAPI.map(\.name) == native.map(\.name))
         for (left, right) in zip(native, fromAsyncAPI) {
-            #expect(left.contents == right.contents, "Schemas/asyncapi/\(service).asyncapi.yaml generates a different \(left.name)")
+            #expect(
+                left.contents == right.contents,
+                "Schemas/asyncapi/\(service).asyncapi.yaml generates a different \(left.name)")
         }
     }
 
@@ -32,7 +34,10 @@ import Testing
     func shippedDocumentsAreCurrentExports(_ service: String) throws {
         let exported = try RRGen.exportAsyncAPI(schema: Fixtures.schema(service), yaml: true)
         let committed = try String(decoding: AsyncAPIFixtures.document(service), as: UTF8.self)
-        #expect(committed == exported, "regenerate: swift run rrgen Schemas/\(service).json --to asyncapi --output Schemas/asyncapi/\(service).asyncapi.yaml")
+        #expect(
+            committed == exported,
+            "regenerate: swift run rrgen Schemas/\(service).json --to asyncapi --output Schemas/asyncapi/\(service).asyncapi.yaml"
+        )
     }
 
     /// The end-to-end test's document (Tests/ServiceClientTests) is the shipped shadow document
@@ -40,9 +45,14 @@ import Testing
     @Test func serviceClientTestsCopyMatchesTheShippedDocument() throws {
         let shipped = try String(decoding: AsyncAPIFixtures.document("shadow"), as: UTF8.self)
         let copy = try String(
-            contentsOf: Fixtures.packageRoot.appendingPathComponent("Tests/ServiceClientTests/AsyncAPIShadow.asyncapi.yaml"), encoding: .utf8)
-        let expected = shipped.replacingOccurrences(of: "  title: IoTShadow\n", with: "  title: IoTShadow\n  x-rrgen-name: AsyncAPIShadow\n")
-        #expect(copy == expected, "copy Schemas/asyncapi/shadow.asyncapi.yaml to Tests/ServiceClientTests/AsyncAPIShadow.asyncapi.yaml and add x-rrgen-name: AsyncAPIShadow under info.title")
+            contentsOf: Fixtures.packageRoot.appendingPathComponent(
+                "Tests/ServiceClientTests/AsyncAPIShadow.asyncapi.yaml"), encoding: .utf8)
+        let expected = shipped.replacingOccurrences(
+            of: "  title: IoTShadow\n", with: "  title: IoTShadow\n  x-rrgen-name: AsyncAPIShadow\n")
+        #expect(
+            copy == expected,
+            "copy Schemas/asyncapi/shadow.asyncapi.yaml to Tests/ServiceClientTests/AsyncAPIShadow.asyncapi.yaml and add x-rrgen-name: AsyncAPIShadow under info.title"
+        )
     }
 
     /// A schema using every construct (MQTT 5 correlation, every member type, nullability,

@@ -12,7 +12,9 @@ import Testing
     }
 
     static func members(_ shape: String, in schema: ServiceSchema) -> [(String, TypeReference, Bool, Bool)] {
-        guard case .structure(let members)? = schema.shapes.first(where: { $0.name.value == shape })?.kind else { return [] }
+        guard case .structure(let members)? = schema.shapes.first(where: { $0.name.value == shape })?.kind else {
+            return []
+        }
         return members.map { ($0.name.value, $0.type.value, $0.isRequired, $0.isNullable) }
     }
 
@@ -23,7 +25,10 @@ import Testing
         #expect(operation.request.value == "GetThingRequest")
         #expect(operation.publishTopic.value == "things/{thingName}/get")
         #expect(operation.correlation.value == .token(member: "clientToken"))
-        #expect(operation.responses.map { $0.topic?.value } == ["things/{thingName}/get/accepted", "things/{thingName}/get/rejected"])
+        #expect(
+            operation.responses.map { $0.topic?.value } == [
+                "things/{thingName}/get/accepted", "things/{thingName}/get/rejected",
+            ])
         #expect(operation.responses.map(\.shape.value) == ["GetThingResponse", "Failure"])
         #expect(operation.responses.map(\.isError) == [false, true])
         #expect(operation.subscriptions.map(\.value) == ["things/{thingName}/get/+"])
@@ -35,7 +40,8 @@ import Testing
         let members = Self.members("GetThingRequest", in: schema)
         #expect(members.map(\.0) == ["thingName", "clientToken"])
         #expect(members[0].1 == .primitive(.string) && members[0].2 && !members[0].3)
-        guard case .structure(let structure)? = schema.shapes.first(where: { $0.name.value == "GetThingRequest" })?.kind else {
+        guard case .structure(let structure)? = schema.shapes.first(where: { $0.name.value == "GetThingRequest" })?.kind
+        else {
             Issue.record("no request shape")
             return
         }
@@ -45,35 +51,53 @@ import Testing
     @Test func outcomeFilterOverlappingAnotherChannelBecomesExactTopics() throws {
         let document = Fixture.edit(("address: things/{thingName}/updates", "address: things/{thingName}/get/delta"))
         let operation = try #require(try Self.schema(document).operations.first)
-        #expect(operation.subscriptions.map(\.value) == ["things/{thingName}/get/accepted", "things/{thingName}/get/rejected"])
+        #expect(
+            operation.subscriptions.map(\.value) == [
+                "things/{thingName}/get/accepted", "things/{thingName}/get/rejected",
+            ])
         _ = try Fixture.model(document)
     }
 
     @Test func explicitSubscriptionsWin() throws {
-        let document = Fixture.edit((
-            "      channel:\n        $ref: '#/channels/GetThingReply'",
-            "      channel:\n        $ref: '#/channels/GetThingReply'\n    x-rrgen-subscriptions: ['things/{thingName}/get/accepted', 'things/{thingName}/get/rejected']"))
+        let document = Fixture.edit(
+            (
+                "      channel:\n        $ref: '#/channels/GetThingReply'",
+                "      channel:\n        $ref: '#/channels/GetThingReply'\n    x-rrgen-subscriptions: ['things/{thingName}/get/accepted', 'things/{thingName}/get/rejected']"
+            ))
         let operation = try #require(try Self.schema(document).operations.first)
-        #expect(operation.subscriptions.map(\.value) == ["things/{thingName}/get/accepted", "things/{thingName}/get/rejected"])
+        #expect(
+            operation.subscriptions.map(\.value) == [
+                "things/{thingName}/get/accepted", "things/{thingName}/get/rejected",
+            ])
     }
 
     @Test func defaultTimeoutExtension() throws {
-        let document = Fixture.edit((
-            "      channel:\n        $ref: '#/channels/GetThingReply'",
-            "      channel:\n        $ref: '#/channels/GetThingReply'\n    x-rrgen-timeout: 2.5"))
+        let document = Fixture.edit(
+            (
+                "      channel:\n        $ref: '#/channels/GetThingReply'",
+                "      channel:\n        $ref: '#/channels/GetThingReply'\n    x-rrgen-timeout: 2.5"
+            ))
         let operation = try #require(try Self.schema(document).operations.first)
         #expect(operation.defaultTimeout?.value == 2.5)
         let model = try Fixture.model(document)
         #expect(model.operations.first?.defaultTimeoutMilliseconds == 2500)
-        let client = try #require(RRGen.generate(schema: Array(document.utf8), options: RRGenOptions(schemaPath: "svc.yaml")).first { $0.name == "Svc+Client.swift" })
-        #expect(client.contents.contains("try await requestResponseClient.perform(Operations.getThing, request, timeout: timeout ?? .milliseconds(2500))"))
+        let client = try #require(
+            RRGen.generate(schema: Array(document.utf8), options: RRGenOptions(schemaPath: "svc.yaml")).first {
+                $0.name == "Svc+Client.swift"
+            })
+        #expect(
+            client.contents.contains(
+                "try await requestResponseClient.perform(Operations.getThing, request, timeout: timeout ?? .milliseconds(2500))"
+            ))
         #expect(client.contents.contains("`nil` waits the operation's default, 2500 ms."))
     }
 
     @Test func mqtt5ResponseTopicAndCorrelationData() throws {
         let document = Fixture.edit(
-            ("      channel:\n        $ref: '#/channels/GetThingReply'",
-             "      address:\n        location: $message.header#/responseTopic\n      messages:\n        - $ref: '#/components/messages/GetThingResponse'\n        - $ref: '#/components/messages/Failure'"),
+            (
+                "      channel:\n        $ref: '#/channels/GetThingReply'",
+                "      address:\n        location: $message.header#/responseTopic\n      messages:\n        - $ref: '#/components/messages/GetThingResponse'\n        - $ref: '#/components/messages/Failure'"
+            ),
             ("location: $message.payload#/clientToken", "location: $message.header#/correlationData"))
         let operation = try #require(try Self.schema(document).operations.first)
         #expect(operation.correlation.value == .correlationData)
@@ -101,7 +125,10 @@ import Testing
 
     @Test func streamRequestNamedByExtension() throws {
         let document = Fixture.edit(
-            ("    channel:\n      $ref: '#/channels/Updates'", "    channel:\n      $ref: '#/channels/Updates'\n    x-rrgen-request:\n      $ref: '#/components/schemas/Watch'"),
+            (
+                "    channel:\n      $ref: '#/channels/Updates'",
+                "    channel:\n      $ref: '#/channels/Updates'\n    x-rrgen-request:\n      $ref: '#/components/schemas/Watch'"
+            ),
             ("  schemas:\n", "  schemas:\n    Watch:\n      type: object\n      description: Which thing.\n"))
         let schema = try Self.schema(document)
         #expect(schema.streams.first?.request?.value == "Watch")
@@ -110,30 +137,32 @@ import Testing
     }
 
     @Test func payloadTypes() throws {
-        let document = Fixture.edit((
-            "    Event:\n      type: object\n      properties:\n        count:\n          type: integer",
-            """
-                Event:
-                  type: object
-                  required: [ratio]
-                  properties:
-                    count: {type: integer}
-                    big: {type: integer, format: int64}
-                    ratio: {type: [number, "null"]}
-                    flag: {type: boolean}
-                    at: {type: number, x-rrgen-timestamp: true}
-                    bytes: {type: string, contentEncoding: base64}
-                    any: {description: Anything.}
-                    anyOrNull: {x-rrgen-nullable: true}
-                    list: {type: array, items: {type: string}}
-                    map: {type: object, additionalProperties: {type: integer}}
-                    byColor: {type: object, additionalProperties: {type: string}, propertyNames: {$ref: '#/components/schemas/Color'}}
-                    failure: {oneOf: [{$ref: '#/components/schemas/Failure'}, {type: 'null'}]}
-                    failureAgain: {$ref: '#/components/schemas/Failure', description: A failure.}
-                Color:
-                  type: string
-                  enum: [RED, GREEN]
-            """))
+        let document = Fixture.edit(
+            (
+                "    Event:\n      type: object\n      properties:\n        count:\n          type: integer",
+                """
+                    Event:
+                      type: object
+                      required: [ratio]
+                      properties:
+                        count: {type: integer}
+                        big: {type: integer, format: int64}
+                        ratio: {type: [number, "null"]}
+                        flag: {type: boolean}
+                        at: {type: number, x-rrgen-timestamp: true}
+                        bytes: {type: string, contentEncoding: base64}
+                        any: {description: Anything.}
+                        anyOrNull: {x-rrgen-nullable: true}
+                        list: {type: array, items: {type: string}}
+                        map: {type: object, additionalProperties: {type: integer}}
+                        byColor: {type: object, additionalProperties: {type: string}, propertyNames: {$ref: '#/components/schemas/Color'}}
+                        failure: {oneOf: [{$ref: '#/components/schemas/Failure'}, {type: 'null'}]}
+                        failureAgain: {$ref: '#/components/schemas/Failure', description: A failure.}
+                    Color:
+                      type: string
+                      enum: [RED, GREEN]
+                """
+            ))
         let schema = try Self.schema(document)
         let members = Self.members("Event", in: schema)
         func type(_ name: String) -> TypeReference? { members.first { $0.0 == name }?.1 }
@@ -159,16 +188,20 @@ import Testing
     }
 
     @Test func enumWithValueDocumentationAndSwiftNames() throws {
-        let document = Fixture.edit(("  schemas:\n", """
-              schemas:
-                Color:
-                  type: string
-                  description: A color.
-                  enum: [RED, dark-blue]
-                  x-rrgen-enumDescriptions: {RED: Red.}
-                  x-rrgen-enumSwiftNames: {dark-blue: navy}
+        let document = Fixture.edit(
+            (
+                "  schemas:\n",
+                """
+                  schemas:
+                    Color:
+                      type: string
+                      description: A color.
+                      enum: [RED, dark-blue]
+                      x-rrgen-enumDescriptions: {RED: Red.}
+                      x-rrgen-enumSwiftNames: {dark-blue: navy}
 
-            """))
+                """
+            ))
         let shape = try #require(try Self.schema(document).shapes.first { $0.name.value == "Color" })
         guard case .enumeration(let values) = shape.kind else { Issue.record("not an enum"); return }
         #expect(values.map(\.value.value) == ["RED", "dark-blue"])
@@ -190,10 +223,14 @@ import Testing
 
     @Test func referencedChannelsAndParameters() throws {
         let document = Fixture.edit(
-            ("    parameters:\n      thingName:\n        description: The thing.\n", "    parameters:\n      thingName:\n        $ref: '#/components/parameters/thingName'\n"),
+            (
+                "    parameters:\n      thingName:\n        description: The thing.\n",
+                "    parameters:\n      thingName:\n        $ref: '#/components/parameters/thingName'\n"
+            ),
             ("components:\n", "components:\n  parameters:\n    thingName:\n      description: Shared.\n"))
         let schema = try Self.schema(document)
-        guard case .structure(let members)? = schema.shapes.first(where: { $0.name.value == "GetThingRequest" })?.kind else {
+        guard case .structure(let members)? = schema.shapes.first(where: { $0.name.value == "GetThingRequest" })?.kind
+        else {
             Issue.record("no request shape")
             return
         }
@@ -202,6 +239,9 @@ import Testing
 
     @Test func validatorDiagnosticsNameAsyncAPIPaths() {
         let document = Fixture.edit(("address: things/{thingName}/get\n", "address: things/{thingName}/get/#\n"))
-        #expect(AsyncAPIFixtures.problems(document) == ["channels.GetThing.address: wildcards ('+', '#') are not allowed in a topic name"])
+        #expect(
+            AsyncAPIFixtures.problems(document) == [
+                "channels.GetThing.address: wildcards ('+', '#') are not allowed in a topic name"
+            ])
     }
 }

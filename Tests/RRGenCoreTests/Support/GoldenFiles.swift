@@ -10,7 +10,8 @@ enum GoldenFiles {
 
     /// The golden file `name` from the test bundle's resources.
     static func contents(_ name: String) -> String? {
-        guard let url = Bundle.module.url(forResource: "Golden", withExtension: nil)?.appendingPathComponent(name) else { return nil }
+        guard let url = Bundle.module.url(forResource: "Golden", withExtension: nil)?.appendingPathComponent(name)
+        else { return nil }
         return try? String(contentsOf: url, encoding: .utf8)
     }
 

@@ -42,7 +42,9 @@ enum Fixtures {
 
     /// Renders one shape of `json` exactly as the models file would (inside the namespace
     /// extension, so indented one level).
-    static func renderShape(_ name: String, in json: String, access: RRGenOptions.AccessLevel = .internal) throws -> String {
+    static func renderShape(
+        _ name: String, in json: String, access: RRGenOptions.AccessLevel = .internal
+    ) throws -> String {
         let model = try model(json)
         let context = RenderContext(model: model, options: RRGenOptions(accessLevel: access, schemaPath: "test.json"))
         let renderer = ModelsRenderer(context: context)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import MQTT5
 import MQTT5Testing
@@ -34,7 +34,8 @@ final class TransportEventLog: Sendable {
             transport.addListener { event in
                 if !transport.eventLoop.inEventLoop { state.offLoop.add(1, ordering: .relaxed) }
                 switch event {
-                case .connected(let sessionPresent): state.entries.withLock { $0.append(.connected(sessionPresent: sessionPresent)) }
+                case .connected(let sessionPresent):
+                    state.entries.withLock { $0.append(.connected(sessionPresent: sessionPresent)) }
                 case .disconnected: state.entries.withLock { $0.append(.disconnected) }
                 case .publish(let publish):
                     state.entries.withLock { $0.append(.publish(publish.topic)) }
@@ -54,7 +55,9 @@ extension RRSuite.Mosquitto {
     /// The adapter from `MQTTClient` to ``RequestResponseTransport``, checked against its contract.
     @Suite("MQTTClientTransport against mosquitto")
     struct MQTTClientTransportTests {
-        @Test("MQTT 5: connected event, SUBACK/PUBACK/UNSUBACK codes, publishes with their properties, all on the event loop; removed listeners hear nothing")
+        @Test(
+            "MQTT 5: connected event, SUBACK/PUBACK/UNSUBACK codes, publishes with their properties, all on the event loop; removed listeners hear nothing"
+        )
         func mqtt5() async throws {
             try await withMosquitto { rig in
                 // Wrapped before it starts, as the contract allows.
@@ -65,7 +68,9 @@ extension RRSuite.Mosquitto {
                 client.start()
                 try await client.waitForConnection(timeout: .seconds(5))
                 try await waitUntil("connected event") { events.all.contains(.connected(sessionPresent: false)) }
-                #expect(try await transport.eventLoop.submit { transport.isConnected && transport.supportsProperties }.get())
+                #expect(
+                    try await transport.eventLoop.submit { transport.isConnected && transport.supportsProperties }.get()
+                )
 
                 let topic = "\(rig.prefix)/adapter/x"
                 #expect(try await transport.subscribe(topicFilter: "\(rig.prefix)/adapter/+").get() == .grantedQoS1)
@@ -74,7 +79,9 @@ extension RRSuite.Mosquitto {
                 properties.responseTopic = "\(rig.prefix)/reply"
                 properties.correlationData = ByteBuffer(bytes: [0, 1, 2, 255])
                 properties.userProperties = [MQTTUserProperty(name: "k", value: "v")]
-                #expect(try await transport.publish(topic: topic, payload: ByteBuffer(string: "hi"), properties: properties).get() == .success)
+                #expect(
+                    try await transport.publish(topic: topic, payload: ByteBuffer(string: "hi"), properties: properties)
+                        .get() == .success)
                 try await waitUntil("publish delivered") { !events.received.isEmpty }
                 let publish = try #require(events.received.first)
                 #expect(publish.topic == topic)
@@ -86,13 +93,21 @@ extension RRSuite.Mosquitto {
 
                 #expect(try await transport.unsubscribe(topicFilter: "\(rig.prefix)/adapter/+").get() == .success)
                 // Not subscribed any more: mosquitto answers PUBACK 0x10 (no matching subscribers).
-                #expect(try await transport.publish(topic: topic, payload: ByteBuffer(string: "again"), properties: MQTTProperties()).get() == .noMatchingSubscribers)
+                #expect(
+                    try await transport.publish(
+                        topic: topic, payload: ByteBuffer(string: "again"), properties: MQTTProperties()
+                    ).get() == .noMatchingSubscribers)
                 // Futures complete on the event loop, even for calls made off it.
-                let onLoop = try await transport.subscribe(topicFilter: topic).map { _ in transport.eventLoop.inEventLoop }.get()
+                let onLoop = try await transport.subscribe(topicFilter: topic).map { _ in
+                    transport.eventLoop.inEventLoop
+                }.get()
                 #expect(onLoop)
                 #expect(events.offLoopEvents == 0)
                 try await transport.eventLoop.submit { transport.removeListener(events.id) }.get()
-                #expect(try await transport.publish(topic: topic, payload: ByteBuffer(string: "unheard"), properties: MQTTProperties()).get() == .success)
+                #expect(
+                    try await transport.publish(
+                        topic: topic, payload: ByteBuffer(string: "unheard"), properties: MQTTProperties()
+                    ).get() == .success)
                 try await Task.sleep(for: .milliseconds(50))
                 #expect(events.received.count == 1)  // nothing after the listener was removed
             }
@@ -103,19 +118,26 @@ extension RRSuite.Mosquitto {
             try await withMosquitto { rig in
                 let transport = try await rig.transport("adapter311", version: .v3_1_1)
                 let events = try await TransportEventLog(transport)
-                #expect(try await transport.eventLoop.submit { transport.isConnected && !transport.supportsProperties }.get())
+                #expect(
+                    try await transport.eventLoop.submit { transport.isConnected && !transport.supportsProperties }
+                        .get())
                 let topic = "\(rig.prefix)/adapter311"
                 #expect(try await transport.subscribe(topicFilter: topic).get() == .grantedQoS1)
                 var properties = MQTTProperties()
                 properties.contentType = "dropped on 3.1.1"
-                #expect(try await transport.publish(topic: topic, payload: ByteBuffer(string: "old"), properties: properties).get() == .success)
+                #expect(
+                    try await transport.publish(
+                        topic: topic, payload: ByteBuffer(string: "old"), properties: properties
+                    ).get() == .success)
                 try await waitUntil("publish delivered") { !events.received.isEmpty }
                 #expect(events.received.first?.properties.contentType == nil)
                 #expect(try await transport.unsubscribe(topicFilter: topic).get() == .success)
             }
         }
 
-        @Test("a broker crash fails the pending SUBSCRIBE (offline policy failAll) only after isConnected turned false; reconnect reports no session")
+        @Test(
+            "a broker crash fails the pending SUBSCRIBE (offline policy failAll) only after isConnected turned false; reconnect reports no session"
+        )
         func isConnectedFalseBeforeFailures() async throws {
             try await withMosquitto { rig in
                 var configuration = try rig.configuration("crash")
@@ -150,7 +172,9 @@ extension RRSuite.Mosquitto {
                 let events = try await TransportEventLog(transport)
                 let pid = try #require(rig.broker.pid)
                 #expect(kill(pid, SIGSTOP) == 0)
-                let future = try await transport.eventLoop.submit { transport.subscribe(topicFilter: "\(rig.prefix)/survivor") }.get()
+                let future = try await transport.eventLoop.submit {
+                    transport.subscribe(topicFilter: "\(rig.prefix)/survivor")
+                }.get()
                 try await Task.sleep(for: .milliseconds(20))
                 rig.broker.kill()
                 try await waitUntil("disconnected event") { events.all.contains(.disconnected) }

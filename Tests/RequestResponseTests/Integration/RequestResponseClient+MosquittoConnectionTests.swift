@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import MQTT5
 import MQTT5Testing
@@ -12,7 +12,9 @@ import Testing
 extension RRSuite.Mosquitto {
     @Suite("RequestResponseClient across broker restarts")
     struct ConnectionTests {
-        @Test("broker restart, client without session: the published request fails with sessionLost, one submitted while offline waits and completes")
+        @Test(
+            "broker restart, client without session: the published request fails with sessionLost, one submitted while offline waits and completes"
+        )
         func restartWithoutClientSession() async throws {
             // The service keeps its session across the restart (persistence; mosquitto 2.0.11 saves
             // only sessions begun with clean start false, hence rejoinAlways), so it is subscribed
@@ -27,7 +29,8 @@ extension RRSuite.Mosquitto {
                 defer { gate.open() }
                 let serviceClient = try await rig.client(serviceConfiguration)
                 let serviceEvents = EventRecorder(serviceClient)
-                let service = try await ThingResponder.start(on: MQTTClientTransport(serviceClient), prefix: rig.prefix) { arrival in
+                let service = try await ThingResponder.start(on: MQTTClientTransport(serviceClient), prefix: rig.prefix)
+                { arrival in
                     if arrival.token == "published" { await gate.wait() }
                     return nil
                 }
@@ -66,7 +69,9 @@ extension RRSuite.Mosquitto {
 
         /// Freezes mosquitto, runs `send` (which must send a SUBSCRIBE), drops the client's
         /// connection while that SUBSCRIBE is unanswered, and thaws mosquitto.
-        static func dropWhileSubscribing(_ rig: MosquittoRig, _ mqtt: MQTTClient, sent: () async throws -> Bool, _ send: () throws -> Void) async throws {
+        static func dropWhileSubscribing(
+            _ rig: MosquittoRig, _ mqtt: MQTTClient, sent: () async throws -> Bool, _ send: () throws -> Void
+        ) async throws {
             let pid = try #require(rig.broker.pid)
             #expect(kill(pid, SIGSTOP) == 0)
             do {
@@ -82,7 +87,9 @@ extension RRSuite.Mosquitto {
             #expect(kill(pid, SIGCONT) == 0)
         }
 
-        @Test("a request whose SUBSCRIBE is unanswered when the connection drops completes after the reconnect (whether the client fails or keeps that SUBSCRIBE)", arguments: policies)
+        @Test(
+            "a request whose SUBSCRIBE is unanswered when the connection drops completes after the reconnect (whether the client fails or keeps that SUBSCRIBE)",
+            arguments: policies)
         func requestSubscribeLostToDisconnect(policy: MQTTOfflineQueuePolicy.Behavior) async throws {
             try await withMosquitto { rig in
                 let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
@@ -103,7 +110,9 @@ extension RRSuite.Mosquitto {
             }
         }
 
-        @Test("a stream whose SUBSCRIBE is unanswered when the connection drops is ESTABLISHED after the reconnect, with no LOST or HALTED", arguments: policies)
+        @Test(
+            "a stream whose SUBSCRIBE is unanswered when the connection drops is ESTABLISHED after the reconnect, with no LOST or HALTED",
+            arguments: policies)
         func streamSubscribeLostToDisconnect(policy: MQTTOfflineQueuePolicy.Behavior) async throws {
             try await withMosquitto { rig in
                 let publisher = try await rig.client("publisher")

@@ -26,10 +26,13 @@ extension RRSuite.Mosquitto {
             }
         }
 
-        @Test("wrong, missing, non-string tokens and non-JSON payloads are ignored; the right token completes; only wrong ones time out")
+        @Test(
+            "wrong, missing, non-string tokens and non-JSON payloads are ignored; the right token completes; only wrong ones time out"
+        )
         func noiseIsIgnored() async throws {
             try await withMosquitto { rig in
-                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix) { arrival in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                { arrival in
                     let token = arrival.token ?? ""
                     let noise = [
                         ThingResponder.Reply(suffix: "accepted", payload: #"{"clientToken":"someone-else"}"#),
@@ -38,13 +41,16 @@ extension RRSuite.Mosquitto {
                         ThingResponder.Reply(suffix: "accepted", payload: "not json"),
                     ]
                     if arrival.thing == "wrong" { return noise }
-                    return noise + [ThingResponder.Reply(suffix: "accepted", payload: #"{"clientToken":"\#(token)","ok":true}"#)]
+                    return noise + [
+                        ThingResponder.Reply(suffix: "accepted", payload: #"{"clientToken":"\#(token)","ok":true}"#)
+                    ]
                 }
                 let client = try RequestResponseClient(transport: try await rig.transport("client"), options: .test())
                 let response = try await client.request(service.request("noisy", token: "mine"))
                 #expect(String(buffer: response.payload) == #"{"clientToken":"mine","ok":true}"#)
                 do {
-                    _ = try await client.request(service.request("wrong", token: "mine-too"), timeout: .milliseconds(300))
+                    _ = try await client.request(
+                        service.request("wrong", token: "mine-too"), timeout: .milliseconds(300))
                     Issue.record("only wrong responses: must time out")
                 } catch {
                     #expect(error.rrCode == .timeout)
@@ -65,11 +71,13 @@ extension RRSuite.Mosquitto {
             try await withMosquitto { rig in
                 let gate = Gate()
                 defer { gate.open() }
-                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix) { _ in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                { _ in
                     await gate.wait()
                     return nil
                 }
-                let client = try RequestResponseClient(transport: try await rig.transport("client"), options: .test(timeout: .seconds(5)))
+                let client = try RequestResponseClient(
+                    transport: try await rig.transport("client"), options: .test(timeout: .seconds(5)))
                 let first = Task { try await client.request(service.request("lamp", token: "same")) }
                 try await waitUntil("first at the service") { service.arrivals.count == 1 }
                 let second = Task { try await client.request(service.request("other", token: "same")) }
@@ -91,11 +99,13 @@ extension RRSuite.Mosquitto {
             try await withMosquitto { rig in
                 let gate = Gate()
                 defer { gate.open() }
-                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix) { arrival in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                { arrival in
                     if arrival.thing == "first" { await gate.wait() }
                     return nil
                 }
-                let client = try RequestResponseClient(transport: try await rig.transport("client"), options: .test(timeout: .seconds(5)))
+                let client = try RequestResponseClient(
+                    transport: try await rig.transport("client"), options: .test(timeout: .seconds(5)))
                 let first = Task { try await client.request(service.request("first", token: nil)) }
                 try await waitUntil("first at the service") { service.arrivals.count == 1 }
                 let second = Task { try await client.request(service.request("second", token: nil)) }
@@ -117,10 +127,13 @@ extension RRSuite.Mosquitto {
         @Test("MQTT 3.1.1: correlation-data requests are refused as invalid; token requests work")
         func correlationDataNeedsMQTT5() async throws {
             try await withMosquitto { rig in
-                let service = try await ThingResponder.start(on: try await rig.transport("service", version: .v3_1_1), prefix: rig.prefix)
-                let client = try RequestResponseClient(transport: try await rig.transport("client", version: .v3_1_1), options: .test())
+                let service = try await ThingResponder.start(
+                    on: try await rig.transport("service", version: .v3_1_1), prefix: rig.prefix)
+                let client = try RequestResponseClient(
+                    transport: try await rig.transport("client", version: .v3_1_1), options: .test())
                 do {
-                    _ = try await client.request(.correlationData(publishTopic: "\(rig.prefix)/rpc/echo", payload: ByteBuffer(string: "x")))
+                    _ = try await client.request(
+                        .correlationData(publishTopic: "\(rig.prefix)/rpc/echo", payload: ByteBuffer(string: "x")))
                     Issue.record("correlation data needs MQTT 5")
                 } catch {
                     #expect(error.rrCode == .invalidArgument)

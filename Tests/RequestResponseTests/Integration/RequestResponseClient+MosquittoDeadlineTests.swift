@@ -10,15 +10,22 @@ extension RRSuite.Mosquitto {
         /// precise to about a millisecond, the rest is scheduling of the awaiting task.
         static let slack: Duration = .milliseconds(100)
 
-        @Test("a request nobody answers ends with timeout within 100 ms of its deadline (operation timeout and per-request override)")
+        @Test(
+            "a request nobody answers ends with timeout within 100 ms of its deadline (operation timeout and per-request override)"
+        )
         func timeout() async throws {
             try await withMosquitto { rig in
-                let client = try RequestResponseClient(transport: try await rig.transport("timeout"), options: .test(timeout: .milliseconds(400)))
-                for (timeout, override) in [(Duration.milliseconds(400), Duration?.none), (.milliseconds(250), .milliseconds(250))] {
+                let client = try RequestResponseClient(
+                    transport: try await rig.transport("timeout"), options: .test(timeout: .milliseconds(400)))
+                for (timeout, override) in [
+                    (Duration.milliseconds(400), Duration?.none), (.milliseconds(250), .milliseconds(250)),
+                ] {
                     let clock = ContinuousClock()
                     let start = clock.now
                     do {
-                        _ = try await client.request(ThingResponder.request(prefix: rig.prefix, "lamp", token: "t-\(timeout)"), timeout: override)
+                        _ = try await client.request(
+                            ThingResponder.request(prefix: rig.prefix, "lamp", token: "t-\(timeout)"), timeout: override
+                        )
                         Issue.record("a request nobody answers must time out")
                     } catch {
                         let elapsed = clock.now - start
@@ -30,7 +37,8 @@ extension RRSuite.Mosquitto {
                 }
                 let statistics = await client.statistics
                 #expect(statistics.requestsFailed[.timeout] == 2)
-                #expect(statistics.publishesSent == 2)  // it was published (PUBACK 0x10 is not a failure) and then timed out
+                // It was published (PUBACK 0x10 is not a failure) and then timed out.
+                #expect(statistics.publishesSent == 2)
                 #expect(statistics.requestsInFlight == 0)
                 await client.close()
             }
@@ -41,11 +49,13 @@ extension RRSuite.Mosquitto {
             try await withMosquitto { rig in
                 let gate = Gate()
                 defer { gate.open() }
-                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix) { arrival in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                { arrival in
                     if arrival.token == "held" { await gate.wait() }
                     return nil
                 }
-                let client = try RequestResponseClient(transport: try await rig.transport("client"), options: .test(timeout: .seconds(10)))
+                let client = try RequestResponseClient(
+                    transport: try await rig.transport("client"), options: .test(timeout: .seconds(10)))
                 let task = Task { try await client.request(service.request("lamp", token: "held")) }
                 try await waitUntil("request at the service") { service.arrivals.count == 1 }
                 let clock = ContinuousClock()

@@ -11,7 +11,8 @@ extension RRSuite.Mosquitto {
             try await withMosquitto(logSubscriptions: true) { rig in
                 let gate = Gate()
                 defer { gate.open() }
-                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix) { arrival in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                { arrival in
                     await gate.wait()
                     return nil
                 }
@@ -44,7 +45,9 @@ extension RRSuite.Mosquitto {
             }
         }
 
-        @Test("warm reuse: 1000 sequential requests on one thing cost one SUBSCRIBE, counted by the client and by mosquitto")
+        @Test(
+            "warm reuse: 1000 sequential requests on one thing cost one SUBSCRIBE, counted by the client and by mosquitto"
+        )
         func warmReuse() async throws {
             try await withMosquitto(logSubscriptions: true) { rig in
                 let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
@@ -74,12 +77,17 @@ extension RRSuite.Mosquitto {
             try await withMosquitto { rig in
                 let gate = Gate()
                 defer { gate.open() }
-                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix) { arrival in
+                let service = try await ThingResponder.start(on: try await rig.transport("service"), prefix: rig.prefix)
+                { arrival in
                     if arrival.token?.hasPrefix("hold") == true { await gate.wait() }
                     return nil
                 }
-                let client = try RequestResponseClient(transport: try await rig.transport("client"), options: .test(rr: 2, streaming: 0, timeout: .seconds(5)))
-                let held = ["a", "b"].map { thing in Task { try await client.request(service.request(thing, token: "hold-\(thing)")) } }
+                let client = try RequestResponseClient(
+                    transport: try await rig.transport("client"),
+                    options: .test(rr: 2, streaming: 0, timeout: .seconds(5)))
+                let held = ["a", "b"].map { thing in
+                    Task { try await client.request(service.request(thing, token: "hold-\(thing)")) }
+                }
                 try await waitUntil("both held at the service") { service.arrivals.count == 2 }
                 let blocked = Task { try await client.request(service.request("c", token: "blocked")) }
                 try await waitUntil("c queued") { await client.statistics.queueLength == 1 }

@@ -17,7 +17,9 @@ extension RRSuite {
         @Test("finds a top-level string token")
         func topLevel() {
             #expect(scan(#"{"clientToken":"abc"}"#) == .found("abc"))
-            #expect(scan(" \n\t{ \"state\" : {\"a\": [1, 2, {\"clientToken\": \"no\"}]} , \"clientToken\" : \"abc\" } \r\n") == .found("abc"))
+            #expect(
+                scan(" \n\t{ \"state\" : {\"a\": [1, 2, {\"clientToken\": \"no\"}]} , \"clientToken\" : \"abc\" } \r\n")
+                    == .found("abc"))
             #expect(scan(#"{"version":3,"timestamp":1700000000,"clientToken":"t-1"}"#) == .found("t-1"))
         }
 
@@ -70,7 +72,9 @@ extension RRSuite {
             #expect(scan(cases[2], "a.t") == .notFound)
             #expect(scan(cases[3], "a.t") == .found("y"))
             for json in cases {
-                #expect(scan(json, json.contains("\"a\"") ? "a.t" : "clientToken") == reference(json, json.contains("\"a\"") ? "a.t" : "clientToken"))
+                #expect(
+                    scan(json, json.contains("\"a\"") ? "a.t" : "clientToken")
+                        == reference(json, json.contains("\"a\"") ? "a.t" : "clientToken"))
             }
         }
 
@@ -92,7 +96,10 @@ extension RRSuite {
 
         @Test("rejects invalid UTF-8")
         func invalidUTF8() {
-            let sequences: [[UInt8]] = [[0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0x80], [0xC3], [0xF0, 0x9F, 0x98]]
+            let sequences: [[UInt8]] = [
+                [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0x80], [0xC3],
+                [0xF0, 0x9F, 0x98],
+            ]
             for bad in sequences {
                 var buffer = ByteBuffer(string: #"{"clientToken":"a"#)
                 buffer.writeBytes(bad)
@@ -120,7 +127,8 @@ extension RRSuite {
             #expect(scan(#"{"clientToken":"\ud800"}"#) == .unsupported)
             #expect(scan(#"{"clientToken":"\udc00"}"#) == .unsupported)
             #expect(scan(#"{"clientToken":"\ud800\u0041"}"#) == .unsupported)
-            let lone = JSONTokenScanner.extract(from: ByteBuffer(string: #"{"clientToken":"\ud800"}"#), path: .init("clientToken"))
+            let lone = JSONTokenScanner.extract(
+                from: ByteBuffer(string: #"{"clientToken":"\ud800"}"#), path: .init("clientToken"))
             #expect(lone.usedFallback)
         }
 
@@ -194,8 +202,11 @@ struct RandomJSON {
             let value = string()
             token = value.decoded
             var inner = (0..<Int.random(in: 0...2, using: &rng)).map { _ in "\(key()):\(self.value(depth: 1))" }
-            inner.insert("\(ws())\"clientToken\"\(ws()):\(ws())\(value.encoded)", at: Int.random(in: 0...inner.count, using: &rng))
-            members.insert("\"meta\":{\(inner.joined(separator: ","))}", at: Int.random(in: 0...members.count, using: &rng))
+            inner.insert(
+                "\(ws())\"clientToken\"\(ws()):\(ws())\(value.encoded)",
+                at: Int.random(in: 0...inner.count, using: &rng))
+            members.insert(
+                "\"meta\":{\(inner.joined(separator: ","))}", at: Int.random(in: 0...members.count, using: &rng))
         case 2:
             members.append("\"meta\":{\"clientToken\":\(value(depth: 2))}")
         default:
@@ -244,7 +255,9 @@ struct RandomJSON {
             let items = (0..<Int.random(in: 0...3, using: &rng)).map { _ in value(depth: depth + 1) }
             return "[" + items.map { ws() + $0 + ws() }.joined(separator: ",") + "]"
         default:
-            let items = (0..<Int.random(in: 0...3, using: &rng)).map { _ in "\(key())\(ws()):\(ws())\(value(depth: depth + 1))" }
+            let items = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                "\(key())\(ws()):\(ws())\(value(depth: depth + 1))"
+            }
             return "{" + items.joined(separator: ",") + "}"
         }
     }

@@ -17,7 +17,8 @@ extension RRSuite {
         static func make(rr: Int = 2, online: Bool = true) -> Machine {
             Machine(
                 configuration: .init(
-                    subscriptions: .init(maxRequestResponseSubscriptions: rr, maxStreamingSubscriptions: 2, idleTimeout: nil),
+                    subscriptions: .init(
+                        maxRequestResponseSubscriptions: rr, maxStreamingSubscriptions: 2, idleTimeout: nil),
                     acknowledgementTimeout: .seconds(10), correlationDataResponseTopic: "rr/responses/test",
                     correlationDataPrefix: 7
                 ),
@@ -33,23 +34,33 @@ extension RRSuite {
         }
 
         /// Submits with a 60 s deadline.
-        static func submit(_ machine: inout Machine, _ id: UInt64, _ thing: String, _ token: String? = nil, at now: NIODeadline = .zero) throws -> [Action] {
-            machine.submitRequest(id: id, request: try request(thing, token ?? "t\(id)"), timeout: .seconds(60), deadline: now + .seconds(60), now: now)
+        static func submit(
+            _ machine: inout Machine, _ id: UInt64, _ thing: String, _ token: String? = nil, at now: NIODeadline = .zero
+        ) throws -> [Action] {
+            machine.submitRequest(
+                id: id, request: try request(thing, token ?? "t\(id)"), timeout: .seconds(60),
+                deadline: now + .seconds(60), now: now)
         }
 
         static func subscribes(_ actions: [Action]) -> [(String, UInt64)] {
-            actions.compactMap { if case .subscribe(let filter, let generation) = $0 { (filter, generation) } else { nil } }
+            actions.compactMap {
+                if case .subscribe(let filter, let generation) = $0 { (filter, generation) } else { nil }
+            }
         }
 
         static func unsubscribes(_ actions: [Action]) -> [(String, UInt64)] {
-            actions.compactMap { if case .unsubscribe(let filter, let generation) = $0 { (filter, generation) } else { nil } }
+            actions.compactMap {
+                if case .unsubscribe(let filter, let generation) = $0 { (filter, generation) } else { nil }
+            }
         }
 
         static func published(_ actions: [Action]) -> [UInt64] {
             actions.compactMap { if case .publish(let id, _, _, _) = $0 { id } else { nil } }
         }
 
-        static func completed(_ actions: [Action]) -> [UInt64: Result<RequestResponseClient.Response, RequestResponseError>] {
+        static func completed(
+            _ actions: [Action]
+        ) -> [UInt64: Result<RequestResponseClient.Response, RequestResponseError>] {
             var result: [UInt64: Result<RequestResponseClient.Response, RequestResponseError>] = [:]
             for action in actions { if case .completeRequest(let id, let outcome) = action { result[id] = outcome } }
             return result
@@ -61,7 +72,8 @@ extension RRSuite {
             var pending = subscribes(actions)
             while let (filter, generation) = pending.first {
                 pending.removeFirst()
-                let next = machine.subscribeCompleted(filter: filter, generation: generation, outcome: .granted, now: now)
+                let next = machine.subscribeCompleted(
+                    filter: filter, generation: generation, outcome: .granted, now: now)
                 all += next
                 pending += subscribes(next)
             }
@@ -69,7 +81,8 @@ extension RRSuite {
         }
 
         static func response(_ thing: String, token: String) -> RequestResponsePublish {
-            RequestResponsePublish(topic: "things/\(thing)/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"\#(token)"}"#))
+            RequestResponsePublish(
+                topic: "things/\(thing)/get/accepted", payload: ByteBuffer(string: #"{"clientToken":"\#(token)"}"#))
         }
 
         @Test("fairness: a request blocked on capacity gets the next free slot before later requests needing capacity")
@@ -86,14 +99,17 @@ extension RRSuite {
             let done = machine.incomingPublish(Self.response("x", token: "t1"), now: Self.ms(1))
             #expect(Self.unsubscribes(done).map(\.0) == ["things/x/get/+"])
             let (filter, generation) = Self.unsubscribes(done)[0]
-            let freed = machine.unsubscribeCompleted(filter: filter, generation: generation, outcome: .success, now: Self.ms(2))
+            let freed = machine.unsubscribeCompleted(
+                filter: filter, generation: generation, outcome: .success, now: Self.ms(2))
             #expect(Self.subscribes(freed).map(\.0) == ["things/starved/get/+"])
             let granted = Self.grantAll(&machine, freed, at: Self.ms(3))
             #expect(Self.published(granted) == [3])
             #expect(machine.statistics.queueLength == 2)
         }
 
-        @Test("no head-of-line blocking: requests on subscribed filters pass a blocked one, in the queue and at submission")
+        @Test(
+            "no head-of-line blocking: requests on subscribed filters pass a blocked one, in the queue and at submission"
+        )
         func noHeadOfLineBlocking() throws {
             var machine = Self.make(rr: 2)
             _ = Self.grantAll(&machine, try Self.submit(&machine, 1, "x"))
@@ -113,14 +129,16 @@ extension RRSuite {
             #expect(try Self.submit(&machine, 4, "z").isEmpty)
             let done = machine.incomingPublish(Self.response("x", token: "t1"), now: Self.ms(1))
             let (filter, generation) = Self.unsubscribes(done)[0]
-            let freed = machine.unsubscribeCompleted(filter: filter, generation: generation, outcome: .success, now: Self.ms(2))
+            let freed = machine.unsubscribeCompleted(
+                filter: filter, generation: generation, outcome: .success, now: Self.ms(2))
             #expect(Self.subscribes(freed).map(\.0) == ["things/z/get/+"])  // one SUBSCRIBE for both
             let granted = Self.grantAll(&machine, freed, at: Self.ms(3))
             #expect(Set(Self.published(granted)) == [3, 4])
             #expect(machine.statistics.queueLength == 0)
         }
 
-        @Test("session lost: the published request fails, the unpublished one waits for the new SUBACK before publishing")
+        @Test(
+            "session lost: the published request fails, the unpublished one waits for the new SUBACK before publishing")
         func sessionLost() throws {
             var machine = Self.make(rr: 2)
             let first = Self.grantAll(&machine, try Self.submit(&machine, 1, "s"))
@@ -138,8 +156,12 @@ extension RRSuite {
         @Test("deadlines fire exactly at their time, from one heap, and the timer is re-armed for the next")
         func deadlines() throws {
             var machine = Self.make(rr: 2)
-            _ = machine.submitRequest(id: 1, request: try Self.request("a", "1"), timeout: .milliseconds(300), deadline: Self.ms(300), now: .zero)
-            _ = machine.submitRequest(id: 2, request: try Self.request("a", "2"), timeout: .milliseconds(100), deadline: Self.ms(100), now: .zero)
+            _ = machine.submitRequest(
+                id: 1, request: try Self.request("a", "1"), timeout: .milliseconds(300), deadline: Self.ms(300),
+                now: .zero)
+            _ = machine.submitRequest(
+                id: 2, request: try Self.request("a", "2"), timeout: .milliseconds(100), deadline: Self.ms(100),
+                now: .zero)
             #expect(machine.nextDeadline == Self.ms(100))
             #expect(Self.completed(machine.timerFired(now: Self.ms(99))).isEmpty)
             let fired = Self.completed(machine.timerFired(now: Self.ms(100)))
@@ -180,10 +202,16 @@ extension RRSuite {
         @Test("correlation data is unique per request and set with the response topic")
         func correlationData() throws {
             var machine = Self.make(rr: 2)
-            let options = RequestResponseClient.RequestOptions.correlationData(publishTopic: "rpc/x", payload: ByteBuffer(string: "p"))
-            let prepared = try PreparedRequest(options, maxRequestResponseSubscriptions: 2, correlationDataResponseTopic: "rr/responses/test")
-            let first = Self.grantAll(&machine, machine.submitRequest(id: 1, request: prepared, timeout: .seconds(1), deadline: Self.ms(1000), now: .zero))
-            let second = machine.submitRequest(id: 2, request: prepared, timeout: .seconds(1), deadline: Self.ms(1000), now: .zero)
+            let options = RequestResponseClient.RequestOptions.correlationData(
+                publishTopic: "rpc/x", payload: ByteBuffer(string: "p"))
+            let prepared = try PreparedRequest(
+                options, maxRequestResponseSubscriptions: 2, correlationDataResponseTopic: "rr/responses/test")
+            let first = Self.grantAll(
+                &machine,
+                machine.submitRequest(
+                    id: 1, request: prepared, timeout: .seconds(1), deadline: Self.ms(1000), now: .zero))
+            let second = machine.submitRequest(
+                id: 2, request: prepared, timeout: .seconds(1), deadline: Self.ms(1000), now: .zero)
             var data: [ByteBuffer] = []
             for action in first + second {
                 if case .publish(_, _, _, let properties) = action {
@@ -195,7 +223,9 @@ extension RRSuite {
             #expect(data[0] != data[1])
             var properties = MQTTProperties()
             properties.correlationData = data[1]
-            let done = machine.incomingPublish(RequestResponsePublish(topic: "rr/responses/test", payload: ByteBuffer(), properties: properties), now: .zero)
+            let done = machine.incomingPublish(
+                RequestResponsePublish(topic: "rr/responses/test", payload: ByteBuffer(), properties: properties),
+                now: .zero)
             #expect(Self.completed(done).keys.sorted() == [2])
         }
 

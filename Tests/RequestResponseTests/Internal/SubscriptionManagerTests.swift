@@ -44,7 +44,10 @@ extension RRSuite {
 
         /// Acquires and grants `filter` for `listener`; returns the generation used.
         @discardableResult
-        static func subscribe(_ manager: inout Manager, _ filter: String, _ kind: Manager.Kind = .requestResponse, listener: UInt64, at time: NIODeadline = .zero) -> UInt64? {
+        static func subscribe(
+            _ manager: inout Manager, _ filter: String, _ kind: Manager.Kind = .requestResponse, listener: UInt64,
+            at time: NIODeadline = .zero
+        ) -> UInt64? {
             let (_, actions) = manager.acquire([filter], kind: kind, listener: listener, now: time)
             guard let generation = generation(actions, filter) else { return nil }
             _ = manager.subscribeCompleted(filter: filter, generation: generation, outcome: .granted, now: time)
@@ -63,15 +66,19 @@ extension RRSuite {
             #expect(manager.count(.requestResponse) == 1)
         }
 
-        @Test("acquire of a filter being subscribed: subscribing, no second SUBSCRIBE; SUBACK establishes both listeners")
+        @Test(
+            "acquire of a filter being subscribed: subscribing, no second SUBSCRIBE; SUBACK establishes both listeners")
         func acquireExistingSubscribing() {
             var manager = Self.make()
             let (_, first) = manager.acquire(["a"], kind: .requestResponse, listener: 1, now: .zero)
             let (result, actions) = manager.acquire(["a"], kind: .requestResponse, listener: 2, now: .zero)
             guard case .subscribing = result else { Issue.record("\(result)"); return }
             #expect(actions.isEmpty)
-            let done = manager.subscribeCompleted(filter: "a", generation: Self.generation(first, "a")!, outcome: .granted, now: .zero)
-            guard case .established("a", .requestResponse, let listeners) = done.first else { Issue.record("\(done)"); return }
+            let done = manager.subscribeCompleted(
+                filter: "a", generation: Self.generation(first, "a")!, outcome: .granted, now: .zero)
+            guard case .established("a", .requestResponse, let listeners) = done.first else {
+                Issue.record("\(done)"); return
+            }
             #expect(listeners == [1, 2])
         }
 
@@ -117,7 +124,8 @@ extension RRSuite {
             #expect(Self.unsubscribes(released) == ["s1"])
             let (blocked, _) = manager.acquire(["s2"], kind: .streaming, listener: 2, now: .zero)
             guard case .blocked = blocked else { Issue.record("\(blocked)"); return }
-            _ = manager.unsubscribeCompleted(filter: "s1", generation: Self.generation(released, "s1")!, outcome: .success, now: .zero)
+            _ = manager.unsubscribeCompleted(
+                filter: "s1", generation: Self.generation(released, "s1")!, outcome: .success, now: .zero)
             #expect(manager.admissionMayProceed)
             let (result, actions) = manager.acquire(["s2"], kind: .streaming, listener: 2, now: .zero)
             guard case .subscribing = result else { Issue.record("\(result)"); return }
@@ -148,7 +156,8 @@ extension RRSuite {
 
         // MARK: Release and reuse
 
-        @Test("releasing a request-response filter keeps it warm; the least recently used is evicted when room is needed")
+        @Test(
+            "releasing a request-response filter keeps it warm; the least recently used is evicted when room is needed")
         func warmReuseAndLRU() {
             var manager = Self.make(rr: 2)
             Self.subscribe(&manager, "a", listener: 1, at: Self.ms(1))
@@ -165,7 +174,8 @@ extension RRSuite {
             let (result, actions) = manager.acquire(["c"], kind: .requestResponse, listener: 4, now: Self.ms(7))
             guard case .blocked = result else { Issue.record("\(result)"); return }
             #expect(Self.unsubscribes(actions) == ["b"])
-            _ = manager.unsubscribeCompleted(filter: "b", generation: Self.generation(actions, "b")!, outcome: .success, now: Self.ms(8))
+            _ = manager.unsubscribeCompleted(
+                filter: "b", generation: Self.generation(actions, "b")!, outcome: .success, now: Self.ms(8))
             let (after, afterActions) = manager.acquire(["c"], kind: .requestResponse, listener: 4, now: Self.ms(9))
             guard case .subscribing = after else { Issue.record("\(after)"); return }
             #expect(Self.subscribes(afterActions) == ["c"])
@@ -214,7 +224,8 @@ extension RRSuite {
             var manager = Self.make()
             let (_, actions) = manager.acquire(["s"], kind: .streaming, listener: 1, now: .zero)
             #expect(manager.release(["s"], listener: 1, now: .zero).isEmpty)
-            let done = manager.subscribeCompleted(filter: "s", generation: Self.generation(actions, "s")!, outcome: .granted, now: .zero)
+            let done = manager.subscribeCompleted(
+                filter: "s", generation: Self.generation(actions, "s")!, outcome: .granted, now: .zero)
             #expect(Self.unsubscribes(done) == ["s"])
         }
 
@@ -226,7 +237,9 @@ extension RRSuite {
             _ = manager.release(["a"], listener: 1, now: Self.ms(3))
             let (_, evict) = manager.acquire(["c"], kind: .requestResponse, listener: 3, now: Self.ms(4))
             manager.admissionMayProceed = false
-            _ = manager.unsubscribeCompleted(filter: "a", generation: Self.generation(evict, "a")!, outcome: .rejected(.unspecifiedError), now: Self.ms(5))
+            _ = manager.unsubscribeCompleted(
+                filter: "a", generation: Self.generation(evict, "a")!, outcome: .rejected(.unspecifiedError),
+                now: Self.ms(5))
             #expect(manager.record("a")?.status == .subscribed)
             #expect(manager.admissionMayProceed)
             let (join, _) = manager.acquire(["a"], kind: .requestResponse, listener: 4, now: Self.ms(6))
@@ -239,8 +252,11 @@ extension RRSuite {
         func requestResponseSubscribeFailure() {
             var manager = Self.make()
             let (_, actions) = manager.acquire(["a"], kind: .requestResponse, listener: 1, now: .zero)
-            let done = manager.subscribeCompleted(filter: "a", generation: Self.generation(actions, "a")!, outcome: .rejected(.quotaExceeded), now: .zero)
-            guard case .failed("a", .requestResponse, let listeners, let error) = done.first else { Issue.record("\(done)"); return }
+            let done = manager.subscribeCompleted(
+                filter: "a", generation: Self.generation(actions, "a")!, outcome: .rejected(.quotaExceeded), now: .zero)
+            guard case .failed("a", .requestResponse, let listeners, let error) = done.first else {
+                Issue.record("\(done)"); return
+            }
             #expect(listeners == [1])
             #expect(error.reasonCode == .subAck(.quotaExceeded))
             #expect(done.count == 1)
@@ -253,8 +269,11 @@ extension RRSuite {
             var manager = Self.make()
             let (_, actions) = manager.acquire(["p"], kind: .streaming, listener: 1, now: .zero)
             _ = manager.acquire(["p"], kind: .streaming, listener: 2, now: .zero)
-            let done = manager.subscribeCompleted(filter: "p", generation: Self.generation(actions, "p")!, outcome: .rejected(.notAuthorized), now: .zero)
-            guard case .failed("p", .streaming, let listeners, let error) = done.first else { Issue.record("\(done)"); return }
+            let done = manager.subscribeCompleted(
+                filter: "p", generation: Self.generation(actions, "p")!, outcome: .rejected(.notAuthorized), now: .zero)
+            guard case .failed("p", .streaming, let listeners, let error) = done.first else {
+                Issue.record("\(done)"); return
+            }
             #expect(listeners == [1, 2])
             #expect(error.reasonCode == .subAck(.notAuthorized))
             let (again, _) = manager.acquire(["p"], kind: .streaming, listener: 3, now: .zero)
@@ -275,8 +294,11 @@ extension RRSuite {
             var (_, actions) = manager.acquire(["r"], kind: .streaming, listener: 1, now: .zero)
             var now = NIODeadline.zero
             var delays: [Duration] = []
-            for code: MQTTSubAckReasonCode in [.unspecifiedError, .implementationSpecificError, .packetIdentifierInUse, .quotaExceeded] {
-                let done = manager.subscribeCompleted(filter: "r", generation: Self.generation(actions, "r")!, outcome: .rejected(code), now: now)
+            for code: MQTTSubAckReasonCode in [
+                .unspecifiedError, .implementationSpecificError, .packetIdentifierInUse, .quotaExceeded,
+            ] {
+                let done = manager.subscribeCompleted(
+                    filter: "r", generation: Self.generation(actions, "r")!, outcome: .rejected(code), now: now)
                 guard case .scheduleRetry("r", let at) = done.first else { Issue.record("\(done)"); return }
                 delays.append(Duration(at - now))
                 #expect(manager.retryDue(filter: "r", now: at + .milliseconds(-1)).isEmpty)
@@ -285,7 +307,8 @@ extension RRSuite {
                 #expect(Self.subscribes(actions) == ["r"])
             }
             #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(350), .milliseconds(350)])
-            let timedOut = manager.subscribeCompleted(filter: "r", generation: Self.generation(actions, "r")!, outcome: .timedOut, now: now)
+            let timedOut = manager.subscribeCompleted(
+                filter: "r", generation: Self.generation(actions, "r")!, outcome: .timedOut, now: now)
             guard case .scheduleRetry = timedOut.first else { Issue.record("\(timedOut)"); return }
         }
 
@@ -318,7 +341,9 @@ extension RRSuite {
             Self.subscribe(&manager, "s", .streaming, listener: 3)
             manager.disconnected()
             let actions = manager.connected(sessionPresent: false, now: .zero)
-            let lost = actions.compactMap { action -> String? in if case .lost(let filter, _, _, let error) = action, error.code == .sessionLost { filter } else { nil } }
+            let lost = actions.compactMap { action -> String? in
+                if case .lost(let filter, _, _, let error) = action, error.code == .sessionLost { filter } else { nil }
+            }
             #expect(lost.sorted() == ["s", "used"])
             #expect(Self.subscribes(actions).sorted() == ["s", "used"])
             #expect(manager.record("warm") == nil)
@@ -333,18 +358,24 @@ extension RRSuite {
             #expect(manager.connected(sessionPresent: true, now: .zero).isEmpty)
         }
 
-        @Test("a request-response SUBSCRIBE failed by the transport while offline is resent on reconnect; stale acknowledgements are ignored")
+        @Test(
+            "a request-response SUBSCRIBE failed by the transport while offline is resent on reconnect; stale acknowledgements are ignored"
+        )
         func transportFailureOffline() {
             var manager = Self.make()
             let (_, actions) = manager.acquire(["a"], kind: .requestResponse, listener: 1, now: .zero)
             let generation = Self.generation(actions, "a")!
             manager.disconnected()
             struct Lost: Error {}
-            #expect(manager.subscribeCompleted(filter: "a", generation: generation, outcome: .transportFailure(Lost()), now: .zero).isEmpty)
+            #expect(
+                manager.subscribeCompleted(
+                    filter: "a", generation: generation, outcome: .transportFailure(Lost()), now: .zero
+                ).isEmpty)
             let reconnect = manager.connected(sessionPresent: true, now: .zero)
             #expect(Self.subscribes(reconnect) == ["a"])
             // The old generation's answer no longer counts.
-            #expect(manager.subscribeCompleted(filter: "a", generation: generation, outcome: .granted, now: .zero).isEmpty)
+            #expect(
+                manager.subscribeCompleted(filter: "a", generation: generation, outcome: .granted, now: .zero).isEmpty)
             #expect(manager.record("a")?.status == .subscribing(Self.generation(reconnect, "a")!))
         }
 

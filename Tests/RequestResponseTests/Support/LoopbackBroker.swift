@@ -20,7 +20,8 @@ final class LoopbackBroker: Sendable {
     }
 
     private func route(_ published: TestTransport.Published) {
-        let publish = RequestResponsePublish(topic: published.topic, payload: published.payload, properties: published.properties)
+        let publish = RequestResponsePublish(
+            topic: published.topic, payload: published.payload, properties: published.properties)
         for transport in transports.withLock({ $0 }) { transport.inject(publish) }
     }
 }

@@ -22,8 +22,10 @@ struct RequestResponseScenarios {
         RequestResponseClient.RequestOptions(
             subscriptionTopicFilters: [things(thing) + "/+"],
             responsePaths: [
-                RequestResponseClient.ResponsePath(topic: things(thing) + "/accepted", correlationTokenJSONPath: "clientToken"),
-                RequestResponseClient.ResponsePath(topic: things(thing) + "/rejected", correlationTokenJSONPath: "clientToken"),
+                RequestResponseClient.ResponsePath(
+                    topic: things(thing) + "/accepted", correlationTokenJSONPath: "clientToken"),
+                RequestResponseClient.ResponsePath(
+                    topic: things(thing) + "/rejected", correlationTokenJSONPath: "clientToken"),
             ],
             publishTopic: things(thing),
             payload: ByteBuffer(string: #"{"clientToken":"\#(token)"}"#),
@@ -35,7 +37,8 @@ struct RequestResponseScenarios {
     func startService() async throws -> RequestResponder {
         let responder = RequestResponder(transport: serviceTransport, acknowledgementTimeout: .seconds(5))
         _ = try await responder.serve(topicFilter: "\(prefix)/things/+/get") { request in
-            let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: request.payload).utf8))) as? [String: Any]
+            let object =
+                (try? JSONSerialization.jsonObject(with: Data(String(buffer: request.payload).utf8))) as? [String: Any]
             let token = object?["clientToken"] as? String ?? ""
             try? await responder.respond(
                 to: request, topic: request.topic + "/accepted",
@@ -52,7 +55,9 @@ struct RequestResponseScenarios {
     func concurrentRequests(count: Int = 64, things: Int = 4) async throws {
         let responder = try await startService()
         let client = try RequestResponseClient(
-            transport: clientTransport, options: .init(maxRequestResponseSubscriptions: things, maxStreamingSubscriptions: 1, operationTimeout: .seconds(5))
+            transport: clientTransport,
+            options: .init(
+                maxRequestResponseSubscriptions: things, maxStreamingSubscriptions: 1, operationTimeout: .seconds(5))
         )
         let topics = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<count {
@@ -71,7 +76,9 @@ struct RequestResponseScenarios {
     func warmReuse(count: Int = 200) async throws {
         let responder = try await startService()
         let client = try RequestResponseClient(
-            transport: clientTransport, options: .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(5))
+            transport: clientTransport,
+            options: .init(
+                maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(5))
         )
         for index in 0..<count { _ = try await client.request(request("warm", token: "w\(index)")) }
         let statistics = await client.statistics
@@ -86,7 +93,9 @@ struct RequestResponseScenarios {
     func budgetTwoThreeThings() async throws {
         let responder = try await startService()
         let client = try RequestResponseClient(
-            transport: clientTransport, options: .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(5))
+            transport: clientTransport,
+            options: .init(
+                maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(5))
         )
         async let a = client.request(request("a", token: "1"))
         async let b = client.request(request("b", token: "2"))
@@ -102,10 +111,13 @@ struct RequestResponseScenarios {
     func correlationData() async throws {
         let responder = try await startService()
         let client = try RequestResponseClient(
-            transport: clientTransport, options: .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(5))
+            transport: clientTransport,
+            options: .init(
+                maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 0, operationTimeout: .seconds(5))
         )
         for index in 0..<10 {
-            let response = try await client.request(.correlationData(publishTopic: "\(prefix)/rpc/echo", payload: ByteBuffer(string: "e\(index)")))
+            let response = try await client.request(
+                .correlationData(publishTopic: "\(prefix)/rpc/echo", payload: ByteBuffer(string: "e\(index)")))
             #expect(String(buffer: response.payload) == "e\(index)")
         }
         #expect(await client.statistics.subscribesSent == 1)
@@ -117,11 +129,15 @@ struct RequestResponseScenarios {
     func streaming() async throws {
         let responder = RequestResponder(transport: serviceTransport, acknowledgementTimeout: .seconds(5))
         let client = try RequestResponseClient(
-            transport: clientTransport, options: .init(maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 1, operationTimeout: .seconds(5))
+            transport: clientTransport,
+            options: .init(
+                maxRequestResponseSubscriptions: 2, maxStreamingSubscriptions: 1, operationTimeout: .seconds(5))
         )
         let received = try await client.withStreamingOperation(.init(topicFilter: "\(prefix)/events/#")) { stream in
             var iterator = stream.makeAsyncIterator()
-            guard case .subscriptionStatus(let status) = await iterator.next(), status.type == .established else { return [String]() }
+            guard case .subscriptionStatus(let status) = await iterator.next(), status.type == .established else {
+                return [String]()
+            }
             var topics: [String] = []
             for index in 0..<3 {
                 try await responder.respond(

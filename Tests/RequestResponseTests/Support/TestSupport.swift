@@ -48,7 +48,8 @@ func withTimeout<T: Sendable>(
 extension RequestResponseClient.Options {
     /// Small budgets and timeouts for tests.
     static func test(rr: Int = 4, streaming: Int = 2, timeout: Duration = .seconds(2)) -> Self {
-        var options = Self(maxRequestResponseSubscriptions: rr, maxStreamingSubscriptions: streaming, operationTimeout: timeout)
+        var options = Self(
+            maxRequestResponseSubscriptions: rr, maxStreamingSubscriptions: streaming, operationTimeout: timeout)
         options.streamingRetryInitialBackoff = .milliseconds(20)
         options.streamingRetryMaximumBackoff = .milliseconds(80)
         return options
@@ -64,13 +65,17 @@ enum ThingService {
     static func rejected(_ thing: String) -> String { "things/\(thing)/get/rejected" }
     static func publishTopic(_ thing: String) -> String { "things/\(thing)/get" }
 
-    static func request(thing: String, token: String?, path: String = "clientToken") -> RequestResponseClient.RequestOptions {
+    static func request(
+        thing: String, token: String?, path: String = "clientToken"
+    ) -> RequestResponseClient.RequestOptions {
         let payload = token.map { #"{"clientToken":"\#($0)"}"# } ?? "{}"
         return RequestResponseClient.RequestOptions(
             subscriptionTopicFilters: [filter(thing)],
             responsePaths: [
-                RequestResponseClient.ResponsePath(topic: accepted(thing), correlationTokenJSONPath: token == nil ? nil : path),
-                RequestResponseClient.ResponsePath(topic: rejected(thing), correlationTokenJSONPath: token == nil ? nil : path),
+                RequestResponseClient.ResponsePath(
+                    topic: accepted(thing), correlationTokenJSONPath: token == nil ? nil : path),
+                RequestResponseClient.ResponsePath(
+                    topic: rejected(thing), correlationTokenJSONPath: token == nil ? nil : path),
             ],
             publishTopic: publishTopic(thing),
             payload: ByteBuffer(string: payload),
@@ -89,7 +94,8 @@ enum ThingService {
         var properties = MQTTProperties()
         properties.contentType = "application/json"
         properties.userProperties = [MQTTUserProperty(name: "thing", value: thing)]
-        let body = token.map { #"{"state":{"reported":{"on":true}},"version":1,"clientToken":"\#($0)"}"# }
+        let body =
+            token.map { #"{"state":{"reported":{"on":true}},"version":1,"clientToken":"\#($0)"}"# }
             ?? #"{"state":{}}"#
         return [RequestResponsePublish(topic: topic, payload: ByteBuffer(string: body), properties: properties)]
     }
@@ -125,7 +131,10 @@ final class GatedThingService: Sendable {
     func open(_ thing: String, on transport: TestTransport) {
         let held = state.withLock { state in
             state.open.insert(thing)
-            let (mine, others) = (state.held.filter { $0.topic.hasPrefix("things/\(thing)/") }, state.held.filter { !$0.topic.hasPrefix("things/\(thing)/") })
+            let (mine, others) = (
+                state.held.filter { $0.topic.hasPrefix("things/\(thing)/") },
+                state.held.filter { !$0.topic.hasPrefix("things/\(thing)/") }
+            )
             state.held = others
             return mine
         }

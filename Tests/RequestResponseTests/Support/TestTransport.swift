@@ -112,7 +112,9 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         return promise.futureResult
     }
 
-    func publish(topic: String, payload: ByteBuffer, properties: MQTTProperties) -> EventLoopFuture<MQTTPubAckReasonCode> {
+    func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties
+    ) -> EventLoopFuture<MQTTPubAckReasonCode> {
         let promise = eventLoop.makePromise(of: MQTTPubAckReasonCode.self)
         let published = Published(topic: topic, payload: payload, properties: properties)
         let (reply, service) = state.withLock { state in
@@ -132,7 +134,9 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         return promise.futureResult
     }
 
-    func addListener(_ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void) -> RequestResponseTransportListenerID {
+    func addListener(
+        _ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void
+    ) -> RequestResponseTransportListenerID {
         state.withLock { state in
             state.nextListener += 1
             state.listeners[state.nextListener] = listener
@@ -212,7 +216,10 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
                 state.pendingUnsubscribes.removeAll()
                 state.pendingPublishes.removeAll()
             }
-            return ((state.pendingSubscribes, state.pendingUnsubscribes, state.pendingPublishes), Array(state.listeners.values))
+            return (
+                (state.pendingSubscribes, state.pendingUnsubscribes, state.pendingPublishes),
+                Array(state.listeners.values)
+            )
         }
         let error = TransportError(reason: "connection lost")
         eventLoop.execute {
@@ -243,7 +250,10 @@ final class TestTransport: RequestResponseTransport, @unchecked Sendable {
         eventLoop.assertInEventLoop()
         let listeners = state.withLock { state -> [@Sendable (RequestResponseTransportEvent) -> Void] in
             guard state.connected else { return [] }
-            guard force || state.activeSubscriptions.contains(where: { MQTTTopic.matches(filter: $0, topic: publish.topic) })
+            guard
+                force
+                    || state.activeSubscriptions.contains(where: { MQTTTopic.matches(filter: $0, topic: publish.topic) }
+                    )
             else { return [] }
             return Array(state.listeners.values)
         }

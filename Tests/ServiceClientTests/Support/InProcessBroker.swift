@@ -48,7 +48,8 @@ final class InProcessBroker: Sendable {
             return Array(state.transports.values)
         }
         for receiver in receivers where receiver.isSubscribed(to: message.topic) {
-            receiver.deliver(RequestResponsePublish(topic: message.topic, payload: message.payload, properties: message.properties))
+            receiver.deliver(
+                RequestResponsePublish(topic: message.topic, payload: message.payload, properties: message.properties))
         }
     }
 }
@@ -96,12 +97,16 @@ final class InProcessTransport: RequestResponseTransport, Sendable {
         return eventLoop.makeSucceededFuture(.success)
     }
 
-    func publish(topic: String, payload: ByteBuffer, properties: MQTTProperties) -> EventLoopFuture<MQTTPubAckReasonCode> {
+    func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties
+    ) -> EventLoopFuture<MQTTPubAckReasonCode> {
         broker.route(InProcessBroker.Published(topic: topic, payload: payload, properties: properties))
         return eventLoop.makeSucceededFuture(.success)
     }
 
-    func addListener(_ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void) -> RequestResponseTransportListenerID {
+    func addListener(
+        _ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void
+    ) -> RequestResponseTransportListenerID {
         state.withLock { state in
             state.nextListener += 1
             state.listeners[state.nextListener] = listener

@@ -23,11 +23,13 @@ final class MosquittoTransportFactory: ServiceTransportFactory {
     /// A new connected client (the first connection awaited at most 5 s).
     func makeClient() async throws -> MQTTClient {
         let number = clients.withLock { $0.count }
-        var configuration = try MQTTClient.Configuration(url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "\(prefix)-\(number)")
+        var configuration = try MQTTClient.Configuration(
+            url: "mqtt://127.0.0.1:\(broker.port)", clientIdentifier: "\(prefix)-\(number)")
         configuration.connectTimeout = .seconds(2)
         configuration.connAckTimeout = .seconds(2)
         configuration.ackTimeout = .seconds(5)
-        configuration.reconnect = MQTTReconnectPolicy(minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .none)
+        configuration.reconnect = MQTTReconnectPolicy(
+            minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .none)
         let client = MQTTClient(configuration: configuration)
         clients.withLock { $0.append(client) }
         client.start()
@@ -73,7 +75,9 @@ final class WireTap: Sendable {
         let stream = client.publishes()
         let seen = self.seen
         task = Task {
-            for await publish in stream { seen.messages.withLock { $0.append((publish.topic, String(buffer: publish.payload))) } }
+            for await publish in stream {
+                seen.messages.withLock { $0.append((publish.topic, String(buffer: publish.payload))) }
+            }
         }
     }
 
@@ -91,7 +95,9 @@ final class WireTap: Sendable {
 }
 
 /// Runs `body` with a fresh mosquitto-backed factory and shuts it down afterwards.
-func withMosquittoFactory<Result: Sendable>(_ body: (MosquittoTransportFactory) async throws -> Result) async throws -> Result {
+func withMosquittoFactory<Result: Sendable>(
+    _ body: (MosquittoTransportFactory) async throws -> Result
+) async throws -> Result {
     let factory = try await MosquittoTransportFactory.start()
     do {
         let result = try await body(factory)

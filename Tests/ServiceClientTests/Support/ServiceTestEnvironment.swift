@@ -25,7 +25,8 @@ func withClientAndResponder<Result: Sendable>(
 ) async throws -> Result {
     let client = try RequestResponseClient(
         transport: try await factory.makeTransport(),
-        options: .init(maxRequestResponseSubscriptions: 8, maxStreamingSubscriptions: 4, operationTimeout: operationTimeout))
+        options: .init(
+            maxRequestResponseSubscriptions: 8, maxStreamingSubscriptions: 4, operationTimeout: operationTimeout))
     let responder = RequestResponder(transport: try await factory.makeTransport())
     do {
         let result = try await body(client, responder)
@@ -42,5 +43,6 @@ func withClientAndResponder<Result: Sendable>(
 /// Publishes `payload` on `topic` from a third connection (a device or the cloud console).
 func publishFromOutside(_ factory: some ServiceTransportFactory, topic: String, payload: String) async throws {
     let transport = try await factory.makeTransport()
-    _ = try await transport.publish(topic: topic, payload: ByteBuffer(string: payload), properties: MQTTProperties()).get()
+    _ = try await transport.publish(topic: topic, payload: ByteBuffer(string: payload), properties: MQTTProperties())
+        .get()
 }

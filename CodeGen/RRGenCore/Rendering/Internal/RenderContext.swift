@@ -12,7 +12,8 @@ struct RenderContext {
     /// declaration uses is a warning).
     func imports(_ modules: [(name: String, usedPublicly: Bool)]) -> [String] {
         modules.map { module in
-            options.accessLevel == .public && module.usedPublicly ? "public import \(module.name)" : "import \(module.name)"
+            options.accessLevel == .public && module.usedPublicly
+                ? "public import \(module.name)" : "import \(module.name)"
         }
     }
 
@@ -123,7 +124,8 @@ struct RenderContext {
             text += "\n\nFills the topic placeholder `{\(member.name)}`; never part of the payload."
         }
         if member.isNullable {
-            text += member.isRequired
+            text +=
+                member.isRequired
                 ? "\n\nAlways sent; `nil` is sent as an explicit JSON `null`."
                 : "\n\n`.absent` leaves the member out of the payload; `.null` sends an explicit JSON `null`."
         }

@@ -7,7 +7,9 @@ struct JSONObjectReader {
     /// Wraps `node`, which must be an object, and rejects keys outside `allowedKeys`.
     init(_ node: JSONNode, path: JSONPath, what: String, allowedKeys: [String]) throws(RRGenError) {
         guard case .object(let members) = node.value else {
-            throw RRGenError(path: path, message: "expected \(what) (an object), found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path, message: "expected \(what) (an object), found \(node.kindDescription)",
+                location: node.location)
         }
         self.members = members
         self.path = path
@@ -36,7 +38,9 @@ struct JSONObjectReader {
     func string(_ key: String) throws(RRGenError) -> Sourced<String>? {
         guard let node = node(key) else { return nil }
         guard case .string(let value) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected a string, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected a string, found \(node.kindDescription)",
+                location: node.location)
         }
         return Sourced(value, path: path.appending(key), location: node.location)
     }
@@ -50,7 +54,9 @@ struct JSONObjectReader {
     func bool(_ key: String) throws(RRGenError) -> Bool? {
         guard let node = node(key) else { return nil }
         guard case .bool(let value) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected true or false, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected true or false, found \(node.kindDescription)",
+                location: node.location)
         }
         return value
     }
@@ -58,7 +64,9 @@ struct JSONObjectReader {
     func number(_ key: String) throws(RRGenError) -> Sourced<Double>? {
         guard let node = node(key) else { return nil }
         guard case .number(let text) = node.value, let value = Double(text) else {
-            throw RRGenError(path: path.appending(key), message: "expected a number, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected a number, found \(node.kindDescription)",
+                location: node.location)
         }
         return Sourced(value, path: path.appending(key), location: node.location)
     }
@@ -66,7 +74,9 @@ struct JSONObjectReader {
     func object(_ key: String) throws(RRGenError) -> [JSONMember]? {
         guard let node = node(key) else { return nil }
         guard case .object(let members) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected an object, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected an object, found \(node.kindDescription)",
+                location: node.location)
         }
         return members
     }
@@ -74,7 +84,9 @@ struct JSONObjectReader {
     func array(_ key: String) throws(RRGenError) -> [JSONNode]? {
         guard let node = node(key) else { return nil }
         guard case .array(let elements) = node.value else {
-            throw RRGenError(path: path.appending(key), message: "expected an array, found \(node.kindDescription)", location: node.location)
+            throw RRGenError(
+                path: path.appending(key), message: "expected an array, found \(node.kindDescription)",
+                location: node.location)
         }
         return elements
     }

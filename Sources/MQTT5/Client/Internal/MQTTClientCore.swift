@@ -31,14 +31,16 @@ final class MQTTClientCore: @unchecked Sendable {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var stopWaiters: [EventLoopPromise<Void>] = []
-    private var connectionWaiters: [(id: UInt64, promise: EventLoopPromise<MQTTNegotiatedSettings>, timeout: Scheduled<Void>?)] = []
+    private var connectionWaiters:
+        [(id: UInt64, promise: EventLoopPromise<MQTTNegotiatedSettings>, timeout: Scheduled<Void>?)] = []
 
     // Listeners, in registration order.
     private var nextListenerID: UInt64 = 0
     private var eventListeners: [(id: MQTTListenerID, body: (MQTTClientEvent) -> Void)] = []
     private var publishListeners: [(id: MQTTListenerID, body: (MQTTPublishPacket) -> Void)] = []
     private var eventStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTClientEvent>.Continuation)] = []
-    private var publishStreams: [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
+    private var publishStreams:
+        [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
 
     init(configuration: MQTTClient.Configuration, eventLoop: any EventLoop, logger: Logger) {
         self.configuration = configuration
@@ -61,10 +63,12 @@ final class MQTTClientCore: @unchecked Sendable {
         result.connAckTimeout = TimeAmount(configuration.connAckTimeout)
         result.ackTimeout = configuration.ackTimeout.map { TimeAmount($0) }
         result.receiveMaximum = configuration.receiveMaximum ?? 65_535
-        result.inboundTopicAliasMaximum = configuration.protocolVersion == .v5_0 ? configuration.topicAliasing.inbound.cacheSize : 0
+        result.inboundTopicAliasMaximum =
+            configuration.protocolVersion == .v5_0 ? configuration.topicAliasing.inbound.cacheSize : 0
         result.outboundTopicAliasing = configuration.topicAliasing.outbound
         result.offlineQueue = configuration.offlineQueue
-        result.enhancedAuthentication = configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
+        result.enhancedAuthentication =
+            configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
         result.extendedValidation = configuration.extendedValidation
         return result
     }
@@ -115,7 +119,9 @@ final class MQTTClientCore: @unchecked Sendable {
         case .fail(let token, let error):
             token.fail(error)
         case .connected(let connAck, let settings):
-            reconnecting { reconnect, actions in reconnect.connectionAccepted(connAck, settings: settings, now: .now(), into: &actions) }
+            reconnecting { reconnect, actions in
+                reconnect.connectionAccepted(connAck, settings: settings, now: .now(), into: &actions)
+            }
         case .authenticate(let auth):
             answerAuthentication(auth)
         case .close:
@@ -210,9 +216,15 @@ final class MQTTClientCore: @unchecked Sendable {
         connection = nil
         cancelTimer()
         if let error {
-            logger.debug("MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
+            logger.debug(
+                "MQTT connection failure that retrying cannot heal; stopping", metadata: ["mqtt.error": "\(error)"])
         }
-        let failure = error.map { MQTTError(code: .clientStopped, message: "the client stopped: \($0.message)", reasonCode: $0.reasonCode, reasonString: $0.reasonString, cause: $0) }
+        let failure =
+            error.map {
+                MQTTError(
+                    code: .clientStopped, message: "the client stopped: \($0.message)", reasonCode: $0.reasonCode,
+                    reasonString: $0.reasonString, cause: $0)
+            }
             ?? MQTTError(code: .clientStopped, message: "the client was stopped")
         run { machine, actions in machine.failAll(failure, into: &actions) }
         shared.isConnected = false
@@ -240,7 +252,8 @@ final class MQTTClientCore: @unchecked Sendable {
             openTransport(attempt: thisAttempt, tls: tls, request: nil)
             return
         }
-        let request = MQTTTransport.defaultHandshakeRequest(endpoint: endpoint, extraHeaders: configuration.webSocket.headers)
+        let request = MQTTTransport.defaultHandshakeRequest(
+            endpoint: endpoint, extraHeaders: configuration.webSocket.headers)
         guard let transform = configuration.webSocket.handshakeTransform else {
             openTransport(attempt: thisAttempt, tls: tls, request: request)
             return
@@ -252,13 +265,19 @@ final class MQTTClientCore: @unchecked Sendable {
                 loop.execute { self.openTransport(attempt: thisAttempt, tls: tls, request: transformed) }
             } catch {
                 loop.execute {
-                    self.transportFailed(attempt: thisAttempt, MQTTError(code: .transportFailure, message: "the WebSocket handshake transform failed: \(error)", cause: error))
+                    self.transportFailed(
+                        attempt: thisAttempt,
+                        MQTTError(
+                            code: .transportFailure, message: "the WebSocket handshake transform failed: \(error)",
+                            cause: error))
                 }
             }
         }
     }
 
-    private func openTransport(attempt thisAttempt: UInt64, tls: NIOSSLContext?, request: MQTTWebSocketHandshakeRequest?) {
+    private func openTransport(
+        attempt thisAttempt: UInt64, tls: NIOSSLContext?, request: MQTTWebSocketHandshakeRequest?
+    ) {
         guard reconnect.isConnecting(attempt: thisAttempt) else { return }
         let handler = MQTTConnectionHandler(core: self, version: configuration.protocolVersion)
         let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
@@ -292,7 +311,10 @@ final class MQTTClientCore: @unchecked Sendable {
 
     private func transportReady(attempt thisAttempt: UInt64, handler: MQTTConnectionHandler, channel: any Channel) {
         guard handler.isActive else {
-            transportFailed(attempt: thisAttempt, handler.error ?? MQTTError(code: .transportFailure, message: "the connection closed while it was being set up"))
+            transportFailed(
+                attempt: thisAttempt,
+                handler.error
+                    ?? MQTTError(code: .transportFailure, message: "the connection closed while it was being set up"))
             return
         }
         switch reconnect.transportOpened(attempt: thisAttempt) {
@@ -306,8 +328,10 @@ final class MQTTClientCore: @unchecked Sendable {
     }
 
     private func transportFailed(attempt thisAttempt: UInt64, _ error: any Error) {
-        let failure = (error as? MQTTError)
-            ?? MQTTError(code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(error)", cause: error)
+        let failure =
+            (error as? MQTTError)
+            ?? MQTTError(
+                code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(error)", cause: error)
         reconnecting { reconnect, actions in
             reconnect.connectAttemptFailed(attempt: thisAttempt, error: failure, now: .now(), into: &actions)
         }
@@ -319,7 +343,9 @@ final class MQTTClientCore: @unchecked Sendable {
         var properties = MQTTProperties()
         var will = configuration.will
         if configuration.protocolVersion == .v5_0 {
-            if configuration.sessionExpiryInterval > 0 { properties.sessionExpiryInterval = configuration.sessionExpiryInterval }
+            if configuration.sessionExpiryInterval > 0 {
+                properties.sessionExpiryInterval = configuration.sessionExpiryInterval
+            }
             properties.receiveMaximum = configuration.receiveMaximum
             properties.maximumPacketSize = configuration.maximumPacketSize
             let aliases = configuration.topicAliasing.inbound.cacheSize
@@ -328,7 +354,8 @@ final class MQTTClientCore: @unchecked Sendable {
             if !configuration.requestProblemInformation { properties.requestProblemInformation = false }
             properties.userProperties = configuration.userProperties
             properties.authenticationMethod = configuration.authenticationMethod
-            properties.authenticationData = configuration.authenticationMethod == nil ? nil : configuration.authenticationData
+            properties.authenticationData =
+                configuration.authenticationMethod == nil ? nil : configuration.authenticationData
         } else {
             will?.properties = MQTTProperties()
         }
@@ -363,7 +390,9 @@ final class MQTTClientCore: @unchecked Sendable {
     private func answerAuthentication(_ auth: MQTTAuthPacket) {
         guard let handler = connection else { return }
         guard let authenticate = configuration.authenticationHandler else {
-            let error = MQTTError(code: .authenticationFailed, message: "the broker continues enhanced authentication but no authentication handler is configured")
+            let error = MQTTError(
+                code: .authenticationFailed,
+                message: "the broker continues enhanced authentication but no authentication handler is configured")
             run { machine, actions in machine.authenticationFailed(error, now: .now(), into: &actions) }
             return
         }
@@ -382,7 +411,9 @@ final class MQTTClientCore: @unchecked Sendable {
                 case .success(let reply):
                     self.run { machine, actions in machine.sendAuth(reply, now: .now(), into: &actions) }
                 case .failure(let error):
-                    let failure = MQTTError(code: .authenticationFailed, message: "the authentication handler failed: \(error)", cause: error)
+                    let failure = MQTTError(
+                        code: .authenticationFailed, message: "the authentication handler failed: \(error)",
+                        cause: error)
                     self.run { machine, actions in machine.authenticationFailed(failure, now: .now(), into: &actions) }
                 }
             }
@@ -405,7 +436,8 @@ final class MQTTClientCore: @unchecked Sendable {
     func encodingFailed(_ error: MQTTCodecError, packet: MQTTPacket, from handler: MQTTConnectionHandler) {
         guard connection === handler else { return }
         logger.debug("MQTT could not encode a \(packet.packetType) packet", metadata: ["mqtt.error": "\(error)"])
-        let failure = MQTTError(code: .invalidArgument, message: "could not encode \(packet.packetType): \(error.message)", cause: error)
+        let failure = MQTTError(
+            code: .invalidArgument, message: "could not encode \(packet.packetType): \(error.message)", cause: error)
         run { machine, actions in machine.close(.init(error: failure), into: &actions) }
     }
 
@@ -416,9 +448,12 @@ final class MQTTClientCore: @unchecked Sendable {
         guard let outcome else { return }
         var error = outcome.reason.error
         if error.code == .connectionClosed, let cause = handler.error {
-            error = outcome.wasConnected
+            error =
+                outcome.wasConnected
                 ? MQTTError(code: .connectionClosed, message: "the connection closed: \(cause)", cause: cause)
-                : MQTTError(code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(cause)", cause: cause)
+                : MQTTError(
+                    code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(cause)",
+                    cause: cause)
         }
         shared.isConnected = false
         shared.negotiatedSettings = nil
@@ -426,7 +461,8 @@ final class MQTTClientCore: @unchecked Sendable {
         cancelTimer()
         reconnecting { reconnect, actions in
             reconnect.connectionClosed(
-                error: error, connAck: outcome.reason.connAck, disconnect: outcome.reason.disconnect, now: .now(), into: &actions
+                error: error, connAck: outcome.reason.connAck, disconnect: outcome.reason.disconnect, now: .now(),
+                into: &actions
             )
         }
     }
@@ -452,8 +488,12 @@ final class MQTTClientCore: @unchecked Sendable {
         }
         guard reconnect.isRunning else {
             let lastConnectionError = reconnect.lastError
-            let reason = lastConnectionError.map { "the client stopped after: \($0.message)" } ?? "the client is not started"
-            promise.fail(MQTTError(code: .clientStopped, message: reason, reasonCode: lastConnectionError?.reasonCode, cause: lastConnectionError))
+            let reason =
+                lastConnectionError.map { "the client stopped after: \($0.message)" } ?? "the client is not started"
+            promise.fail(
+                MQTTError(
+                    code: .clientStopped, message: reason, reasonCode: lastConnectionError?.reasonCode,
+                    cause: lastConnectionError))
             return
         }
         nextListenerID += 1
@@ -463,13 +503,17 @@ final class MQTTClientCore: @unchecked Sendable {
             let waiter = connectionWaiters.remove(at: index)
             let lastError = reconnect.lastError
             let last = lastError.map { " (last failure: \($0.code): \($0.message))" } ?? ""
-            waiter.promise.fail(MQTTError(code: .connAckTimeout, message: "not connected within \(Machine.describe(timeout))\(last)", cause: lastError))
+            waiter.promise.fail(
+                MQTTError(
+                    code: .connAckTimeout, message: "not connected within \(Machine.describe(timeout))\(last)",
+                    cause: lastError))
         }
         connectionWaiters.append((id, promise, task))
     }
 
     func cancelConnectionWaiter(_ promise: EventLoopPromise<MQTTNegotiatedSettings>) {
-        guard let index = connectionWaiters.firstIndex(where: { $0.promise.futureResult === promise.futureResult }) else { return }
+        guard let index = connectionWaiters.firstIndex(where: { $0.promise.futureResult === promise.futureResult })
+        else { return }
         let waiter = connectionWaiters.remove(at: index)
         waiter.timeout?.cancel()
         waiter.promise.fail(MQTTError(code: .cancelled, message: "the wait for a connection was cancelled"))
@@ -509,7 +553,9 @@ final class MQTTClientCore: @unchecked Sendable {
         return id
     }
 
-    func addPublishStream(_ continuation: AsyncStream<MQTTPublishPacket>.Continuation, filter: MQTTTopicFilter?) -> MQTTListenerID {
+    func addPublishStream(
+        _ continuation: AsyncStream<MQTTPublishPacket>.Continuation, filter: MQTTTopicFilter?
+    ) -> MQTTListenerID {
         let id = makeListenerID()
         publishStreams.append((id, filter, continuation))
         return id

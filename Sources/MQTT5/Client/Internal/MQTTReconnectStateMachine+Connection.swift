@@ -14,10 +14,13 @@ extension MQTTReconnectStateMachine {
 
     /// The transport of `attempt` could not be opened: reports the failure, then retries after
     /// the backoff or stops when retrying cannot heal it.
-    mutating func connectAttemptFailed(attempt: UInt64, error: MQTTError, now: NIODeadline, into actions: inout [Action]) {
+    mutating func connectAttemptFailed(
+        attempt: UInt64, error: MQTTError, now: NIODeadline, into actions: inout [Action]
+    ) {
         guard case .connecting(attempt) = state else { return }
         connectionEnded(
-            after: attempt, event: .connectionFailure(nil, error), error: error, connectedFor: nil, stopping: false, now: now,
+            after: attempt, event: .connectionFailure(nil, error), error: error, connectedFor: nil, stopping: false,
+            now: now,
             into: &actions
         )
     }
@@ -25,7 +28,8 @@ extension MQTTReconnectStateMachine {
     /// The broker accepted the connection (a CONNACK with success). Remembers an assigned
     /// client identifier and that a session exists, and starts the connected time.
     mutating func connectionAccepted(
-        _ connAck: MQTTConnAckPacket, settings negotiated: MQTTNegotiatedSettings, now: NIODeadline, into actions: inout [Action]
+        _ connAck: MQTTConnAckPacket, settings negotiated: MQTTNegotiatedSettings, now: NIODeadline,
+        into actions: inout [Action]
     ) {
         var connection: Connection
         switch state {
@@ -59,9 +63,11 @@ extension MQTTReconnectStateMachine {
         }
         let stopping = !isRunning
         let connectedFor = connection.acceptedAt.map { now - $0 }
-        let event: MQTTClientEvent = connectedFor == nil ? .connectionFailure(connAck, error) : .disconnection(disconnect, error)
+        let event: MQTTClientEvent =
+            connectedFor == nil ? .connectionFailure(connAck, error) : .disconnection(disconnect, error)
         connectionEnded(
-            after: connection.attempt, event: event, error: error, connectedFor: connectedFor, stopping: stopping, now: now,
+            after: connection.attempt, event: event, error: error, connectedFor: connectedFor, stopping: stopping,
+            now: now,
             into: &actions
         )
     }
@@ -96,8 +102,8 @@ extension MQTTReconnectStateMachine {
         guard error.code == .connectionRefused, case .connAck(let code) = error.reasonCode else { return false }
         switch code {
         case .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid,
-             .badUserNameOrPassword, .notAuthorized, .banned, .badAuthenticationMethod, .topicNameInvalid,
-             .packetTooLarge, .payloadFormatInvalid, .retainNotSupported, .qosNotSupported, .serverMoved:
+            .badUserNameOrPassword, .notAuthorized, .banned, .badAuthenticationMethod, .topicNameInvalid,
+            .packetTooLarge, .payloadFormatInvalid, .retainNotSupported, .qosNotSupported, .serverMoved:
             return true
         default:
             return false

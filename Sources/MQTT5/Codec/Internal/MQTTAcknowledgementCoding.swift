@@ -17,20 +17,23 @@ enum MQTTAcknowledgementCoding {
         try MQTTEncodingValidation.checkPacketIdentifier(packetIdentifier, type)
         let flags = type.requiredFlags ?? 0
         guard version == .v5_0 else {
-            try MQTTFixedHeader.write(into: &buffer, type: type, flags: flags, remainingLength: 2, maximumPacketSize: maximumPacketSize)
+            try MQTTFixedHeader.write(
+                into: &buffer, type: type, flags: flags, remainingLength: 2, maximumPacketSize: maximumPacketSize)
             buffer.writeInteger(packetIdentifier)
             return
         }
         let propertiesLength = try properties.encodedLength(in: context)
         if propertiesLength == 0 {
             let length = reasonCode == 0 ? 2 : 3
-            try MQTTFixedHeader.write(into: &buffer, type: type, flags: flags, remainingLength: length, maximumPacketSize: maximumPacketSize)
+            try MQTTFixedHeader.write(
+                into: &buffer, type: type, flags: flags, remainingLength: length, maximumPacketSize: maximumPacketSize)
             buffer.writeInteger(packetIdentifier)
             if reasonCode != 0 { buffer.writeInteger(reasonCode) }
             return
         }
         let length = 3 + MQTTVariableByteInteger.size(propertiesLength) + propertiesLength
-        try MQTTFixedHeader.write(into: &buffer, type: type, flags: flags, remainingLength: length, maximumPacketSize: maximumPacketSize)
+        try MQTTFixedHeader.write(
+            into: &buffer, type: type, flags: flags, remainingLength: length, maximumPacketSize: maximumPacketSize)
         buffer.writeInteger(packetIdentifier)
         buffer.writeInteger(reasonCode)
         properties.write(into: &buffer, length: propertiesLength)

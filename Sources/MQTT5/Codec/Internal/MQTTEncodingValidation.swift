@@ -20,7 +20,9 @@ enum MQTTEncodingValidation {
 
     /// The encoded size of a topic name, checking it has no wildcard. Empty is allowed when
     /// `allowEmpty` (a PUBLISH with a topic alias).
-    static func topicNameSize(_ topic: String, allowEmpty: Bool, _ what: @autoclosure () -> String) throws(MQTTCodecError) -> Int {
+    static func topicNameSize(
+        _ topic: String, allowEmpty: Bool, _ what: @autoclosure () -> String
+    ) throws(MQTTCodecError) -> Int {
         if topic.isEmpty {
             guard allowEmpty else { throw .protocolError("\(what()) is empty") }
             return 2

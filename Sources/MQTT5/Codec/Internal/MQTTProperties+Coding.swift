@@ -125,7 +125,8 @@ extension MQTTProperties {
         if !userProperties.isEmpty {
             try allow(.userProperty)
             for property in userProperties {
-                length += try 1 + MQTTEncodingValidation.stringSize(property.name, "User Property name")
+                length +=
+                    try 1 + MQTTEncodingValidation.stringSize(property.name, "User Property name")
                     + MQTTEncodingValidation.stringSize(property.value, "User Property value")
             }
         }
@@ -289,7 +290,9 @@ extension MQTTProperties {
     /// Reads a property length and the property list that follows, checking each property is
     /// known (else malformed), allowed in `context`, not duplicated and in range (else protocol
     /// error).
-    static func read(from buffer: inout ByteBuffer, in context: MQTTPropertyContext) throws(MQTTCodecError) -> MQTTProperties {
+    static func read(
+        from buffer: inout ByteBuffer, in context: MQTTPropertyContext
+    ) throws(MQTTCodecError) -> MQTTProperties {
         let length = try buffer.readMQTTVariableByteInteger("property length of \(context)")
         var properties = MQTTProperties()
         guard length > 0 else { return properties }
@@ -307,7 +310,8 @@ extension MQTTProperties {
             }
             let bit: UInt64 = 1 << UInt64(rawIdentifier)
             if seen & bit != 0 && identifier != .userProperty
-                && !(identifier == .subscriptionIdentifier && context == .publish) {
+                && !(identifier == .subscriptionIdentifier && context == .publish)
+            {
                 throw .protocolError("\(identifier) included more than once in \(context)")
             }
             seen |= bit
@@ -319,7 +323,9 @@ extension MQTTProperties {
         return properties
     }
 
-    private static func readBoolean(_ identifier: MQTTPropertyIdentifier, from buffer: inout ByteBuffer) throws(MQTTCodecError) -> Bool {
+    private static func readBoolean(
+        _ identifier: MQTTPropertyIdentifier, from buffer: inout ByteBuffer
+    ) throws(MQTTCodecError) -> Bool {
         switch try buffer.readMQTTByte("\(identifier)") {
         case 0: return false
         case 1: return true
@@ -327,7 +333,9 @@ extension MQTTProperties {
         }
     }
 
-    private mutating func readValue(of identifier: MQTTPropertyIdentifier, from list: inout ByteBuffer) throws(MQTTCodecError) {
+    private mutating func readValue(
+        of identifier: MQTTPropertyIdentifier, from list: inout ByteBuffer
+    ) throws(MQTTCodecError) {
         switch identifier {
         case .payloadFormatIndicator:
             let value = try list.readMQTTByte("\(identifier)")

@@ -36,7 +36,7 @@ enum MQTTPropertyIdentifier: UInt8, CustomStringConvertible {
         case .subscriptionIdentifier: MQTTPropertyContexts(.publish, .subscribe)
         case .sessionExpiryInterval: MQTTPropertyContexts(.connect, .connAck, .disconnect)
         case .assignedClientIdentifier, .serverKeepAlive, .responseInformation, .maximumQoS, .retainAvailable,
-             .wildcardSubscriptionAvailable, .subscriptionIdentifiersAvailable, .sharedSubscriptionAvailable:
+            .wildcardSubscriptionAvailable, .subscriptionIdentifiersAvailable, .sharedSubscriptionAvailable:
             MQTTPropertyContexts(.connAck)
         case .authenticationMethod, .authenticationData: MQTTPropertyContexts(.connect, .connAck, .auth)
         case .requestProblemInformation, .requestResponseInformation: MQTTPropertyContexts(.connect)
@@ -52,35 +52,36 @@ enum MQTTPropertyIdentifier: UInt8, CustomStringConvertible {
 
     /// The spec's name and identifier, e.g. `Topic Alias (0x23)`.
     var description: String {
-        let name: String = switch self {
-        case .payloadFormatIndicator: "Payload Format Indicator"
-        case .messageExpiryInterval: "Message Expiry Interval"
-        case .contentType: "Content Type"
-        case .responseTopic: "Response Topic"
-        case .correlationData: "Correlation Data"
-        case .subscriptionIdentifier: "Subscription Identifier"
-        case .sessionExpiryInterval: "Session Expiry Interval"
-        case .assignedClientIdentifier: "Assigned Client Identifier"
-        case .serverKeepAlive: "Server Keep Alive"
-        case .authenticationMethod: "Authentication Method"
-        case .authenticationData: "Authentication Data"
-        case .requestProblemInformation: "Request Problem Information"
-        case .willDelayInterval: "Will Delay Interval"
-        case .requestResponseInformation: "Request Response Information"
-        case .responseInformation: "Response Information"
-        case .serverReference: "Server Reference"
-        case .reasonString: "Reason String"
-        case .receiveMaximum: "Receive Maximum"
-        case .topicAliasMaximum: "Topic Alias Maximum"
-        case .topicAlias: "Topic Alias"
-        case .maximumQoS: "Maximum QoS"
-        case .retainAvailable: "Retain Available"
-        case .userProperty: "User Property"
-        case .maximumPacketSize: "Maximum Packet Size"
-        case .wildcardSubscriptionAvailable: "Wildcard Subscription Available"
-        case .subscriptionIdentifiersAvailable: "Subscription Identifier Available"
-        case .sharedSubscriptionAvailable: "Shared Subscription Available"
-        }
+        let name: String =
+            switch self {
+            case .payloadFormatIndicator: "Payload Format Indicator"
+            case .messageExpiryInterval: "Message Expiry Interval"
+            case .contentType: "Content Type"
+            case .responseTopic: "Response Topic"
+            case .correlationData: "Correlation Data"
+            case .subscriptionIdentifier: "Subscription Identifier"
+            case .sessionExpiryInterval: "Session Expiry Interval"
+            case .assignedClientIdentifier: "Assigned Client Identifier"
+            case .serverKeepAlive: "Server Keep Alive"
+            case .authenticationMethod: "Authentication Method"
+            case .authenticationData: "Authentication Data"
+            case .requestProblemInformation: "Request Problem Information"
+            case .willDelayInterval: "Will Delay Interval"
+            case .requestResponseInformation: "Request Response Information"
+            case .responseInformation: "Response Information"
+            case .serverReference: "Server Reference"
+            case .reasonString: "Reason String"
+            case .receiveMaximum: "Receive Maximum"
+            case .topicAliasMaximum: "Topic Alias Maximum"
+            case .topicAlias: "Topic Alias"
+            case .maximumQoS: "Maximum QoS"
+            case .retainAvailable: "Retain Available"
+            case .userProperty: "User Property"
+            case .maximumPacketSize: "Maximum Packet Size"
+            case .wildcardSubscriptionAvailable: "Wildcard Subscription Available"
+            case .subscriptionIdentifiersAvailable: "Subscription Identifier Available"
+            case .sharedSubscriptionAvailable: "Shared Subscription Available"
+            }
         return "\(name) (0x\(hexByte(rawValue)))"
     }
 }

@@ -45,7 +45,8 @@ struct MQTTRawWriter {
         let count = string.utf8.count
         uint16(UInt16(truncatingIfNeeded: count))
         let target = UnsafeMutableRawBufferPointer(rebasing: memory[offset..<(offset + count)])
-        if string.utf8.withContiguousStorageIfAvailable({ target.copyMemory(from: UnsafeRawBufferPointer($0)) }) == nil {
+        if string.utf8.withContiguousStorageIfAvailable({ target.copyMemory(from: UnsafeRawBufferPointer($0)) }) == nil
+        {
             target.copyBytes(from: string.utf8)
         }
         offset += count

@@ -51,7 +51,9 @@ enum MQTTUTF8 {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 if word & highs != 0 { result.isASCII = false }
                 if hasZeroByte(word) { result.hasNull = true }
-                if hasZeroByte(word ^ (ones &* 0x2B)) || hasZeroByte(word ^ (ones &* 0x23)) { result.hasWildcard = true }
+                if hasZeroByte(word ^ (ones &* 0x2B)) || hasZeroByte(word ^ (ones &* 0x23)) {
+                    result.hasWildcard = true
+                }
                 index += 8
             }
         }

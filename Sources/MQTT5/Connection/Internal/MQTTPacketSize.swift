@@ -30,7 +30,8 @@ enum MQTTPacketSize {
     }
 
     /// The size of an UNSUBSCRIBE frame.
-    static func unsubscribe(_ packet: MQTTUnsubscribePacket, version: MQTTProtocolVersion) throws(MQTTCodecError) -> Int {
+    static func unsubscribe(_ packet: MQTTUnsubscribePacket, version: MQTTProtocolVersion) throws(MQTTCodecError) -> Int
+    {
         var length = 2
         if version == .v5_0 {
             let propertiesLength = try packet.properties.encodedLength(in: .unsubscribe)

@@ -12,7 +12,9 @@ enum MQTTTLSContextFactory {
                 configuration.trustRoots = .certificates(try certificates(source, what: "CA certificates"))
             }
             if let chain = tls.certificateChain {
-                configuration.certificateChain = try certificates(chain, what: "client certificate").map { .certificate($0) }
+                configuration.certificateChain = try certificates(chain, what: "client certificate").map {
+                    .certificate($0)
+                }
                 guard let key = tls.privateKey else {
                     throw MQTTError(code: .invalidConfiguration, message: "a client certificate needs a private key")
                 }
@@ -34,18 +36,25 @@ enum MQTTTLSContextFactory {
         }
     }
 
-    private static func certificates(_ source: MQTTTLSConfiguration.PEMSource, what: String) throws -> [NIOSSLCertificate] {
+    private static func certificates(
+        _ source: MQTTTLSConfiguration.PEMSource, what: String
+    ) throws -> [NIOSSLCertificate] {
         do {
-            let certificates = switch source.kind {
-            case .file(let path): try NIOSSLCertificate.fromPEMFile(path)
-            case .bytes(let bytes): try NIOSSLCertificate.fromPEMBytes(bytes)
+            let certificates =
+                switch source.kind {
+                case .file(let path): try NIOSSLCertificate.fromPEMFile(path)
+                case .bytes(let bytes): try NIOSSLCertificate.fromPEMBytes(bytes)
+                }
+            guard !certificates.isEmpty else {
+                throw MQTTError(code: .invalidConfiguration, message: "no certificate in the \(what) PEM")
             }
-            guard !certificates.isEmpty else { throw MQTTError(code: .invalidConfiguration, message: "no certificate in the \(what) PEM") }
             return certificates
         } catch let error as MQTTError {
             throw error
         } catch {
-            throw MQTTError(code: .invalidConfiguration, message: "cannot read the \(what) (\(describe(source))): \(error)", cause: error)
+            throw MQTTError(
+                code: .invalidConfiguration, message: "cannot read the \(what) (\(describe(source))): \(error)",
+                cause: error)
         }
     }
 
@@ -56,7 +65,9 @@ enum MQTTTLSContextFactory {
             case .bytes(let bytes): try NIOSSLPrivateKey(bytes: bytes, format: .pem)
             }
         } catch {
-            throw MQTTError(code: .invalidConfiguration, message: "cannot read the private key (\(describe(source))): \(error)", cause: error)
+            throw MQTTError(
+                code: .invalidConfiguration, message: "cannot read the private key (\(describe(source))): \(error)",
+                cause: error)
         }
     }
 

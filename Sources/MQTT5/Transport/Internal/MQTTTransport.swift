@@ -44,13 +44,16 @@ enum MQTTTransport {
                         let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: maximumFrameSize) { channel, _ in
                             channel.eventLoop.makeCompletedFuture {
                                 let operations = channel.pipeline.syncOperations
-                                operations.removeHandler(context: try operations.context(name: MQTTWebSocketUpgradeWatcher.name), promise: nil)
+                                operations.removeHandler(
+                                    context: try operations.context(name: MQTTWebSocketUpgradeWatcher.name),
+                                    promise: nil)
                                 try operations.addHandler(MQTTWebSocketFrameHandler())
                                 try addMQTTHandlers(channel)
                                 upgraded.succeed()
                             }
                         }
-                        try operations.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                        try operations.addHTTPClientHandlers(
+                            withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                         try operations.addHandler(watcher, name: MQTTWebSocketUpgradeWatcher.name)
                     } else {
                         try addMQTTHandlers(channel)
@@ -65,7 +68,10 @@ enum MQTTTransport {
         }
         guard let upgraded else { return connected }
         let timeout = eventLoop.scheduleTask(in: connectTimeout) {
-            upgraded.fail(MQTTError(code: .transportFailure, message: "the WebSocket upgrade did not complete within the connect timeout"))
+            upgraded.fail(
+                MQTTError(
+                    code: .transportFailure,
+                    message: "the WebSocket upgrade did not complete within the connect timeout"))
         }
         return connected.flatMap { channel in
             upgraded.futureResult.map { channel }.flatMapErrorThrowing { error in
@@ -74,16 +80,22 @@ enum MQTTTransport {
             }
         }.always { _ in
             timeout.cancel()
-            upgraded.fail(MQTTError(code: .transportFailure, message: "the connection failed before the WebSocket upgrade"))
+            upgraded.fail(
+                MQTTError(code: .transportFailure, message: "the connection failed before the WebSocket upgrade"))
         }
     }
 
     /// The default upgrade request for a WebSocket endpoint.
-    static func defaultHandshakeRequest(endpoint: MQTTEndpoint, extraHeaders: [(name: String, value: String)]) -> MQTTWebSocketHandshakeRequest {
+    static func defaultHandshakeRequest(
+        endpoint: MQTTEndpoint, extraHeaders: [(name: String, value: String)]
+    ) -> MQTTWebSocketHandshakeRequest {
         let defaultPort = endpoint.port == MQTTEndpoint.defaultPort(endpoint.transport)
         let hostName = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
         let host = defaultPort ? hostName : "\(hostName):\(endpoint.port)"
-        var headers = [MQTTUserProperty(name: "Host", value: host), MQTTUserProperty(name: "Sec-WebSocket-Protocol", value: "mqtt")]
+        var headers = [
+            MQTTUserProperty(name: "Host", value: host),
+            MQTTUserProperty(name: "Sec-WebSocket-Protocol", value: "mqtt"),
+        ]
         for header in extraHeaders {
             headers.append(MQTTUserProperty(name: header.name, value: header.value))
         }

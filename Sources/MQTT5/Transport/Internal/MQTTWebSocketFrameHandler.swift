@@ -22,7 +22,8 @@ final class MQTTWebSocketFrameHandler: ChannelDuplexHandler, RemovableChannelHan
         case .connectionClose:
             if !sentClose {
                 sentClose = true
-                let close = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: frame.unmaskedData)
+                let close = WebSocketFrame(
+                    fin: true, opcode: .connectionClose, maskKey: .random(), data: frame.unmaskedData)
                 context.writeAndFlush(wrapOutboundOut(close), promise: nil)
                 context.close(promise: nil)
             } else {

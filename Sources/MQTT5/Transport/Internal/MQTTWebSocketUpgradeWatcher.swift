@@ -42,12 +42,18 @@ final class MQTTWebSocketUpgradeWatcher: ChannelInboundHandler, RemovableChannel
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
-            fail(context: context, MQTTError(code: .transportFailure, message: "the WebSocket upgrade was refused: HTTP \(head.status.code) \(head.status.reasonPhrase)"))
+            fail(
+                context: context,
+                MQTTError(
+                    code: .transportFailure,
+                    message: "the WebSocket upgrade was refused: HTTP \(head.status.code) \(head.status.reasonPhrase)"))
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(context: context, MQTTError(code: .transportFailure, message: "the WebSocket upgrade failed: \(error)", cause: error))
+        fail(
+            context: context,
+            MQTTError(code: .transportFailure, message: "the WebSocket upgrade failed: \(error)", cause: error))
     }
 
     func channelInactive(context: ChannelHandlerContext) {

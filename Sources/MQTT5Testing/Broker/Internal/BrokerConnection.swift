@@ -78,7 +78,9 @@ final class BrokerConnection {
 
     /// Writes raw bytes below the encoder and flushes.
     func writeRaw(_ bytes: ByteBuffer) {
-        guard let encoderContext = try? channel.pipeline.syncOperations.context(name: BrokerConnectionHandler.encoderName) else { return }
+        guard
+            let encoderContext = try? channel.pipeline.syncOperations.context(name: BrokerConnectionHandler.encoderName)
+        else { return }
         encoderContext.writeAndFlush(NIOAny(bytes), promise: nil)
     }
 

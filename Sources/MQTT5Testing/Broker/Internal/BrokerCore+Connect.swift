@@ -38,7 +38,9 @@ extension BrokerCore {
                 logger.debug("delaying CONNACK", metadata: ["mqtt.client_id": "\(clientID)", "delay": "\(delay)"])
                 connection.state = .connectIgnored
                 eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [weak self, weak connection] in
-                    guard let self, let connection, connection.state == .connectIgnored, !self.isShutDown else { return }
+                    guard let self, let connection, connection.state == .connectIgnored, !self.isShutDown else {
+                        return
+                    }
                     self.acceptConnect(connect, clientID: clientID, assigned: assigned, on: connection)
                 }
                 return
@@ -49,11 +51,15 @@ extension BrokerCore {
 
     /// Accepts a CONNECT that passed the connect fault: checks it against the capabilities,
     /// takes over or resumes the session and answers CONNACK.
-    private func acceptConnect(_ connect: MQTTConnectPacket, clientID: String, assigned: Bool, on connection: BrokerConnection) {
+    private func acceptConnect(
+        _ connect: MQTTConnectPacket, clientID: String, assigned: Bool, on connection: BrokerConnection
+    ) {
         let capabilities = shared.currentCapabilities
         if connect.protocolVersion == .v5_0 {
             if connect.properties.authenticationMethod != nil {
-                refuse(connection, .badAuthenticationMethod, reasonString: "the test broker supports no enhanced authentication")
+                refuse(
+                    connection, .badAuthenticationMethod,
+                    reasonString: "the test broker supports no enhanced authentication")
                 return
             }
             if let will = connect.will {
@@ -112,7 +118,8 @@ extension BrokerCore {
         if let limit = capabilities.maximumPacketSize {
             connection.codecSettings.maximumIncomingPacketSize = limit
         }
-        connection.serverReceiveMaximum = connect.protocolVersion == .v5_0 ? Int(capabilities.receiveMaximum ?? .max) : Int(UInt16.max)
+        connection.serverReceiveMaximum =
+            connect.protocolVersion == .v5_0 ? Int(capabilities.receiveMaximum ?? .max) : Int(UInt16.max)
         connection.serverTopicAliasMaximum = connect.protocolVersion == .v5_0 ? capabilities.topicAliasMaximum : 0
         connection.will = connect.will
 
@@ -143,12 +150,17 @@ extension BrokerCore {
         session.connection = connection
         logger.debug(
             "client connected",
-            metadata: ["mqtt.client_id": "\(clientID)", "version": "\(connect.protocolVersion)", "sessionPresent": "\(sessionPresent)"]
+            metadata: [
+                "mqtt.client_id": "\(clientID)", "version": "\(connect.protocolVersion)",
+                "sessionPresent": "\(sessionPresent)",
+            ]
         )
         // Recorded before CONNACK is written, so a client that has read its CONNACK finds
         // itself in `connectedClientIDs`.
         shared.observations.record(.connected(clientID: clientID))
-        send(.connAck(MQTTConnAckPacket(sessionPresent: sessionPresent, reasonCode: .success, properties: properties)), on: connection)
+        send(
+            .connAck(MQTTConnAckPacket(sessionPresent: sessionPresent, reasonCode: .success, properties: properties)),
+            on: connection)
         startKeepAlive(on: connection, seconds: keepAlive)
         resume(session, on: connection)
     }
@@ -201,7 +213,8 @@ extension BrokerCore {
             guard let self, let connection, connection.isConnected, let limit = connection.keepAlive else { return }
             let due = connection.lastReceived + limit
             if due <= .now() {
-                self.logger.info("keep alive expired; disconnecting", metadata: ["mqtt.client_id": "\(connection.recordID)"])
+                self.logger.info(
+                    "keep alive expired; disconnecting", metadata: ["mqtt.client_id": "\(connection.recordID)"])
                 self.disconnect(connection, reasonCode: .keepAliveTimeout)
             } else {
                 self.scheduleKeepAliveCheck(on: connection, at: due)

@@ -10,7 +10,9 @@ extension BrokerCore {
         var publish = incoming
         if connection.version == .v5_0 {
             if publish.qos > connection.capabilities.maximumQoS {
-                disconnect(connection, reasonCode: .qosNotSupported, reasonString: "QoS \(publish.qos.rawValue) above the maximum QoS")
+                disconnect(
+                    connection, reasonCode: .qosNotSupported,
+                    reasonString: "QoS \(publish.qos.rawValue) above the maximum QoS")
                 return
             }
             if publish.retain && !connection.capabilities.retainAvailable {
@@ -19,7 +21,8 @@ extension BrokerCore {
             }
             if let alias = publish.properties.topicAlias {
                 guard alias >= 1, alias <= connection.serverTopicAliasMaximum else {
-                    disconnect(connection, reasonCode: .topicAliasInvalid, reasonString: "topic alias \(alias) out of range")
+                    disconnect(
+                        connection, reasonCode: .topicAliasInvalid, reasonString: "topic alias \(alias) out of range")
                     return
                 }
                 if publish.topic.isEmpty {
@@ -56,10 +59,14 @@ extension BrokerCore {
                 return
             }
             guard session.inboundQoS2.count < connection.serverReceiveMaximum else {
-                disconnect(connection, reasonCode: .receiveMaximumExceeded, reasonString: "more than \(connection.serverReceiveMaximum) QoS 2 messages unreleased")
+                disconnect(
+                    connection, reasonCode: .receiveMaximumExceeded,
+                    reasonString: "more than \(connection.serverReceiveMaximum) QoS 2 messages unreleased")
                 return
             }
-            let code = result.flatMap { MQTTPubRecReasonCode(rawValue: $0.rawValue) } ?? (rejected ? .unspecifiedError : .success)
+            let code =
+                result.flatMap { MQTTPubRecReasonCode(rawValue: $0.rawValue) }
+                ?? (rejected ? .unspecifiedError : .success)
             if !rejected {
                 route(publish, from: clientID)
                 session.inboundQoS2.insert(id)
@@ -71,7 +78,8 @@ extension BrokerCore {
     func handlePubRel(_ packet: MQTTPubRelPacket, on connection: BrokerConnection) {
         guard let session = connection.session else { return }
         let known = session.inboundQoS2.remove(packet.packetIdentifier) != nil
-        let comp = MQTTPubCompPacket(packetIdentifier: packet.packetIdentifier, reasonCode: known ? .success : .packetIdentifierNotFound)
+        let comp = MQTTPubCompPacket(
+            packetIdentifier: packet.packetIdentifier, reasonCode: known ? .success : .packetIdentifierNotFound)
         sendAck(.pubComp(comp), on: connection)
     }
 
@@ -80,7 +88,9 @@ extension BrokerCore {
     func handlePubAck(_ packet: MQTTPubAckPacket, on connection: BrokerConnection) {
         guard let session = connection.session else { return }
         guard session.inflight[packet.packetIdentifier]?.state == .awaitingPubAck else {
-            logger.debug("PUBACK for an unknown packet identifier", metadata: ["mqtt.client_id": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
+            logger.debug(
+                "PUBACK for an unknown packet identifier",
+                metadata: ["mqtt.client_id": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
             return
         }
         session.removeInflight(packet.packetIdentifier)
@@ -91,7 +101,8 @@ extension BrokerCore {
         guard let session = connection.session else { return }
         let id = packet.packetIdentifier
         guard let message = session.inflight[id], message.state != .awaitingPubAck else {
-            sendAck(.pubRel(MQTTPubRelPacket(packetIdentifier: id, reasonCode: .packetIdentifierNotFound)), on: connection)
+            sendAck(
+                .pubRel(MQTTPubRelPacket(packetIdentifier: id, reasonCode: .packetIdentifierNotFound)), on: connection)
             return
         }
         if packet.reasonCode.isError {
@@ -106,7 +117,9 @@ extension BrokerCore {
     func handlePubComp(_ packet: MQTTPubCompPacket, on connection: BrokerConnection) {
         guard let session = connection.session else { return }
         guard session.inflight[packet.packetIdentifier]?.state == .awaitingPubComp else {
-            logger.debug("PUBCOMP for an unknown packet identifier", metadata: ["mqtt.client_id": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
+            logger.debug(
+                "PUBCOMP for an unknown packet identifier",
+                metadata: ["mqtt.client_id": "\(session.clientID)", "id": "\(packet.packetIdentifier)"])
             return
         }
         session.removeInflight(packet.packetIdentifier)
@@ -185,7 +198,7 @@ extension BrokerCore {
         group.next = (chosen + 1) % count
         sharedGroups[key] = group
         guard let session = sessions[group.members[chosen]],
-              let subscription = session.subscriptions[key.rawFilter]
+            let subscription = session.subscriptions[key.rawFilter]
         else { return }
         deliver(
             publish,
@@ -217,8 +230,8 @@ extension BrokerCore {
         let queued = QueuedMessage(publish: publish, receivedAt: receivedAt)
         guard qos > .atMostOnce else {
             guard let connection = session.connection, connection.isConnected,
-                  let publish = queued.remaining(at: .now()),
-                  fits(publish, on: connection)
+                let publish = queued.remaining(at: .now()),
+                fits(publish, on: connection)
             else { return }
             sendPublish(publish, on: connection)
             return
@@ -267,7 +280,7 @@ extension BrokerCore {
     func sendPublish(_ publish: MQTTPublishPacket, on connection: BrokerConnection) {
         var wire = publish
         if connection.version == .v5_0, connection.clientTopicAliasMaximum > 0,
-           shared.currentFaults.usesTopicAliasesOnOutboundPublishes
+            shared.currentFaults.usesTopicAliasesOnOutboundPublishes
         {
             if let alias = connection.outboundTopicAliases[wire.topic] {
                 wire.properties.topicAlias = alias
@@ -283,7 +296,9 @@ extension BrokerCore {
         case .send:
             send(.publish(wire), on: connection)
         case .drop:
-            logger.debug("dropping PUBLISH", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.topic": "\(publish.topic)"])
+            logger.debug(
+                "dropping PUBLISH",
+                metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.topic": "\(publish.topic)"])
         case .replace(let replacement):
             send(replacement, on: connection)
         case .delay(let delay):

@@ -43,11 +43,12 @@ extension BrokerCore {
             let isNew = session.subscriptions[requested.topicFilter] == nil
             let subscription = BrokerSubscription(subscription: granted, filter: filter, identifier: identifier)
             addSubscription(subscription, to: session)
-            let sendsRetained = switch requested.retainHandling {
-            case .sendOnSubscribe: true
-            case .sendOnSubscribeIfNew: isNew
-            case .doNotSend: false
-            }
+            let sendsRetained =
+                switch requested.retainHandling {
+                case .sendOnSubscribe: true
+                case .sendOnSubscribeIfNew: isNew
+                case .doNotSend: false
+                }
             if sendsRetained && !filter.isShared { retainedFor.append(subscription) }
         }
         let subAck = MQTTSubAckPacket(packetIdentifier: packet.packetIdentifier, reasonCodes: codes)
@@ -72,7 +73,9 @@ extension BrokerCore {
                 codes.append(removeSubscription(filter, from: session) ? .success : .noSubscriptionExisted)
             }
         }
-        sendAck(.unsubAck(MQTTUnsubAckPacket(packetIdentifier: packet.packetIdentifier, reasonCodes: codes)), on: connection)
+        sendAck(
+            .unsubAck(MQTTUnsubAckPacket(packetIdentifier: packet.packetIdentifier, reasonCodes: codes)), on: connection
+        )
     }
 
     private func deliverRetained(for subscriptions: [BrokerSubscription], to session: BrokerSession) {

@@ -90,7 +90,8 @@ final class BrokerCore {
     func connectionFailed(_ connection: BrokerConnection, error: any Error) {
         guard connection.state != .closing else { return }
         guard let codecError = error as? MQTTCodecError else {
-            logger.debug("connection error", metadata: ["mqtt.connection": "\(connection.number)", "mqtt.error": "\(error)"])
+            logger.debug(
+                "connection error", metadata: ["mqtt.connection": "\(connection.number)", "mqtt.error": "\(error)"])
             connection.close()
             return
         }
@@ -123,7 +124,8 @@ final class BrokerCore {
         case .awaitingConnect:
             guard case .connect(let connect) = packet else {
                 record(packet, .received, on: connection)
-                logger.info("first packet is not CONNECT; closing", metadata: ["mqtt.connection": "\(connection.number)"])
+                logger.info(
+                    "first packet is not CONNECT; closing", metadata: ["mqtt.connection": "\(connection.number)"])
                 connection.close()
                 return
             }
@@ -177,7 +179,8 @@ final class BrokerCore {
         case .auth:
             disconnect(connection, reasonCode: .protocolError, reasonString: "AUTH without an authentication method")
         case .connAck, .subAck, .unsubAck, .pingResp:
-            disconnect(connection, reasonCode: .protocolError, reasonString: "\(packet.packetType) is sent by servers only")
+            disconnect(
+                connection, reasonCode: .protocolError, reasonString: "\(packet.packetType) is sent by servers only")
         }
     }
 
@@ -185,7 +188,9 @@ final class BrokerCore {
         if connection.version == .v5_0 {
             if let expiry = packet.properties.sessionExpiryInterval {
                 if connection.connectedWithZeroExpiry && expiry != 0 {
-                    disconnect(connection, reasonCode: .protocolError, reasonString: "session expiry raised from 0 in DISCONNECT")
+                    disconnect(
+                        connection, reasonCode: .protocolError,
+                        reasonString: "session expiry raised from 0 in DISCONNECT")
                     return
                 }
                 connection.sessionExpiryInterval = cappedSessionExpiry(expiry).granted
@@ -194,7 +199,9 @@ final class BrokerCore {
         } else {
             connection.discardsWill = true
         }
-        logger.debug("client sent DISCONNECT", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.reason": "\(packet.reasonCode)"])
+        logger.debug(
+            "client sent DISCONNECT",
+            metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.reason": "\(packet.reasonCode)"])
         connection.close()
     }
 
@@ -277,7 +284,9 @@ final class BrokerCore {
             send(packet, on: connection)
             then?()
         case .drop:
-            logger.debug("dropping acknowledgement", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.packet_type": "\(packet.packetType)"])
+            logger.debug(
+                "dropping acknowledgement",
+                metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.packet_type": "\(packet.packetType)"])
             then?()
         case .replace(let replacement):
             send(replacement, on: connection)
@@ -310,7 +319,9 @@ final class BrokerCore {
         properties.userProperties = userProperties
         connection.state = .closing
         let promise = eventLoop.makePromise(of: Void.self)
-        send(.disconnect(MQTTDisconnectPacket(reasonCode: reasonCode, properties: properties)), on: connection, promise: promise)
+        send(
+            .disconnect(MQTTDisconnectPacket(reasonCode: reasonCode, properties: properties)), on: connection,
+            promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { _ in connection.close() }
     }
 
@@ -326,14 +337,19 @@ final class BrokerCore {
             properties.reasonString = reasonString
             properties.serverReference = serverReference
         }
-        logger.debug("refusing CONNECT", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.reason": "\(reasonCode)"])
+        logger.debug(
+            "refusing CONNECT", metadata: ["mqtt.client_id": "\(connection.recordID)", "mqtt.reason": "\(reasonCode)"])
         connection.state = .closing
         let promise = eventLoop.makePromise(of: Void.self)
-        send(.connAck(MQTTConnAckPacket(sessionPresent: false, reasonCode: reasonCode, properties: properties)), on: connection, promise: promise)
+        send(
+            .connAck(MQTTConnAckPacket(sessionPresent: false, reasonCode: reasonCode, properties: properties)),
+            on: connection, promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { _ in connection.close() }
     }
 
-    func record(_ packet: MQTTPacket, _ direction: MQTTTestBroker.PacketRecord.Direction, on connection: BrokerConnection) {
+    func record(
+        _ packet: MQTTPacket, _ direction: MQTTTestBroker.PacketRecord.Direction, on connection: BrokerConnection
+    ) {
         shared.observations.record(.packet(.init(clientID: connection.recordID, direction: direction, packet: packet)))
     }
 

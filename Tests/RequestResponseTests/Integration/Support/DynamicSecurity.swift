@@ -17,13 +17,16 @@ enum DynamicSecurity {
     }
 
     static func broker(allowing pattern: String) async throws -> MosquittoBroker {
-        guard FileManager.default.fileExists(atPath: plugin) else { throw SetupError(description: "no dynamic security plugin at \(plugin)") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rr-dynsec-\(UUID().uuidString.prefix(8))")
+        guard FileManager.default.fileExists(atPath: plugin) else {
+            throw SetupError(description: "no dynamic security plugin at \(plugin)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rr-dynsec-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("dynsec.json")
         try run("/usr/bin/mosquitto_ctrl", ["dynsec", "init", file.path, username, password])
         guard var json = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any],
-              var roles = json["roles"] as? [[String: Any]], !roles.isEmpty
+            var roles = json["roles"] as? [[String: Any]], !roles.isEmpty
         else { throw SetupError(description: "unexpected \(file.path)") }
         roles[0]["acls"] = [
             ["acltype": "subscribePattern", "topic": pattern, "allow": true],

@@ -21,7 +21,9 @@ final class MosquittoRig: Sendable {
     }
 
     /// Starts a broker; `logSubscriptions` makes mosquitto log every SUBSCRIBE and UNSUBSCRIBE.
-    static func start(_ configuration: MosquittoBroker.Configuration = .init(), logSubscriptions: Bool = false) async throws -> MosquittoRig {
+    static func start(
+        _ configuration: MosquittoBroker.Configuration = .init(), logSubscriptions: Bool = false
+    ) async throws -> MosquittoRig {
         var configuration = configuration
         if logSubscriptions {
             configuration.extraConfiguration += "\nlog_type subscribe\nlog_type unsubscribe\n"
@@ -32,13 +34,16 @@ final class MosquittoRig: Sendable {
     var url: String { "mqtt://127.0.0.1:\(broker.port)" }
 
     /// A client configuration for tests: short timeouts and a reconnect backoff of 20-100 ms.
-    func configuration(_ clientIdentifier: String, version: MQTTProtocolVersion = .v5_0) throws -> MQTTClient.Configuration {
+    func configuration(
+        _ clientIdentifier: String, version: MQTTProtocolVersion = .v5_0
+    ) throws -> MQTTClient.Configuration {
         var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: "\(prefix)-\(clientIdentifier)")
         configuration.protocolVersion = version
         configuration.connectTimeout = .seconds(2)
         configuration.connAckTimeout = .seconds(2)
         configuration.ackTimeout = .seconds(5)
-        configuration.reconnect = MQTTReconnectPolicy(minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .none)
+        configuration.reconnect = MQTTReconnectPolicy(
+            minimumDelay: .milliseconds(20), maximumDelay: .milliseconds(100), jitter: .none)
         return configuration
     }
 

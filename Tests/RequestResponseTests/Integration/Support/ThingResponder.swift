@@ -34,11 +34,15 @@ final class ThingResponder: Sendable {
     }
 
     /// Starts serving; `script` returns the replies for a request, or `nil` for the default one.
-    static func start(on transport: any RequestResponseTransport, prefix: String, script: Script? = nil) async throws -> ThingResponder {
-        let service = ThingResponder(responder: RequestResponder(transport: transport, acknowledgementTimeout: .seconds(5)), prefix: prefix)
+    static func start(
+        on transport: any RequestResponseTransport, prefix: String, script: Script? = nil
+    ) async throws -> ThingResponder {
+        let service = ThingResponder(
+            responder: RequestResponder(transport: transport, acknowledgementTimeout: .seconds(5)), prefix: prefix)
         _ = try await service.responder.serve(topicFilter: "\(prefix)/things/+/get") { [service] request in
             let thing = request.topic.split(separator: "/").dropLast().last.map(String.init) ?? ""
-            let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: request.payload).utf8))) as? [String: Any]
+            let object =
+                (try? JSONSerialization.jsonObject(with: Data(String(buffer: request.payload).utf8))) as? [String: Any]
             let arrival = Arrival(thing: thing, token: object?["clientToken"] as? String, at: .now)
             service.log.withLock { $0.append(arrival) }
             let replies = await script?(arrival) ?? [Self.defaultReply(arrival)]
@@ -58,7 +62,8 @@ final class ThingResponder: Sendable {
     static func defaultReply(_ arrival: Arrival) -> Reply {
         let suffix = arrival.thing.hasPrefix("reject-") ? "rejected" : "accepted"
         guard let token = arrival.token else { return Reply(suffix: suffix, payload: #"{"state":{}}"#) }
-        let body = suffix == "accepted"
+        let body =
+            suffix == "accepted"
             ? #"{"state":{"reported":{"on":true}},"clientToken":"\#(token)"}"#
             : #"{"code":404,"message":"no shadow","clientToken":"\#(token)"}"#
         return Reply(suffix: suffix, payload: body)
