@@ -133,11 +133,11 @@ extension AsyncAPIReader {
         guard let outcome, let replyAddress else { return unique(responseTopics) }
         let filterText = replyAddress.split(separator: "/", omittingEmptySubsequences: false)
             .map { $0 == "{\(outcome)}" ? "+" : String($0) }.joined(separator: "/")
-        guard case .success(let filter) = TopicTemplate.parse(filterText, allowWildcards: true) else {
+        guard case .success(let filter) = SchemaTopicTemplate.parse(filterText, allowWildcards: true) else {
             return unique(responseTopics)
         }
         for address in otherAddresses {
-            guard case .success(let other) = TopicTemplate.parse(address, allowWildcards: true) else { continue }
+            guard case .success(let other) = SchemaTopicTemplate.parse(address, allowWildcards: true) else { continue }
             if !other.hasWildcards && filter.matches(other) { return unique(responseTopics) }
         }
         return [filterText]

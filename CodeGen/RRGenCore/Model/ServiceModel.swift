@@ -178,9 +178,9 @@ public struct OperationModel: Sendable, Hashable {
     /// The structure an error response decodes to, if the operation has error responses.
     public var error: String?
     /// The request topic.
-    public var publishTopic: TopicTemplate
+    public var publishTopic: SchemaTopicTemplate
     /// The filters subscribed to before publishing.
-    public var subscriptions: [TopicTemplate]
+    public var subscriptions: [SchemaTopicTemplate]
     /// The response paths in schema order.
     public var responses: [ResponseModel]
     /// How responses are correlated.
@@ -192,7 +192,7 @@ public struct OperationModel: Sendable, Hashable {
     /// Creates an operation.
     public init(
         name: String, methodName: String, documentation: String?, request: String, response: String, error: String?,
-        publishTopic: TopicTemplate, subscriptions: [TopicTemplate], responses: [ResponseModel],
+        publishTopic: SchemaTopicTemplate, subscriptions: [SchemaTopicTemplate], responses: [ResponseModel],
         correlation: CorrelationModel,
         defaultTimeoutMilliseconds: Int? = nil
     ) {
@@ -213,12 +213,12 @@ public struct OperationModel: Sendable, Hashable {
 /// A resolved response path.
 public struct ResponseModel: Sendable, Hashable {
     /// The response topic (`nil` in correlation-data mode).
-    public var topic: TopicTemplate?
+    public var topic: SchemaTopicTemplate?
     /// Whether this is an error response.
     public var isError: Bool
 
     /// Creates a response path.
-    public init(topic: TopicTemplate?, isError: Bool) {
+    public init(topic: SchemaTopicTemplate?, isError: Bool) {
         self.topic = topic
         self.isError = isError
     }
@@ -246,13 +246,14 @@ public struct StreamModel: Sendable, Hashable {
     /// The structure that fills the topic placeholders, if the topic has any.
     public var request: String?
     /// The topic filter.
-    public var topic: TopicTemplate
+    public var topic: SchemaTopicTemplate
     /// The event structure.
     public var event: String
 
     /// Creates a stream.
     public init(
-        name: String, methodName: String, documentation: String?, request: String?, topic: TopicTemplate, event: String
+        name: String, methodName: String, documentation: String?, request: String?, topic: SchemaTopicTemplate,
+        event: String
     ) {
         self.name = name
         self.methodName = methodName

@@ -13,8 +13,8 @@ extension SchemaValidator {
     }
 
     /// Parses a topic, reporting what is wrong.
-    mutating func parseTopic(_ topic: Sourced<String>, allowWildcards: Bool) -> TopicTemplate? {
-        switch TopicTemplate.parse(topic.value, allowWildcards: allowWildcards) {
+    mutating func parseTopic(_ topic: Sourced<String>, allowWildcards: Bool) -> SchemaTopicTemplate? {
+        switch SchemaTopicTemplate.parse(topic.value, allowWildcards: allowWildcards) {
         case .success(let template):
             return template
         case .failure(let error):
@@ -25,7 +25,7 @@ extension SchemaValidator {
 
     /// Checks that every placeholder of `template` names a member of `request` usable in a topic.
     mutating func checkPlaceholders(
-        _ template: TopicTemplate, at topic: Sourced<String>, request: String, members: [MemberModel],
+        _ template: SchemaTopicTemplate, at topic: Sourced<String>, request: String, members: [MemberModel],
         alreadyChecked: inout Set<String>
     ) -> Bool {
         var valid = true
@@ -86,7 +86,7 @@ extension SchemaValidator {
         // Subscriptions and responses depend on the correlation mode.
         let correlation = operation.correlation
         let usesCorrelationData = correlation.value == .correlationData
-        var subscriptions: [TopicTemplate] = []
+        var subscriptions: [SchemaTopicTemplate] = []
         if usesCorrelationData {
             if let first = operation.subscriptions.first {
                 report(
@@ -140,7 +140,7 @@ extension SchemaValidator {
                 }
                 successShape = successShape ?? response.shape
             }
-            var template: TopicTemplate?
+            var template: SchemaTopicTemplate?
             switch (response.topic, usesCorrelationData) {
             case (let topic?, true):
                 report(
@@ -183,7 +183,7 @@ extension SchemaValidator {
         // Placeholders bind request members, which then stay out of the payload.
         var boundMembers: [String] = []
         if let requestMembers {
-            var templates: [(TopicTemplate, Sourced<String>)] = []
+            var templates: [(SchemaTopicTemplate, Sourced<String>)] = []
             if let publishTopic { templates.append((publishTopic, operation.publishTopic)) }
             for (filter, source) in zip(subscriptions, operation.subscriptions) { templates.append((filter, source)) }
             for (response, source) in zip(responses, operation.responses) {

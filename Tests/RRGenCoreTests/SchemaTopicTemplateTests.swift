@@ -3,8 +3,8 @@ import Testing
 @testable import RRGenCore
 
 @Suite struct TopicTemplateTests {
-    func template(_ text: String, wildcards: Bool = true) throws -> TopicTemplate {
-        try TopicTemplate.parse(text, allowWildcards: wildcards).get()
+    func template(_ text: String, wildcards: Bool = true) throws -> SchemaTopicTemplate {
+        try SchemaTopicTemplate.parse(text, allowWildcards: wildcards).get()
     }
 
     @Test func placeholdersAreWholeLevels() throws {
@@ -25,15 +25,15 @@ import Testing
 
     @Test func invalidTopics() {
         #expect(
-            TopicTemplate.parse("", allowWildcards: true)
-                == .failure(TopicTemplateError(message: "a topic cannot be empty")))
+            SchemaTopicTemplate.parse("", allowWildcards: true)
+                == .failure(SchemaTopicTemplateError(message: "a topic cannot be empty")))
         #expect(
-            TopicTemplate.parse("a/b+", allowWildcards: true)
-                == .failure(TopicTemplateError(message: "a wildcard must occupy a whole level, found 'b+'")))
+            SchemaTopicTemplate.parse("a/b+", allowWildcards: true)
+                == .failure(SchemaTopicTemplateError(message: "a wildcard must occupy a whole level, found 'b+'")))
         #expect(
-            TopicTemplate.parse("a/{b c}", allowWildcards: false)
+            SchemaTopicTemplate.parse("a/{b c}", allowWildcards: false)
                 == .failure(
-                    TopicTemplateError(
+                    SchemaTopicTemplateError(
                         message: "invalid placeholder '{b c}'; a placeholder is {name} with letters, digits and '_'")))
     }
 }

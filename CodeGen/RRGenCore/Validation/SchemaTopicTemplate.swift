@@ -2,7 +2,7 @@
 ///
 /// Placeholders must span a whole level (`$aws/things/{thingName}/shadow`), which lets a service
 /// subscribe with `+` in their place and read the values back from the request topic.
-public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
+public struct SchemaTopicTemplate: Sendable, Hashable, CustomStringConvertible {
     /// One level of a topic.
     public enum Level: Sendable, Hashable {
         /// Fixed text.
@@ -41,22 +41,25 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Parses a topic (`allowWildcards` false) or a topic filter.
     ///
     /// - Returns: The template, or a message saying what is wrong.
-    public static func parse(_ text: String, allowWildcards: Bool) -> Result<TopicTemplate, TopicTemplateError> {
+    public static func parse(
+        _ text: String, allowWildcards: Bool
+    ) -> Result<SchemaTopicTemplate, SchemaTopicTemplateError> {
         if text.isEmpty {
-            return .failure(TopicTemplateError(message: "a topic cannot be empty"))
+            return .failure(SchemaTopicTemplateError(message: "a topic cannot be empty"))
         }
         if text.utf8.contains(0) {
-            return .failure(TopicTemplateError(message: "a topic cannot contain the NUL character"))
+            return .failure(SchemaTopicTemplateError(message: "a topic cannot contain the NUL character"))
         }
         let rawLevels = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var levels: [Level] = []
         for (index, raw) in rawLevels.enumerated() {
             if raw == "+" || raw == "#" {
                 guard allowWildcards else {
-                    return .failure(TopicTemplateError(message: "wildcards ('+', '#') are not allowed in a topic name"))
+                    return .failure(
+                        SchemaTopicTemplateError(message: "wildcards ('+', '#') are not allowed in a topic name"))
                 }
                 if raw == "#" && index != rawLevels.count - 1 {
-                    return .failure(TopicTemplateError(message: "'#' must be the last level of a topic filter"))
+                    return .failure(SchemaTopicTemplateError(message: "'#' must be the last level of a topic filter"))
                 }
                 levels.append(raw == "+" ? .singleLevelWildcard : .multiLevelWildcard)
                 continue
@@ -65,13 +68,13 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
                 let what =
                     allowWildcards
                     ? "a wildcard must occupy a whole level" : "wildcards ('+', '#') are not allowed in a topic name"
-                return .failure(TopicTemplateError(message: "\(what), found '\(raw)'"))
+                return .failure(SchemaTopicTemplateError(message: "\(what), found '\(raw)'"))
             }
             if raw.hasPrefix("{") && raw.hasSuffix("}") && raw.count > 2 {
                 let name = String(raw.dropFirst().dropLast())
                 guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                     return .failure(
-                        TopicTemplateError(
+                        SchemaTopicTemplateError(
                             message:
                                 "invalid placeholder '\(raw)'; a placeholder is {name} with letters, digits and '_'"))
                 }
@@ -80,18 +83,18 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
             }
             if raw.contains("{") || raw.contains("}") {
                 return .failure(
-                    TopicTemplateError(message: "a placeholder must be a whole topic level, found '\(raw)'"))
+                    SchemaTopicTemplateError(message: "a placeholder must be a whole topic level, found '\(raw)'"))
             }
             levels.append(.literal(raw))
         }
-        return .success(TopicTemplate(text: text, levels: levels))
+        return .success(SchemaTopicTemplate(text: text, levels: levels))
     }
 
     /// Whether this filter matches `topic` by MQTT rules, treating a placeholder as a literal
     /// that only the same placeholder (or a wildcard) matches.
     ///
     /// A filter starting with a wildcard does not match a topic starting with `$`.
-    public func matches(_ topic: TopicTemplate) -> Bool {
+    public func matches(_ topic: SchemaTopicTemplate) -> Bool {
         if case .literal(let first)? = topic.levels.first, first.hasPrefix("$") {
             if let filterFirst = levels.first, filterFirst == .singleLevelWildcard || filterFirst == .multiLevelWildcard
             {
@@ -131,7 +134,7 @@ public struct TopicTemplate: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a topic in a schema is invalid.
-public struct TopicTemplateError: Error, Sendable, Hashable {
+public struct SchemaTopicTemplateError: Error, Sendable, Hashable {
     /// What is wrong.
     public var message: String
 }
