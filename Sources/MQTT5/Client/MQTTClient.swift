@@ -88,6 +88,8 @@ public final class MQTTClient: Sendable {
     ///
     /// - Parameter disconnect: The DISCONNECT to send (normal disconnection by default; use
     ///   ``MQTTDisconnectReasonCode/disconnectWithWillMessage`` to have the broker publish the will).
+    ///   Its Session Expiry Interval is dropped when the connection's CONNECT asked for 0, since
+    ///   MQTT 5 forbids raising it from 0 at disconnection (MQTT-3.14.2-2).
     public func stop(disconnect: MQTTDisconnectPacket = MQTTDisconnectPacket()) async {
         let promise = eventLoop.makePromise(of: Void.self)
         execute { core in core.stop(disconnect: disconnect, promise: promise) }

@@ -7,6 +7,7 @@ extension MQTTConnectionStateMachine {
     /// The transport is up: sends CONNECT and starts the CONNACK timer.
     mutating func connectionEstablished(connect: MQTTConnectPacket, now: NIODeadline, into actions: inout [Action]) {
         setConnecting(deadline: now + configuration.connAckTimeout, cleanStart: connect.cleanStart, now: now)
+        connectSessionExpiryInterval = connect.properties.sessionExpiryInterval ?? 0
         send(.connect(connect), now: now, into: &actions)
     }
 
@@ -184,6 +185,13 @@ extension MQTTConnectionStateMachine {
     ) {
         switch phase {
         case .connected:
+            var packet = packet
+            // MQTT-3.14.2-2: a connection opened with Session Expiry Interval 0 may not raise it
+            // in DISCONNECT (a strict broker answers 0x82). The property is dropped, as documented
+            // on `MQTTClient.stop(disconnect:)`.
+            if connectSessionExpiryInterval == 0, packet.properties.sessionExpiryInterval ?? 0 != 0 {
+                packet.properties.sessionExpiryInterval = nil
+            }
             send(.disconnect(packet), now: now, into: &actions)
             close(CloseReason(error: error), into: &actions)
         case .connecting:

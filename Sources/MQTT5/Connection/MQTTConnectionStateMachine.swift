@@ -117,6 +117,8 @@ struct MQTTConnectionStateMachine<Token> {
     var inFlightSize = 0
 
     // Per-connection state.
+    /// The Session Expiry Interval the current connection's CONNECT asked for (0 when absent).
+    var connectSessionExpiryInterval: UInt32 = 0
     var lastSentAt = NIODeadline.uptimeNanoseconds(0)
     var pingSentAt: NIODeadline?
     var keepAliveInterval: TimeAmount?

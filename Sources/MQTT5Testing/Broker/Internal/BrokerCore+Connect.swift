@@ -100,7 +100,7 @@ extension BrokerCore {
         if connect.protocolVersion == .v5_0 {
             let (granted, reduced) = cappedSessionExpiry(connect.properties.sessionExpiryInterval ?? 0)
             connection.sessionExpiryInterval = granted
-            connection.connectedWithZeroExpiry = granted == 0
+            connection.connectedWithZeroExpiry = (connect.properties.sessionExpiryInterval ?? 0) == 0
             if reduced { grantedExpiry = granted }
         } else {
             connection.sessionExpiryInterval = connect.cleanStart ? 0 : .max
