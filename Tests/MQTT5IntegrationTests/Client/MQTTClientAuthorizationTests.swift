@@ -5,7 +5,7 @@ import MQTT5Testing
 import NIOCore
 import Testing
 
-@Suite("Client authentication and authorization against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite("Client authentication and authorization against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientAuthorizationTests {
     static func secureBroker() async throws -> MosquittoBroker {
         let directory = try makeTemporaryDirectory("mqtt-auth")

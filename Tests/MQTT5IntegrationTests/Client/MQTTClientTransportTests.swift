@@ -5,7 +5,7 @@ import MQTT5Testing
 import NIOCore
 import Testing
 
-@Suite("Client transports against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite("Client transports against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientTransportTests {
     /// A CA, a server certificate for localhost (no IP address SAN), a client certificate, and an unrelated CA.
     struct Certificates {
@@ -141,7 +141,7 @@ struct MQTTClientTransportTests {
     }
 }
 
-@Suite("Client over WebSocket", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite("Client over WebSocket", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientWebSocketTests {
     @Test("ws:// through a WebSocket front to mosquitto, with an asynchronous handshake transform")
     func webSocket() async throws {
