@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: Runtime libraries
@@ -164,9 +165,10 @@ let package = Package(
         .executableTarget(
             name: "rrbench",
             dependencies: nio + [
-                "MQTT5", "RequestResponse",
+                "MQTT5", "RequestResponse", "MQTTServiceRuntime", "IoTShadow",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/RRBench",
             swiftSettings: strictSettings
