@@ -193,14 +193,27 @@ let package = Package(
         ),
 
         // MARK: Fuzzing
-        // `Fuzz/run-fuzzer.sh` builds this with `-sanitize=fuzzer,address -DFUZZING`; a normal
-        // build replays corpus files given as arguments.
+        // `Fuzz/run-fuzzer.sh TARGET` builds one of these with `-sanitize=fuzzer,address -DFUZZING`;
+        // a normal build replays corpus files given as arguments.
         .executableTarget(
             name: "FrameDecoderFuzzer",
-            dependencies: ["MQTT5", "CLibFuzzerDriver", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["MQTT5", "CLibFuzzerDriver", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Fuzz/FrameDecoderFuzzer",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "JSONTokenScannerFuzzer",
+            dependencies: ["RequestResponse", "RRGenCore", "CLibFuzzerDriver", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/JSONTokenScannerFuzzer",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "RRGenSchemaFuzzer",
+            dependencies: ["RRGenCore", "CLibFuzzerDriver", "FuzzSupport"],
+            path: "Fuzz/RRGenSchemaFuzzer",
+            swiftSettings: strictSettings
+        ),
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: strictSettings),
         .target(name: "CLibFuzzerDriver", path: "Fuzz/CLibFuzzerDriver"),
 
         .executableTarget(
