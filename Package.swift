@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: Runtime libraries
@@ -173,9 +174,10 @@ let package = Package(
         .executableTarget(
             name: "rrbench",
             dependencies: nio + [
-                "MQTT5", "RequestResponse",
+                "MQTT5", "RequestResponse", "MQTTServiceRuntime", "IoTShadow",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Benchmarks/RRBench",
             swiftSettings: strictSettings
@@ -200,14 +202,32 @@ let package = Package(
         ),
 
         // MARK: Fuzzing
-        // `Fuzz/run-fuzzer.sh` builds this with `-sanitize=fuzzer,address -DFUZZING`; a normal
-        // build replays corpus files given as arguments.
+        // `Fuzz/run-fuzzer.sh TARGET` builds one of these with `-sanitize=fuzzer,address -DFUZZING`;
+        // a normal build replays corpus files given as arguments.
         .executableTarget(
             name: "FrameDecoderFuzzer",
-            dependencies: ["MQTT5", "CLibFuzzerDriver", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "MQTT5", "CLibFuzzerDriver", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Fuzz/FrameDecoderFuzzer",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "JSONTokenScannerFuzzer",
+            dependencies: [
+                "RequestResponse", "RRGenCore", "CLibFuzzerDriver", "FuzzSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/JSONTokenScannerFuzzer",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "RRGenSchemaFuzzer",
+            dependencies: ["RRGenCore", "CLibFuzzerDriver", "FuzzSupport"],
+            path: "Fuzz/RRGenSchemaFuzzer",
+            swiftSettings: strictSettings
+        ),
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: strictSettings),
         .target(name: "CLibFuzzerDriver", path: "Fuzz/CLibFuzzerDriver"),
 
         .executableTarget(

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import IoTShadow
 import Logging
 import MQTT5
+import MQTTServiceRuntime
 import NIOCore
 import NIOPosix
 import RequestResponse
@@ -9,8 +11,20 @@ import Synchronization
 
 /// `rrbench`: closed-loop AWS IoT shadow "get" requests through our request-response client,
 /// following the contract in `shared/bench/README.md` (same flags and JSON line as `bench_paho.py`).
+///
+/// `--api raw` (the default) builds each request by hand on `RequestResponseClient`;
+/// `--api generated` calls the generated `IoTShadow.Client.getShadow`, so the generated path
+/// (request encoding, topic templates, response decoding) is measured on the same load.
 @main
 struct RRBench: AsyncParsableCommand {
+    /// Which client the requests go through.
+    enum API: String, ExpressibleByArgument, CaseIterable {
+        /// `RequestResponseClient.request` with hand-built `RequestOptions`.
+        case raw
+        /// The generated `IoTShadow.Client.getShadow(thingName:)`, decoding `GetShadowResponse`.
+        case generated
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "rrbench",
         abstract: "Request-response benchmark: shadow get requests kept in flight, one JSON line of results."
@@ -32,6 +46,8 @@ struct RRBench: AsyncParsableCommand {
     @Option(name: .customLong("max-streaming-subs")) var maxStreamingSubs = 1
     @Option(name: .customLong("op-timeout"), help: "Operation timeout, seconds.") var opTimeout = 5.0
     @Option(name: .customLong("label-suffix")) var labelSuffix = ""
+    @Option(help: "raw: RequestResponseClient with hand-built requests; generated: IoTShadow.Client.getShadow.")
+    var api = API.raw
 
     func run() async throws {
         var logger = Logger(label: "rrbench")
@@ -53,29 +69,51 @@ struct RRBench: AsyncParsableCommand {
         )
         let thingNames = (0..<things).map { "\(thingPrefix)-\($0)" }
         let loop = ClosedLoop(concurrency: concurrency)
-        let result = await loop.run(warmup: warmup, duration: duration, drain: drain, watch: parseWatch()) { index in
-            let thing = thingNames[index % thingNames.count]
-            let token = "\(clientID)-\(index)"
-            let base = "$aws/things/\(thing)/shadow/get"
-            let request = RequestResponseClient.RequestOptions(
-                subscriptionTopicFilters: [base + "/+"],
-                responsePaths: [
-                    RequestResponseClient.ResponsePath(
-                        topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
-                    RequestResponseClient.ResponsePath(
-                        topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
-                ],
-                publishTopic: base,
-                payload: ByteBuffer(string: #"{"clientToken":""# + token + #""}"#),
-                correlationToken: token
-            )
-            do throws(RequestResponseError) {
-                let response = try await rr.request(request)
-                return response.topic.hasSuffix("/accepted") ? nil : "rejected"
-            } catch {
-                return "\(error.code)"
+        let issue: @Sendable (Int) async -> String?
+        switch api {
+        case .raw:
+            issue = { index in
+                let thing = thingNames[index % thingNames.count]
+                let token = "\(clientID)-\(index)"
+                let base = "$aws/things/\(thing)/shadow/get"
+                let request = RequestResponseClient.RequestOptions(
+                    subscriptionTopicFilters: [base + "/+"],
+                    responsePaths: [
+                        RequestResponseClient.ResponsePath(
+                            topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
+                        RequestResponseClient.ResponsePath(
+                            topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
+                    ],
+                    publishTopic: base,
+                    payload: ByteBuffer(string: #"{"clientToken":""# + token + #""}"#),
+                    correlationToken: token
+                )
+                do throws(RequestResponseError) {
+                    let response = try await rr.request(request)
+                    return response.topic.hasSuffix("/accepted") ? nil : "rejected"
+                } catch {
+                    return "\(error.code)"
+                }
+            }
+        case .generated:
+            let shadow = IoTShadow.Client(rr)
+            issue = { index in
+                let thing = thingNames[index % thingNames.count]
+                let request = IoTShadow.GetShadowRequest(thingName: thing, clientToken: "\(clientID)-\(index)")
+                do throws(ServiceError<IoTShadow.ErrorResponse>) {
+                    _ = try await shadow.getShadow(request, timeout: nil)
+                    return nil
+                } catch {
+                    switch error {
+                    case .rejected: return "rejected"
+                    case .transport(let error): return "\(error.code)"
+                    case .invalidRequest: return "invalid_request"
+                    case .decoding: return "decoding"
+                    }
+                }
             }
         }
+        let result = await loop.run(warmup: warmup, duration: duration, drain: drain, watch: parseWatch(), issue: issue)
         let statistics = await rr.statistics
         await rr.close()
         await mqtt.stop()

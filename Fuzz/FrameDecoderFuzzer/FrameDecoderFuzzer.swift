@@ -4,6 +4,7 @@
     import Darwin
 #endif
 import CLibFuzzerDriver
+import FuzzSupport
 import MQTT5
 import NIOCore
 
@@ -93,12 +94,15 @@ enum FrameDecoderFuzzer {
 ///
 /// Built with `-DFUZZING -sanitize=fuzzer`, it hands control to libFuzzer's driver with
 /// ``FrameDecoderFuzzer/run(_:)`` as the fuzz target (SwiftPM makes this function `main`, so
-/// libFuzzer's own `main` is not used). Otherwise it replays corpus files given as arguments
+/// libFuzzer's own `main` is not used); `--write-seeds DIRECTORY` first writes the seed corpus. Otherwise it replays corpus files given as arguments
 /// (`FrameDecoderFuzzer FILE...`) or writes the seed corpus (`--write-seeds DIRECTORY`).
 @main
 enum FrameDecoderFuzzerMain {
     static func main() throws {
         #if FUZZING
+            if try FuzzerCommandLine.writeSeedsIfAsked(Array(CommandLine.arguments.dropFirst()), seeds: FuzzSeeds.all) {
+                return
+            }
             var argc = CommandLine.argc
             var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
             exit(
@@ -108,7 +112,9 @@ enum FrameDecoderFuzzerMain {
                     return 0
                 })
         #else
-            try FuzzerCommandLine.run(Array(CommandLine.arguments.dropFirst()))
+            try FuzzerCommandLine.run(Array(CommandLine.arguments.dropFirst()), seeds: FuzzSeeds.all) { input in
+                "\(FrameDecoderFuzzer.run(input)) packets decoded, no asymmetry"
+            }
         #endif
     }
 }

@@ -51,6 +51,27 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// Whether a `mosquitto` binary can be found.
     public static var isAvailable: Bool { executableURL != nil }
 
+    /// The environment variable that says mosquitto must be installed (`MQTT_RPC_REQUIRE_BROKER`).
+    ///
+    /// CI sets it (`.ci/run`), so that a broken install step fails the suite instead of skipping
+    /// every integration test and leaving it green.
+    public static let requirementEnvironmentVariable = "MQTT_RPC_REQUIRE_BROKER"
+
+    /// Whether the environment requires mosquitto: ``requirementEnvironmentVariable`` is set to
+    /// anything but empty, `0`, `false` or `no`.
+    public static var isRequired: Bool {
+        guard let value = ProcessInfo.processInfo.environment[requirementEnvironmentVariable] else { return false }
+        return !["", "0", "false", "no"].contains(value.lowercased())
+    }
+
+    /// Whether tests that need mosquitto should run: it is installed, or the environment requires
+    /// it (``isRequired``), in which case they run and fail at ``start(_:)`` instead of being skipped.
+    ///
+    /// ```swift
+    /// @Suite(.enabled(if: MosquittoBroker.shouldRunTests)) struct MyBrokerTests { ... }
+    /// ```
+    public static var shouldRunTests: Bool { isAvailable || isRequired }
+
     static var executableURL: URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let candidates =
@@ -67,9 +88,12 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// - Throws: ``MosquittoError`` when mosquitto is missing, exits early or does not come up in time.
     public static func start(_ configuration: Configuration = .init()) async throws -> MosquittoBroker {
         guard let executable = executableURL else {
-            throw MosquittoError(
-                code: .notInstalled,
-                message: "mosquitto not found on PATH or in /usr/sbin; install it (apt-get install -y mosquitto)")
+            var message = "mosquitto not found on PATH or in /usr/sbin; install it (apt-get install -y mosquitto)"
+            if isRequired {
+                message +=
+                    ". \(requirementEnvironmentVariable) is set, so tests that need it fail instead of being skipped"
+            }
+            throw MosquittoError(code: .notInstalled, message: message)
         }
         let port = try configuration.port ?? freePort()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -40,7 +40,7 @@ extension RequestResponseClient {
         ///
         /// - Parameters:
         ///   - subscriptionTopicFilters: Filters covering every response path.
-        ///   - responsePaths: Response topics and their token paths.
+        ///   - responsePaths: RequestResponseClient.Response topics and their token paths.
         ///   - publishTopic: The topic name to publish the request to.
         ///   - payload: The request payload, carrying the token.
         ///   - correlationToken: The token responses echo, or `nil` for token-less requests.

@@ -3,7 +3,7 @@ import MQTT5Testing
 import NIOCore
 import Testing
 
-@Suite("Codec against mosquitto", .enabled(if: MosquittoBroker.isAvailable), .timeLimit(.minutes(1)))
+@Suite("Codec against mosquitto", .enabled(if: MosquittoBroker.shouldRunTests), .timeLimit(.minutes(1)))
 struct CodecMosquittoTests {
     typealias Connection = RawMQTTConnection
 

@@ -13,7 +13,7 @@ import Testing
 /// with a ``MosquittoTransportFactory``, the services implemented from the generated
 /// `ServiceProtocol`s (``InMemoryShadowService``, the Jobs and Identity services of
 /// ``JobsAndIdentityRoundTripTests``) on a ``RequestResponder``. Each test has its own broker.
-@Suite("Generated services over mosquitto", .enabled(if: MosquittoBroker.isAvailable), .timeLimit(.minutes(1)))
+@Suite("Generated services over mosquitto", .enabled(if: MosquittoBroker.shouldRunTests), .timeLimit(.minutes(1)))
 struct MosquittoRoundTripTests {
     @Test(
         "Shadow: rejected is the modeled error, accepted updates, explicit null clears desired (on the wire too), delete"

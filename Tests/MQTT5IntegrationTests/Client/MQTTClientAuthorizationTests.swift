@@ -7,7 +7,7 @@ import Testing
 
 @Suite(
     "Client authentication and authorization against mosquitto", .timeLimit(.minutes(1)),
-    .enabled(if: MosquittoBroker.isAvailable))
+    .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientAuthorizationTests {
     static func secureBroker() async throws -> MosquittoBroker {
         let directory = try makeTemporaryDirectory("mqtt-auth")

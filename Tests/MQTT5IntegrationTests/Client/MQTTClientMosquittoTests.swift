@@ -4,7 +4,7 @@ import MQTT5Testing
 import NIOCore
 import Testing
 
-@Suite("Client against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite("Client against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientMosquittoTests {
     @Test("Connects and disconnects", arguments: [MQTTProtocolVersion.v5_0, .v3_1_1])
     func connectDisconnect(version: MQTTProtocolVersion) async throws {

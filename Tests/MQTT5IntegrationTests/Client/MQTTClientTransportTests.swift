@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 import NIOHTTP1
 
-@Suite("Client transports against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite("Client transports against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientTransportTests {
     /// A CA, a server certificate for localhost (no IP address SAN), a client certificate, and an unrelated CA.
     struct Certificates {
@@ -158,7 +158,7 @@ struct MQTTClientTransportTests {
     }
 }
 
-@Suite("Client over WebSocket", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.isAvailable))
+@Suite("Client over WebSocket", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientWebSocketTests {
     @Test("ws:// through a WebSocket front to mosquitto, with an asynchronous handshake transform")
     func webSocket() async throws {

@@ -15,7 +15,8 @@ struct MQTTClientDisconnectTests {
 
     static func receivedDisconnects(_ broker: MQTTTestBroker, _ clientID: String) -> [MQTTDisconnectPacket] {
         broker.packetLog.compactMap { record in
-            guard record.clientID == clientID, record.direction == .received, case .disconnect(let packet) = record.packet
+            guard record.clientID == clientID, record.direction == .received,
+                case .disconnect(let packet) = record.packet
             else { return nil }
             return packet
         }

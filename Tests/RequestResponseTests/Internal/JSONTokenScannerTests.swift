@@ -94,6 +94,19 @@ extension RRSuite {
             }
         }
 
+        /// Found by `JSONTokenScannerFuzzer`: there `JSONSerialization` on Linux accepts a trailing
+        /// comma and drops a U+FEFF from a key; the scanner follows RFC 8259.
+        @Test("follows RFC 8259 where JSONSerialization is lenient: trailing commas, U+FEFF in keys")
+        func strictWhereFoundationIsLenient() {
+            let trailingComma = #"{"a":{"b":{"c":"d\u00e9eep"},}}"#
+            #expect(scan(trailingComma, "a.b.c") == .malformed)
+            let extracted = JSONTokenScanner.extract(from: ByteBuffer(string: trailingComma), path: .init("a.b.c"))
+            #expect(extracted.outcome == .malformed && !extracted.usedFallback)
+            let zeroWidthKey = "{\"a\":{\"\u{FEFF}\":{\"b\":\"s\"}},\"clientToken\":\"a\"}"
+            #expect(scan(zeroWidthKey, "a..b") == .notFound)
+            #expect(scan(zeroWidthKey, "a.\u{FEFF}.b") == .found("s"))
+        }
+
         @Test("rejects invalid UTF-8")
         func invalidUTF8() {
             let sequences: [[UInt8]] = [
