@@ -271,7 +271,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTT5TestingTests",
-            dependencies: nio + ["MQTT5Testing", "MQTT5"],
+            dependencies: nio + ["MQTT5Testing", "MQTT5", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
