@@ -30,14 +30,18 @@ struct MQTTClientLoggingTests {
 
         func log(event: LogEvent) {
             let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
-            store.records.withLock { $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged)) }
+            store.records.withLock {
+                $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged))
+            }
         }
     }
 
     static func connectAndStop(_ broker: MQTTTestBroker, clientID: String, logger: Logger?) async throws {
         let configuration = try MQTTClient.Configuration(
             url: "mqtt://\(broker.host):\(broker.port)", clientIdentifier: clientID)
-        let client = logger.map { MQTTClient(configuration: configuration, logger: $0) } ?? MQTTClient(configuration: configuration)
+        let client =
+            logger.map { MQTTClient(configuration: configuration, logger: $0) }
+            ?? MQTTClient(configuration: configuration)
         client.start()
         try await client.waitForConnection(timeout: .seconds(10))
         await client.stop()

@@ -4,8 +4,8 @@ struct JSONObjectReader {
     let path: JSONPath
     let location: SourceLocation
 
-    /// Wraps `node`, which must be an object, and rejects keys outside `allowedKeys`.
-    init(_ node: JSONNode, path: JSONPath, what: String, allowedKeys: [String]) throws(RRGenError) {
+    /// Wraps `node`, which must be an object; the caller checks its keys.
+    init(object node: JSONNode, path: JSONPath, what: String) throws(RRGenError) {
         guard case .object(let members) = node.value else {
             throw RRGenError(
                 path: path, message: "expected \(what) (an object), found \(node.kindDescription)",
@@ -14,6 +14,11 @@ struct JSONObjectReader {
         self.members = members
         self.path = path
         self.location = node.location
+    }
+
+    /// Wraps `node`, which must be an object, and rejects keys outside `allowedKeys`.
+    init(_ node: JSONNode, path: JSONPath, what: String, allowedKeys: [String]) throws(RRGenError) {
+        try self.init(object: node, path: path, what: what)
         for member in members where !allowedKeys.contains(member.key) {
             let expected = allowedKeys.map { "'\($0)'" }.joined(separator: ", ")
             throw RRGenError(
@@ -24,6 +29,10 @@ struct JSONObjectReader {
 
     func node(_ key: String) -> JSONNode? {
         members.first { $0.key == key }?.value
+    }
+
+    func keyLocation(_ key: String) -> SourceLocation? {
+        members.first { $0.key == key }?.keyLocation
     }
 
     func has(_ key: String) -> Bool { node(key) != nil }
@@ -89,5 +98,20 @@ struct JSONObjectReader {
                 location: node.location)
         }
         return elements
+    }
+
+    /// A map of strings (`x-rrgen-enumDescriptions`).
+    func stringMap(_ key: String) throws(RRGenError) -> [String: String] {
+        var result: [String: String] = [:]
+        for member in try object(key) ?? [] {
+            guard case .string(let value) = member.value.value else {
+                throw RRGenError(
+                    path: path.appending(key).appending(member.key),
+                    message: "expected a string, found \(member.value.kindDescription)", location: member.value.location
+                )
+            }
+            result[member.key] = value
+        }
+        return result
     }
 }
