@@ -107,6 +107,20 @@ extension RRSuite {
             #expect(scan(zeroWidthKey, "a.\u{FEFF}.b") == .found("s"))
         }
 
+        /// Found by `JSONTokenScannerFuzzer` (10M-run session): `JSONSerialization` refuses a number
+        /// beyond `Double`'s range; RFC 8259's grammar allows it and the scanner never converts
+        /// numbers, so the token after it is still found.
+        @Test("a number beyond Double's range is grammatical JSON: the token after it is found")
+        func hugeExponent() {
+            let document =
+                "{\n\t\"t\" : [6,666666666e666666661, \r\r\r0\r], \"\" : \"empty2\", \"\u{E9}\": \"accent\" }"
+            #expect(scan(document, "\u{E9}") == .found("accent"))
+            #expect(scan(document, "t") == .notString)
+            #expect(
+                JSONTokenScanner.foundationExtract(from: ByteBuffer(string: document), path: .init("\u{E9}"))
+                    == .malformed)
+        }
+
         @Test("rejects invalid UTF-8")
         func invalidUTF8() {
             let sequences: [[UInt8]] = [
