@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .library(name: "MQTT5", targets: ["MQTT5"]),
         .library(name: "MQTT5Testing", targets: ["MQTT5Testing"]),
+        .library(name: "MQTT5Persistence", targets: ["MQTT5Persistence"]),
         .library(name: "RequestResponse", targets: ["RequestResponse"]),
         .library(name: "MQTTServiceRuntime", targets: ["MQTTServiceRuntime"]),
         .library(name: "IoTShadow", targets: ["IoTShadow"]),
@@ -44,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: Runtime libraries
@@ -63,6 +65,14 @@ let package = Package(
             dependencies: nio + [
                 "MQTT5",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The SQLite session store: its own product, so the core never depends on a database.
+        .target(
+            name: "MQTT5Persistence",
+            dependencies: [
+                "MQTT5", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -232,13 +242,15 @@ let package = Package(
 
         .executableTarget(
             name: "mqtt",
-            dependencies: nio + ["MQTT5", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: nio + [
+                "MQTT5", "MQTT5Persistence", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Examples/mqtt",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "mqtt-throughput",
-            dependencies: nio + ["MQTT5", "MQTT5Testing"],
+            dependencies: nio + ["MQTT5", "MQTT5Testing", "MQTT5Persistence"],
             path: "Benchmarks/MQTTThroughput",
             swiftSettings: strictSettings
         ),
@@ -266,6 +278,15 @@ let package = Package(
                 "MQTT5", "MQTT5Testing", "MQTT5TestSupport",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The store contract (both stores) and the process-kill test, which runs the `mqtt` CLI
+        // (the dependency makes `swift test` build it).
+        .testTarget(
+            name: "MQTT5PersistenceTests",
+            dependencies: nio + [
+                "MQTT5", "MQTT5Persistence", "MQTT5Testing", "mqtt", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

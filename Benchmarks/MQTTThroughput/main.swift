@@ -2,8 +2,12 @@
 // beside mosquitto_pub (and paho-mqtt for Python when installed), delivered to one subscriber.
 //
 //   swift build -c release --product mqtt-throughput && .build/release/mqtt-throughput [--messages N] [--payload BYTES]
+//
+// `--session-store` adds QoS 1 runs of publishers with a durable session: the SQLite store
+// (MQTT5Persistence) and the in-memory one, beside the same runs without a store.
 import Foundation
 import MQTT5
+import MQTT5Persistence
 import MQTT5Testing
 import NIOCore
 import NIOPosix
@@ -12,6 +16,7 @@ import Synchronization
 struct Options {
     var messages = 50_000
     var payloadSize = 64
+    var sessionStore = false
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()
@@ -19,8 +24,9 @@ struct Options {
             switch argument {
             case "--messages": messages = Int(rest.popFirst() ?? "") ?? messages
             case "--payload": payloadSize = Int(rest.popFirst() ?? "") ?? payloadSize
+            case "--session-store": sessionStore = true
             default:
-                print("usage: mqtt-throughput [--messages N] [--payload BYTES]")
+                print("usage: mqtt-throughput [--messages N] [--payload BYTES] [--session-store]")
                 exit(2)
             }
         }
@@ -155,6 +161,57 @@ struct Throughput {
                 }.get()
                 try await all.get()
             }
+        }
+
+        /// QoS 1 with a durable session: the same runs without a store, with the in-memory store
+        /// and with the SQLite store (each publish committed before it leaves).
+        func measureSessionStores() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqtt-throughput-\(getpid())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let stores: [(String, () throws -> (any MQTTSessionStore)?)] = [
+                ("no store", { nil }),
+                ("in-memory store", { try MQTTInMemorySessionStore(clientIdentifier: "bench-durable") }),
+                (
+                    "SQLite store",
+                    {
+                        try MQTTSQLiteSessionStore(
+                            path: directory.appendingPathComponent("session-\(UUID().uuidString).sqlite").path,
+                            clientIdentifier: "bench-durable")
+                    }
+                ),
+            ]
+            for (label, makeStore) in stores {
+                var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: "bench-durable")
+                configuration.sessionStore = try makeStore()
+                configuration.sessionExpiryInterval = 300
+                configuration.sessionBehavior = .rejoinAlways
+                let durable = MQTTClient(configuration: configuration)
+                durable.start()
+                try await durable.waitForConnection(timeout: .seconds(5))
+                let sequential = min(n, 20_000)
+                try await measure("durable (\(label)), sequential (\(sequential))", qos: 1, count: sequential) {
+                    topic in
+                    for _ in 0..<sequential {
+                        try await durable.publish(to: topic, payload: payload, qos: .atLeastOnce)
+                    }
+                }
+                try await measure("durable (\(label)), window 1000", qos: 1) { topic in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for index in 0..<n {
+                            if index >= 1_000 { try await group.next() }
+                            group.addTask {
+                                _ = try await durable.publish(to: topic, payload: payload, qos: .atLeastOnce)
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+                await durable.stop()
+            }
+        }
+        if options.sessionStore {
+            try await measureSessionStores()
         }
 
         // mosquitto_pub -l: one message per stdin line.

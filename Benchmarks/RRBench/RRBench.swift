@@ -38,7 +38,16 @@ struct RRBench: AsyncParsableCommand {
     @Option(help: "Seconds before the window opens.") var warmup = 1.0
     @Option(help: "Measurement window, seconds.") var duration = 10.0
     @Option(help: "Max seconds to wait for in-flight requests after the window.") var drain = 6.0
-    @Option(name: .customLong("client-id")) var clientID: String?
+    @Option(
+        name: .customLong("client-id"), help: "Client identifier (default rrbench-PID; reuse it with --session-expiry)."
+    )
+    var clientID: String?
+    @Option(
+        name: .customLong("session-expiry"),
+        help:
+            "Session Expiry Interval, seconds: non-zero rejoins the session on every connection (a broker restart keeps requests in flight)."
+    )
+    var sessionExpiry: UInt32 = 0
     @Option(name: .customLong("thing-prefix")) var thingPrefix = "bench-thing"
     @Option(name: .customLong("watch-pids"), help: "Comma-separated name=pid to report CPU for.") var watchPIDs = ""
     @Option(help: "Append one JSON line with the result here.") var out: String?
@@ -55,6 +64,10 @@ struct RRBench: AsyncParsableCommand {
         let clientID = self.clientID ?? "rrbench-\(getpid())"
         var configuration = MQTTClient.Configuration(endpoint: try MQTTEndpoint(url: "mqtt://\(host):\(port)"))
         configuration.clientIdentifier = clientID
+        if sessionExpiry > 0 {
+            configuration.sessionExpiryInterval = sessionExpiry
+            configuration.sessionBehavior = .rejoinAlways
+        }
         let mqtt = MQTTClient(configuration: configuration, logger: logger)
         mqtt.start()
         _ = try await mqtt.waitForConnection(timeout: .seconds(10))

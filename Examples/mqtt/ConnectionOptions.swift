@@ -1,5 +1,6 @@
 import ArgumentParser
 import MQTT5
+import MQTT5Persistence
 
 /// Options shared by `pub` and `sub`: where and how to connect.
 struct ConnectionOptions: ParsableArguments {
@@ -41,15 +42,37 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Do not check that the server certificate names the host (the chain is still verified).")
     var insecure = false
 
+    @Option(
+        name: .customLong("session-store"),
+        help: "SQLite file keeping the client's half of the session across restarts (needs --client-id).")
+    var sessionStore: String?
+
+    @Option(
+        name: .customLong("session-expiry"),
+        help: "Session Expiry Interval in seconds; non-zero rejoins the session on every connection.")
+    var sessionExpiry: UInt32 = 0
+
     func validate() throws {
         if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if !(0...65_535).contains(keepAlive) { throw ValidationError("--keep-alive must be 0...65535") }
+        if sessionStore != nil, clientIdentifier.isEmpty {
+            throw ValidationError("--session-store needs --client-id (a broker-assigned identifier cannot be resumed)")
+        }
+    }
+
+    /// Opens the `--session-store`, if given.
+    func openSessionStore() throws -> MQTTSQLiteSessionStore? {
+        guard let sessionStore else { return nil }
+        return try MQTTSQLiteSessionStore(path: sessionStore, clientIdentifier: clientIdentifier)
     }
 
     /// The client configuration these options describe.
-    func makeConfiguration() throws -> MQTTClient.Configuration {
+    func makeConfiguration(sessionStore store: (any MQTTSessionStore)? = nil) throws -> MQTTClient.Configuration {
         var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: clientIdentifier)
+        configuration.sessionStore = store
+        configuration.sessionExpiryInterval = sessionExpiry
+        if sessionExpiry > 0 || store != nil { configuration.sessionBehavior = .rejoinAlways }
         configuration.protocolVersion = version311 ? .v3_1_1 : .v5_0
         configuration.username = username
         configuration.setPassword(password)

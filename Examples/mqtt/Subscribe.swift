@@ -1,8 +1,11 @@
 import ArgumentParser
+import Foundation
 import MQTT5
 import NIOCore
 
-/// `mqtt sub`: subscribes and prints the messages until `--count` have arrived (or forever).
+/// `mqtt sub`: subscribes and prints the messages, one payload per line, each line flushed,
+/// until `--count` have arrived (or forever). With `--session-store` and `--session-expiry`, the
+/// session is persistent and a QoS 2 message redelivered after a restart is not printed twice.
 struct Subscribe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sub", abstract: "Subscribe and print messages.")
 
@@ -31,7 +34,7 @@ struct Subscribe: AsyncParsableCommand {
     func run() async throws {
         let qos = MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce
         do {
-            let configuration = try connection.makeConfiguration()
+            let configuration = try connection.makeConfiguration(sessionStore: try connection.openSessionStore())
             try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(connection.timeout)) {
                 client in
                 let messages = client.publishes()
@@ -42,7 +45,8 @@ struct Subscribe: AsyncParsableCommand {
                 var received = 0
                 for await message in messages {
                     let payload = String(buffer: message.payload)
-                    print(verbose ? "\(message.topic) \(payload)" : payload)
+                    let line = verbose ? "\(message.topic) \(payload)\n" : "\(payload)\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
                     received += 1
                     if let count, received >= count { break }
                 }

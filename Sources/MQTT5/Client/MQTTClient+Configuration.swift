@@ -79,6 +79,14 @@ extension MQTTClient {
         public var topicAliasing = MQTTTopicAliasing()
         /// Extra client-side checks for a specific broker's limits (none by default).
         public var extendedValidation: MQTTExtendedValidation = .none
+        /// Where the client's half of the session is kept so that it survives the process (see
+        /// ``MQTTSessionStore``); `nil` (the default) keeps it in the client's memory. Needs a
+        /// configured ``clientIdentifier`` matching the store's; combine it with a
+        /// ``sessionBehavior`` that rejoins and a non-zero ``sessionExpiryInterval``.
+        public var sessionStore: (any MQTTSessionStore)?
+        /// What happens to recovered publishes that had been sent when the broker answers that
+        /// it has no session: sent again as new messages (the default) or failed.
+        public var recoveredPublishesWithoutSession = MQTTRecoveredPublishPolicy.resend
 
         /// Creates a configuration.
         ///
@@ -115,6 +123,7 @@ extension MQTTClient {
             if password != nil { parts.append("password: <redacted>") }
             if let authenticationMethod { parts.append("authenticationMethod: \(authenticationMethod)") }
             if tls != nil { parts.append("tls: configured") }
+            if let sessionStore { parts.append("sessionStore: \(type(of: sessionStore))") }
             return "MQTTClient.Configuration(\(parts.joined(separator: ", ")))"
         }
 

@@ -8,7 +8,7 @@ extension MQTTError {
             case invalidArgument, invalidConfiguration, transportFailure, connectionRefused, connAckTimeout
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
-            case cancelled, authenticationFailed, subscribeFailed
+            case cancelled, authenticationFailed, subscribeFailed, sessionStoreFailure
         }
 
         private let wrapped: Wrapped
@@ -57,6 +57,8 @@ extension MQTTError {
         /// The broker refused a SUBSCRIBE that a scoped API needs (the SUBACK reason code is in
         /// ``MQTTError/reasonCode``).
         public static let subscribeFailed = Code(.subscribeFailed)
+        /// The session store could not be read or written, or holds another client's session.
+        public static let sessionStoreFailure = Code(.sessionStoreFailure)
 
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
@@ -80,6 +82,7 @@ extension MQTTError {
             case .cancelled: "cancelled"
             case .authenticationFailed: "authenticationFailed"
             case .subscribeFailed: "subscribeFailed"
+            case .sessionStoreFailure: "sessionStoreFailure"
             }
         }
     }

@@ -89,13 +89,34 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
 
     private func flushNow() {
         needsFlush = false
+        guard context != nil else { return }
+        if core.persistence != nil {
+            // Write-ahead: the bytes leave once the session changes behind them are committed.
+            core.writeAfterSessionCommit(pending.take(), handler: self)
+            return
+        }
         guard let context, let buffer = pending.take() else { return }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
-    /// Flushes what is pending and closes the channel.
+    /// Writes bytes whose session changes are committed (with a session store).
+    func writeCommitted(_ buffer: ByteBuffer) {
+        guard !closed, let context else { return }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Flushes what is pending and closes the channel (after the pending writes, with a session store).
     func close() {
         flushNow()
+        guard core.persistence != nil else {
+            closeNow()
+            return
+        }
+        let bound = NIOLoopBound(self, eventLoop: core.eventLoop)
+        core.afterSessionCommit { bound.value.closeNow() }
+    }
+
+    private func closeNow() {
         guard !closed else { return }
         if let context, context.channel.isActive {
             context.close(promise: nil)

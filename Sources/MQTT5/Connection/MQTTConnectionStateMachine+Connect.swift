@@ -77,6 +77,7 @@ extension MQTTConnectionStateMachine {
         if !sessionPresent {
             discardSession(into: &actions)
         }
+        journal?.connected(sessionExpiryInterval: settings.sessionExpiryInterval)
         setConnected(settings)
         actions.append(.connected(connAck, settings))
         if sessionPresent {
@@ -115,16 +116,23 @@ extension MQTTConnectionStateMachine {
     /// a QoS 2 publish whose PUBREC had arrived completes (the broker owned it).
     mutating func discardSession(into actions: inout [Action]) {
         inboundQoS2.removeAll()
+        journal?.removeAllInbound()
         guard !inFlight.isEmpty else { return }
         var requeue: [QueuedOperation] = []
         for entry in removeAllInFlight() {
             switch (entry.operation, entry.stage) {
             case (.publish(let packet), .awaitingPubComp(let pubRec)):
+                journalRemove(entry.sequence)
                 if let token = entry.token {
                     actions.append(.succeedPublish(token, MQTTPublishResult(qos: packet.qos, pubRec: pubRec)))
                 }
             case (.publish(var packet), _):
-                if configuration.offlineQueue.behavior == .failAll {
+                let fails =
+                    entry.isRecovered
+                    ? configuration.recoveredPublishesWithoutSession == .fail
+                    : configuration.offlineQueue.behavior == .failAll
+                if fails {
+                    journalRemove(entry.sequence)
                     if let token = entry.token {
                         actions.append(
                             .fail(
@@ -138,7 +146,11 @@ extension MQTTConnectionStateMachine {
                 } else {
                     packet.packetIdentifier = nil
                     packet.dup = false
-                    requeue.append(QueuedOperation(operation: .publish(packet), token: entry.token, size: entry.size))
+                    let queued = QueuedOperation(
+                        operation: .publish(packet), token: entry.token, size: entry.size, key: entry.sequence,
+                        isRecovered: entry.isRecovered)
+                    journalRequeued(queued)
+                    requeue.append(queued)
                 }
             case (.subscribe, _), (.unsubscribe, _):
                 if let token = entry.token {
@@ -234,6 +246,7 @@ extension MQTTConnectionStateMachine {
             var kept = removeAllQueued()
             kept.removeAll { queued in
                 guard !Self.survivesDisconnection(queued.operation, behavior) else { return false }
+                journalRemove(queued.key)
                 if let token = queued.token { actions.append(.fail(token, error)) }
                 return true
             }

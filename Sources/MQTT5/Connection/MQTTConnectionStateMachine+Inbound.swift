@@ -27,6 +27,7 @@ extension MQTTConnectionStateMachine {
                 handlePubRec(pubRec, now: now, into: &actions)
             case .pubRel(let pubRel):
                 let found = inboundQoS2.remove(pubRel.packetIdentifier) != nil
+                if found { journal?.removeInbound(pubRel.packetIdentifier) }
                 let pubComp = MQTTPubCompPacket(
                     packetIdentifier: pubRel.packetIdentifier,
                     reasonCode: found || version == .v3_1_1 ? .success : .packetIdentifierNotFound
@@ -93,6 +94,7 @@ extension MQTTConnectionStateMachine {
                     return
                 }
                 inboundQoS2.insert(identifier)
+                journal?.addInbound(identifier)
                 actions.append(.deliver(publish))
             }
             send(.pubRec(MQTTPubRecPacket(packetIdentifier: identifier)), now: now, into: &actions)
@@ -177,6 +179,7 @@ extension MQTTConnectionStateMachine {
         expired.sort { $0.1 < $1.1 }
         for (identifier, _) in expired {
             guard let entry = removeInFlight(identifier) else { continue }
+            if case .publish = entry.operation { journalRemove(entry.sequence) }
             if let token = entry.token {
                 actions.append(
                     .fail(

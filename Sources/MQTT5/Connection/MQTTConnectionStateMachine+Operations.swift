@@ -44,9 +44,12 @@ extension MQTTConnectionStateMachine {
                 return
             }
             while queue.count >= capacity, let oldest = popQueued() {
+                journalRemove(oldest.key)
                 if let token = oldest.token { actions.append(.fail(token, error)) }
             }
         }
+        var operation = operation
+        journalQueued(&operation)
         addQueued(operation)
     }
 
@@ -184,6 +187,7 @@ extension MQTTConnectionStateMachine {
     /// Sends one operation on the open connection.
     mutating func sendOperation(_ queued: QueuedOperation, now: NIODeadline, into actions: inout [Action]) {
         if let error = checkAgainstBroker(queued.operation, size: queued.size) {
+            journalRemove(queued.key)
             if let token = queued.token { actions.append(.fail(token, error)) }
             return
         }
@@ -214,9 +218,11 @@ extension MQTTConnectionStateMachine {
                 token: queued.token,
                 size: queued.size,
                 sentAt: now,
-                sequence: takeSequence()
+                sequence: queued.key != 0 ? queued.key : takeSequence(),
+                isRecovered: queued.isRecovered
             )
             insertInFlight(entry, identifier: identifier)
+            journalSent(entry, identifier: identifier, isNew: queued.key == 0)
             if version == .v5_0 { outboundAliases.apply(to: &wire) } else { wire.properties.topicAlias = nil }
             send(.publish(wire), now: now, into: &actions)
         case .subscribe(var packet):
@@ -256,6 +262,7 @@ extension MQTTConnectionStateMachine {
             return  // unknown (timed out, or a broker bug): nothing to complete
         }
         _ = removeInFlight(pubAck.packetIdentifier)
+        journalRemove(entry.sequence)
         if let token = entry.token {
             actions.append(.succeedPublish(token, MQTTPublishResult(qos: .atLeastOnce, pubAck: pubAck)))
         }
@@ -274,6 +281,7 @@ extension MQTTConnectionStateMachine {
         case .awaitingPubRec:
             if pubRec.reasonCode.isError {
                 _ = removeInFlight(identifier)
+                journalRemove(entry.sequence)
                 if let token = entry.token {
                     actions.append(.succeedPublish(token, MQTTPublishResult(qos: .exactlyOnce, pubRec: pubRec)))
                 }
@@ -281,6 +289,7 @@ extension MQTTConnectionStateMachine {
                 return
             }
             inFlight[identifier]?.stage = .awaitingPubComp(pubRec)
+            journalReleased(entry, identifier: identifier)
             send(.pubRel(MQTTPubRelPacket(packetIdentifier: identifier)), now: now, into: &actions)
         case .awaitingPubComp:
             send(.pubRel(MQTTPubRelPacket(packetIdentifier: identifier)), now: now, into: &actions)
@@ -296,6 +305,7 @@ extension MQTTConnectionStateMachine {
             return
         }
         _ = removeInFlight(pubComp.packetIdentifier)
+        journalRemove(entry.sequence)
         if let token = entry.token {
             actions.append(
                 .succeedPublish(token, MQTTPublishResult(qos: .exactlyOnce, pubRec: pubRec, pubComp: pubComp)))
@@ -325,6 +335,7 @@ extension MQTTConnectionStateMachine {
         let error = MQTTError(code: .cancelled, message: "the operation was cancelled")
         if let index = queue.firstIndex(where: { $0.token.map(matches) ?? false }) {
             let removed = removeQueued(at: index)
+            journalRemove(removed.key)
             if let token = removed.token { actions.append(.fail(token, error)) }
             return
         }

@@ -36,6 +36,8 @@ struct MQTTConnectionStateMachine<Token> {
         var enhancedAuthentication = false
         /// Extra checks for a broker's limits.
         var extendedValidation: MQTTExtendedValidation = .none
+        /// What happens to sent publishes recovered from a session store when the broker has no session.
+        var recoveredPublishesWithoutSession = MQTTRecoveredPublishPolicy.resend
     }
 
     /// An operation as submitted.
@@ -50,6 +52,10 @@ struct MQTTConnectionStateMachine<Token> {
         var operation: Operation
         var token: Token?
         var size: Int
+        /// The session-store sequence of a QoS 1 or 2 publish (0: not journaled).
+        var key: UInt64 = 0
+        /// Whether it was recovered from a session store.
+        var isRecovered = false
     }
 
     /// Where an outbound QoS 1 or 2 flow stands.
@@ -69,6 +75,8 @@ struct MQTTConnectionStateMachine<Token> {
         var size: Int
         var sentAt: NIODeadline
         var sequence: UInt64
+        /// Whether it was recovered from a session store.
+        var isRecovered = false
     }
 
     /// The connection phase.
@@ -115,6 +123,8 @@ struct MQTTConnectionStateMachine<Token> {
     var publishesInFlight = 0
     var queuedSize = 0
     var inFlightSize = 0
+    /// Session changes not yet committed to the session store; `nil` without a store.
+    var journal: MQTTSessionJournal?
 
     // Per-connection state.
     /// The Session Expiry Interval the current connection's CONNECT asked for (0 when absent).

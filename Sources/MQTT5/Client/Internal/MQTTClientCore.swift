@@ -20,6 +20,8 @@ final class MQTTClientCore: @unchecked Sendable {
     var logger: Logger
 
     var machine: Machine
+    /// The session store side, when ``MQTTClient/Configuration/sessionStore`` is set.
+    let persistence: MQTTSessionPersistence?
     private var actions: [Machine.Action] = []
     private var performing = false
 
@@ -53,6 +55,8 @@ final class MQTTClientCore: @unchecked Sendable {
         self.shared = MQTTClientSharedState()
         self.reconnect = Reconnect(configuration: .init(configuration))
         self.machine = Machine(configuration: Self.machineConfiguration(configuration))
+        self.persistence = configuration.sessionStore.map { MQTTSessionPersistence(store: $0) }
+        if persistence != nil { machine.journal = MQTTSessionJournal() }
     }
 
     static func machineConfiguration(_ configuration: MQTTClient.Configuration) -> Machine.Configuration {
@@ -70,6 +74,7 @@ final class MQTTClientCore: @unchecked Sendable {
         result.enhancedAuthentication =
             configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
         result.extendedValidation = configuration.extendedValidation
+        result.recoveredPublishesWithoutSession = configuration.recoveredPublishesWithoutSession
         return result
     }
 
@@ -97,7 +102,11 @@ final class MQTTClientCore: @unchecked Sendable {
         }
         actions.removeAll(keepingCapacity: actions.count < 1024)
         performing = false
-        connection?.flush()
+        if let connection {
+            connection.flush()
+        } else if persistence != nil {
+            afterSessionCommit {}
+        }
         shared.statistics = machine.statistics
         armTimer()
     }
@@ -107,9 +116,13 @@ final class MQTTClientCore: @unchecked Sendable {
         case .send(let packet):
             connection?.write(packet)
         case .deliver(let publish):
-            deliver(publish)
+            if persistence != nil { deferDelivery(publish) } else { deliver(publish) }
         case .succeedPublish(let token, let result):
-            if case .publish(let promise) = token { promise.succeed(result) }
+            if case .publish(let promise) = token {
+                promise.succeed(result)
+            } else if case .recovered(let sequence) = token {
+                recoveredPublishFinished(sequence, .success(result))
+            }
         case .succeedSubscribe(let token, let subAck):
             if case .subscribe(let promise) = token { promise.succeed(subAck) }
         case .succeedUnsubscribe(let token, let unsubAck):
@@ -117,8 +130,13 @@ final class MQTTClientCore: @unchecked Sendable {
         case .succeedAuth(let token, let auth):
             if case .auth(let promise) = token { promise.succeed(auth) }
         case .fail(let token, let error):
-            token.fail(error)
+            if case .recovered(let sequence) = token {
+                recoveredPublishFinished(sequence, .failure(error))
+            } else {
+                token.fail(error)
+            }
         case .connected(let connAck, let settings):
+            recoveredSessionConnected(settings)
             reconnecting { reconnect, actions in
                 reconnect.connectionAccepted(connAck, settings: settings, now: .now(), into: &actions)
             }
@@ -204,6 +222,12 @@ final class MQTTClientCore: @unchecked Sendable {
     func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
         guard !reconnect.isRunning else { return }
         self.tlsContext = tlsContext
+        if case .success = tlsContext {
+            switch restoreSession() {
+            case .success(let hadSession): if hadSession { reconnect.hadSuccessfulConnection = true }
+            case .failure(let error): self.tlsContext = .failure(error)
+            }
+        }
         reconnecting { reconnect, actions in reconnect.start(into: &actions) }
     }
 
@@ -226,7 +250,12 @@ final class MQTTClientCore: @unchecked Sendable {
                     reasonString: $0.reasonString, cause: $0)
             }
             ?? MQTTError(code: .clientStopped, message: "the client was stopped")
-        run { machine, actions in machine.failAll(failure, into: &actions) }
+        let stopError =
+            persistence?.failure.map { storeFailure in
+                MQTTError(
+                    code: .clientStopped, message: "the client stopped: \(storeFailure.message)", cause: storeFailure)
+            } ?? failure
+        run { machine, actions in machine.failAll(stopError, into: &actions) }
         shared.isConnected = false
         shared.negotiatedSettings = nil
         failConnectionWaiters(failure)
@@ -234,7 +263,17 @@ final class MQTTClientCore: @unchecked Sendable {
         emit(.stopped(error))
         let waiters = stopWaiters
         stopWaiters.removeAll()
-        for waiter in waiters { waiter.succeed() }
+        // With a session store, stop returns once everything recorded is committed.
+        afterSessionCommit {
+            for waiter in waiters { waiter.succeed() }
+        }
+    }
+
+    /// The session store failed: the next connection attempt fails with `error` (which stops
+    /// the client), and the current connection closes.
+    func sessionStoreUnusable(_ error: MQTTError) {
+        tlsContext = .failure(error)
+        connection?.close()
     }
 
     /// Opens the transport of `attempt` (after the WebSocket handshake transform, if any).
@@ -583,7 +622,7 @@ final class MQTTClientCore: @unchecked Sendable {
         for stream in eventStreams { stream.continuation.yield(event) }
     }
 
-    private func deliver(_ publish: MQTTPublishPacket) {
+    func deliver(_ publish: MQTTPublishPacket) {
         for listener in publishListeners { listener.body(publish) }
         for stream in publishStreams where stream.filter?.matches(publish.topic) ?? true {
             stream.continuation.yield(publish)

@@ -7,6 +7,9 @@ enum MQTTOperationToken: Sendable {
     case subscribe(EventLoopPromise<MQTTSubAckPacket>)
     case unsubscribe(EventLoopPromise<MQTTUnsubAckPacket>)
     case auth(EventLoopPromise<MQTTAuthPacket>)
+    /// A publish recovered from a session store (its caller was in an earlier process); the
+    /// outcome goes to ``MQTTClient/recoveredPublishes()``.
+    case recovered(UInt64)
 
     /// Identifies the operation (for cancellation): its future.
     var identity: ObjectIdentifier {
@@ -15,6 +18,7 @@ enum MQTTOperationToken: Sendable {
         case .subscribe(let promise): ObjectIdentifier(promise.futureResult)
         case .unsubscribe(let promise): ObjectIdentifier(promise.futureResult)
         case .auth(let promise): ObjectIdentifier(promise.futureResult)
+        case .recovered: ObjectIdentifier(MQTTRecoveredPublish.self)
         }
     }
 
@@ -24,6 +28,7 @@ enum MQTTOperationToken: Sendable {
         case .subscribe(let promise): promise.fail(error)
         case .unsubscribe(let promise): promise.fail(error)
         case .auth(let promise): promise.fail(error)
+        case .recovered: break  // reported by the core
         }
     }
 }

@@ -98,7 +98,7 @@ extension MQTTReconnectStateMachine {
 
     /// Whether a connection failure is one that retrying cannot heal (bad credentials, banned...).
     static func cannotHeal(_ error: MQTTError) -> Bool {
-        if error.code == .invalidConfiguration { return true }
+        if error.code == .invalidConfiguration || error.code == .sessionStoreFailure { return true }
         guard error.code == .connectionRefused, case .connAck(let code) = error.reasonCode else { return false }
         switch code {
         case .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid,
