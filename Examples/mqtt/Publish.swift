@@ -62,10 +62,10 @@ struct Publish: AsyncParsableCommand {
                         client.publishFuture(packet, sessionMetadata: [Self.nextSequenceKey: "\(sequence + 1)"]))
                     sequence += 1
                     if pending.count >= Self.window {
-                        try await Self.check(try await pending.removeFirst().get())
+                        try Self.check(try await pending.removeFirst().get())
                     }
                 }
-                for future in pending { try await Self.check(try await future.get()) }
+                for future in pending { try Self.check(try await future.get()) }
                 for recovered in try await client.recoveredPublishes() {
                     try Self.check(try recovered.result.get())
                 }

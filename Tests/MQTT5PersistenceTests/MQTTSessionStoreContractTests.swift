@@ -82,7 +82,8 @@ struct MQTTSessionStoreContractTests {
         client.start()
         let error = await #expect(throws: MQTTError.self) { try await client.waitForConnection(timeout: .seconds(5)) }
         #expect(error?.code == .clientStopped)
-        #expect("\(error?.cause.map { "\($0)" } ?? "")".contains("belongs to client 'device-1'"))
+        let cause = error?.cause.map { "\($0)" } ?? ""
+        #expect(cause.contains("belongs to client 'device-1'"))
         await client.stop()
     }
 

@@ -35,23 +35,4 @@ public struct MQTTSessionSnapshot: Hashable, Sendable {
         self.metadata = metadata
     }
 
-    /// Applies a committed transaction (what an in-memory store does; a database store does the
-    /// same in SQL).
-    ///
-    /// - Parameter transaction: The changes.
-    public mutating func apply(_ transaction: MQTTSessionStoreTransaction) {
-        if let interval = transaction.sessionExpiryInterval { sessionExpiryInterval = interval }
-        if transaction.removesAllInboundPacketIdentifiers { inboundPacketIdentifiers.removeAll() }
-        for identifier in transaction.removedInboundPacketIdentifiers { inboundPacketIdentifiers.remove(identifier) }
-        for identifier in transaction.addedInboundPacketIdentifiers { inboundPacketIdentifiers.insert(identifier) }
-        if !transaction.removedPublishes.isEmpty || !transaction.savedPublishes.isEmpty {
-            var bySequence = [UInt64: MQTTStoredPublish](uniqueKeysWithValues: publishes.map { ($0.sequence, $0) })
-            for sequence in transaction.removedPublishes { bySequence.removeValue(forKey: sequence) }
-            for record in transaction.savedPublishes { bySequence[record.sequence] = record }
-            publishes = bySequence.values.sorted { $0.sequence < $1.sequence }
-        }
-        for (key, value) in transaction.metadata {
-            if let value { metadata[key] = value } else { metadata.removeValue(forKey: key) }
-        }
-    }
 }

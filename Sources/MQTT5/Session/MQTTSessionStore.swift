@@ -23,6 +23,10 @@
 ///
 /// A failed commit stops the client with ``MQTTError/Code/sessionStoreFailure``: it can no
 /// longer promise that what it sends survives a crash.
+///
+/// Stopping a client does not clear its store (the operations it fails are still part of the
+/// session): the next start, of this client or another with the same store, resumes them and
+/// reports them through ``MQTTClient/recoveredPublishes()``.
 public protocol MQTTSessionStore: AnyObject, Sendable {
     /// The client identifier the stored session belongs to.
     var clientIdentifier: String { get }
