@@ -61,6 +61,7 @@ struct MQTTSessionJournal {
     /// The transaction of everything recorded, and a fresh journal.
     mutating func take() -> MQTTSessionStoreTransaction {
         var transaction = MQTTSessionStoreTransaction()
+        guard !isEmpty else { return transaction }
         transaction.sessionExpiryInterval = sessionExpiryInterval
         transaction.removesAllInboundPacketIdentifiers = removesAllInbound
         for (identifier, added) in inbound {
