@@ -9,6 +9,7 @@ extension MQTTError {
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
             case cancelled, authenticationFailed, subscribeFailed
+            case timedOut, topicAliasUnavailable
         }
 
         private let wrapped: Wrapped
@@ -57,6 +58,12 @@ extension MQTTError {
         /// The broker refused a SUBSCRIBE that a scoped API needs (the SUBACK reason code is in
         /// ``MQTTError/reasonCode``).
         public static let subscribeFailed = Code(.subscribeFailed)
+        /// A bounded wait ran out of time (``MQTTClient/waitForDisconnection(timeout:)``,
+        /// ``MQTTClient/waitForStop(timeout:)``, ``MQTTClient/stop(disconnect:timeout:)``).
+        public static let timedOut = Code(.timedOut)
+        /// A publish with ``MQTTTopicAliasPolicy/always`` could not use a topic alias (the broker
+        /// allows none, or every alias is bound to another topic); it was not sent.
+        public static let topicAliasUnavailable = Code(.topicAliasUnavailable)
 
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
@@ -80,6 +87,8 @@ extension MQTTError {
             case .cancelled: "cancelled"
             case .authenticationFailed: "authenticationFailed"
             case .subscribeFailed: "subscribeFailed"
+            case .timedOut: "timedOut"
+            case .topicAliasUnavailable: "topicAliasUnavailable"
             }
         }
     }
