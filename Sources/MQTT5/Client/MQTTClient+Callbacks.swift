@@ -21,7 +21,7 @@ extension MQTTClient {
                 }
             }
         }
-        return MQTTListenerRegistration(id: id, client: self, task: task)
+        return MQTTListenerRegistration(id: id, core: core, task: task)
     }
 
     /// Runs `body` with `listeners` registered, and removes them when `body` returns or throws

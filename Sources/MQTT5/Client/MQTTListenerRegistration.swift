@@ -4,11 +4,12 @@ import Synchronization
 /// A set of ``MQTTClientListeners`` registered with an ``MQTTClient``; ``remove()`` ends it.
 ///
 /// Dropping the registration does not remove the listeners: they live as long as the client
-/// unless removed (as with the callbacks of AWS CRT and the Python SDK).
+/// unless removed (as with the callbacks of AWS CRT and the Python SDK). The registration does
+/// not keep the client alive.
 public final class MQTTListenerRegistration: Sendable {
     /// The registration's identifier.
     public let id: MQTTListenerID
-    private let client: MQTTClient
+    private let core: MQTTClientCore
     private let task: Task<Void, Never>
 
     /// The registration whose callback the current task is running, if any.
@@ -24,9 +25,9 @@ public final class MQTTListenerRegistration: Sendable {
         return MQTTListenerID(rawValue: (1 << 63) | number)
     }
 
-    init(id: MQTTListenerID, client: MQTTClient, task: Task<Void, Never>) {
+    init(id: MQTTListenerID, core: MQTTClientCore, task: Task<Void, Never>) {
         self.id = id
-        self.client = client
+        self.core = core
         self.task = task
     }
 
@@ -36,8 +37,9 @@ public final class MQTTListenerRegistration: Sendable {
     /// stop after the current one). Idempotent.
     public func remove() async {
         let id = self.id
-        let removed = client.eventLoop.makePromise(of: Void.self)
-        client.execute { core in
+        let core = self.core
+        let removed = core.eventLoop.makePromise(of: Void.self)
+        core.eventLoop.execute {
             core.removeListener(id)
             removed.succeed()
         }
