@@ -47,7 +47,8 @@ struct MQTTClientAliasPolicyTests {
                     to: topic, payload: Self.payload(topic), qos: .atLeastOnce, aliasPolicy: policy)
                 #expect(result.isSuccess)
             }
-            try await client.publish(to: "t/b", payload: Self.payload("t/b"), qos: .atLeastOnce)  // no policy: configuration (disabled)
+            // No policy: the configuration's behaviour (disabled).
+            try await client.publish(to: "t/b", payload: Self.payload("t/b"), qos: .atLeastOnce)
             let error = await #expect(throws: MQTTError.self) {
                 try await client.publish(
                     to: "t/c", payload: Self.payload("t/c"), qos: .atLeastOnce, aliasPolicy: .always)
