@@ -131,4 +131,21 @@ struct MQTTClientListenersTests {
             await client.stop()
         }
     }
+
+    @Test("a registration does not keep the client alive: dropping the client stops it and ends the callbacks")
+    func clientDeallocation() async throws {
+        let log = Mutex<[String]>([])
+        var registration: MQTTListenerRegistration?
+        do {
+            let client = MQTTClient(configuration: try .test(url: "mqtt://127.0.0.1:1", clientIdentifier: "dropped"))
+            registration = client.addListeners(
+                MQTTClientListeners(onLifecycleEvent: { event in
+                    if case .stopped = event { log.withLock { $0.append("stopped") } }
+                }))
+        }
+        // The client's deinit stopped it (emitting `stopped`) and ended the registration's stream.
+        try await eventually("the stopped callback after the client was dropped") { log.withLock { $0 } == ["stopped"] }
+        await registration?.remove()
+        #expect(log.withLock { $0 } == ["stopped"])
+    }
 }
