@@ -87,6 +87,10 @@ extension MQTTClient {
         /// What happens to recovered publishes that had been sent when the broker answers that
         /// it has no session: sent again as new messages (the default) or failed.
         public var recoveredPublishesWithoutSession = MQTTRecoveredPublishPolicy.resend
+        /// Limits that delay outbound operations (see ``MQTTFlowControl``); `nil` (the default)
+        /// applies ``MQTTFlowControl/awsIoTCore`` with ``MQTTExtendedValidation/awsIoTCore`` and
+        /// no limit otherwise.
+        public var flowControl: MQTTFlowControl? = nil
 
         /// Creates a configuration.
         ///

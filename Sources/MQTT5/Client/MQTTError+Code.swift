@@ -9,6 +9,7 @@ extension MQTTError {
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
             case cancelled, authenticationFailed, subscribeFailed, sessionStoreFailure
+            case timedOut, topicAliasUnavailable
         }
 
         private let wrapped: Wrapped
@@ -59,6 +60,12 @@ extension MQTTError {
         public static let subscribeFailed = Code(.subscribeFailed)
         /// The session store could not be read or written, or holds another client's session.
         public static let sessionStoreFailure = Code(.sessionStoreFailure)
+        /// A bounded wait ran out of time (``MQTTClient/waitForDisconnection(timeout:)``,
+        /// ``MQTTClient/waitForStop(timeout:)``, ``MQTTClient/stop(disconnect:timeout:)``).
+        public static let timedOut = Code(.timedOut)
+        /// A publish with ``MQTTTopicAliasPolicy/always`` could not use a topic alias (the broker
+        /// allows none, or every alias is bound to another topic); it was not sent.
+        public static let topicAliasUnavailable = Code(.topicAliasUnavailable)
 
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
@@ -83,6 +90,8 @@ extension MQTTError {
             case .authenticationFailed: "authenticationFailed"
             case .subscribeFailed: "subscribeFailed"
             case .sessionStoreFailure: "sessionStoreFailure"
+            case .timedOut: "timedOut"
+            case .topicAliasUnavailable: "topicAliasUnavailable"
             }
         }
     }

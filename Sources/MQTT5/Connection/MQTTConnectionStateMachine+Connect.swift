@@ -83,6 +83,7 @@ extension MQTTConnectionStateMachine {
         if sessionPresent {
             retransmit(now: now, into: &actions)
         }
+        throttle.connectionAccepted(sessionPresent: sessionPresent, backlog: queue.count)
         drainQueue(now: now, into: &actions)
     }
 

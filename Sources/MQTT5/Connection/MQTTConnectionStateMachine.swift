@@ -38,6 +38,8 @@ struct MQTTConnectionStateMachine<Token> {
         var extendedValidation: MQTTExtendedValidation = .none
         /// What happens to sent publishes recovered from a session store when the broker has no session.
         var recoveredPublishesWithoutSession = MQTTRecoveredPublishPolicy.resend
+        /// Rate and subscription limits that delay operations.
+        var flowControl: MQTTFlowControl = .none
     }
 
     /// An operation as submitted.
@@ -56,6 +58,8 @@ struct MQTTConnectionStateMachine<Token> {
         var key: UInt64 = 0
         /// Whether it was recovered from a session store.
         var isRecovered = false
+        /// The publish's own topic alias policy, if any.
+        var aliasPolicy: MQTTTopicAliasPolicy? = nil
     }
 
     /// Where an outbound QoS 1 or 2 flow stands.
@@ -136,10 +140,15 @@ struct MQTTConnectionStateMachine<Token> {
     var outboundAliases = MQTTOutboundTopicAliases()
     var inboundAliases: [UInt16: String] = [:]
     var reauthentication: Token?
+    /// Flow control (rates, draining, subscription limit) and when to drain again after a delay.
+    var throttle: MQTTOutboundThrottle
+    var pacingDeadline: NIODeadline?
 
     /// Creates a disconnected machine with an empty session.
     init(configuration: Configuration) {
         self.configuration = configuration
+        self.throttle = MQTTOutboundThrottle(
+            flowControl: configuration.flowControl, drainingRate: configuration.offlineQueue.drainingRate)
     }
 
     /// The protocol version of the connections.
@@ -172,6 +181,9 @@ struct MQTTConnectionStateMachine<Token> {
             }
             if let ackDeadlineHint {
                 deadline = min(deadline ?? ackDeadlineHint, ackDeadlineHint)
+            }
+            if let pacingDeadline {
+                deadline = min(deadline ?? pacingDeadline, pacingDeadline)
             }
             return deadline
         case .disconnected, .closing:
