@@ -9,6 +9,7 @@ extension MQTTError {
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
             case cancelled, authenticationFailed, subscribeFailed
+            case proxyRefused, proxyNotAuthorized, certificateRejected
         }
 
         private let wrapped: Wrapped
@@ -58,6 +59,16 @@ extension MQTTError {
         /// ``MQTTError/reasonCode``).
         public static let subscribeFailed = Code(.subscribeFailed)
 
+        /// The HTTP proxy refused the tunnel with a status other than 401, 403 and 407 (502, 503, 504...),
+        /// or broke the CONNECT exchange; the client retries.
+        public static let proxyRefused = Code(.proxyRefused)
+        /// The HTTP proxy refused the tunnel with 407 (Proxy Authentication Required), 401 or 403
+        /// (Forbidden): its credentials or rules need changing, so the client stops.
+        public static let proxyNotAuthorized = Code(.proxyNotAuthorized)
+        /// ``MQTTTLSConfiguration/certificateVerifier`` rejected the broker's certificate (a pin did
+        /// not match); the client stops rather than retry against a certificate it distrusts.
+        public static let certificateRejected = Code(.certificateRejected)
+
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
             switch wrapped {
@@ -80,6 +91,9 @@ extension MQTTError {
             case .cancelled: "cancelled"
             case .authenticationFailed: "authenticationFailed"
             case .subscribeFailed: "subscribeFailed"
+            case .proxyRefused: "proxyRefused"
+            case .proxyNotAuthorized: "proxyNotAuthorized"
+            case .certificateRejected: "certificateRejected"
             }
         }
     }

@@ -29,7 +29,7 @@ extension MQTTConnectionStateMachine {
                 let found = inboundQoS2.remove(pubRel.packetIdentifier) != nil
                 let pubComp = MQTTPubCompPacket(
                     packetIdentifier: pubRel.packetIdentifier,
-                    reasonCode: found || version == .v3_1_1 ? .success : .packetIdentifierNotFound
+                    reasonCode: found || version.isV3 ? .success : .packetIdentifierNotFound
                 )
                 send(.pubComp(pubComp), now: now, into: &actions)
             case .pubComp(let pubComp):
