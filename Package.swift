@@ -289,7 +289,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTT5TestingTests",
-            dependencies: nio + ["MQTT5Testing", "MQTT5", .product(name: "Logging", package: "swift-log")],
+            dependencies: nio + [
+                "MQTT5Testing", "MQTT5", "MQTT5TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

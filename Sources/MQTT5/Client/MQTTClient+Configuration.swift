@@ -95,6 +95,10 @@ extension MQTTClient {
         public var topicAliasing = MQTTTopicAliasing()
         /// Extra client-side checks for a specific broker's limits (none by default).
         public var extendedValidation: MQTTExtendedValidation = .none
+        /// Limits that delay outbound operations (see ``MQTTFlowControl``); `nil` (the default)
+        /// applies ``MQTTFlowControl/awsIoTCore`` with ``MQTTExtendedValidation/awsIoTCore`` and
+        /// no limit otherwise.
+        public var flowControl: MQTTFlowControl? = nil
 
         /// Creates a configuration.
         ///

@@ -10,6 +10,7 @@ extension MQTTError {
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
             case cancelled, authenticationFailed, subscribeFailed
             case proxyRefused, proxyNotAuthorized, certificateRejected
+            case timedOut, topicAliasUnavailable
         }
 
         private let wrapped: Wrapped
@@ -58,6 +59,12 @@ extension MQTTError {
         /// The broker refused a SUBSCRIBE that a scoped API needs (the SUBACK reason code is in
         /// ``MQTTError/reasonCode``).
         public static let subscribeFailed = Code(.subscribeFailed)
+        /// A bounded wait ran out of time (``MQTTClient/waitForDisconnection(timeout:)``,
+        /// ``MQTTClient/waitForStop(timeout:)``, ``MQTTClient/stop(disconnect:timeout:)``).
+        public static let timedOut = Code(.timedOut)
+        /// A publish with ``MQTTTopicAliasPolicy/always`` could not use a topic alias (the broker
+        /// allows none, or every alias is bound to another topic); it was not sent.
+        public static let topicAliasUnavailable = Code(.topicAliasUnavailable)
 
         /// The HTTP proxy refused the tunnel with a status other than 401, 403 and 407 (502, 503, 504...),
         /// or broke the CONNECT exchange; the client retries.
@@ -94,6 +101,8 @@ extension MQTTError {
             case .proxyRefused: "proxyRefused"
             case .proxyNotAuthorized: "proxyNotAuthorized"
             case .certificateRejected: "certificateRejected"
+            case .timedOut: "timedOut"
+            case .topicAliasUnavailable: "topicAliasUnavailable"
             }
         }
     }

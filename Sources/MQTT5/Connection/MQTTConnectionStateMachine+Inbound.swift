@@ -156,6 +156,10 @@ extension MQTTConnectionStateMachine {
             if let hint = ackDeadlineHint, now >= hint, let ackTimeout = configuration.ackTimeout {
                 expireAcknowledgements(now: now, timeout: ackTimeout, into: &actions)
             }
+            if let pacingDeadline, now >= pacingDeadline {
+                self.pacingDeadline = nil
+                drainQueue(now: now, into: &actions)
+            }
         case .disconnected, .closing:
             break
         }

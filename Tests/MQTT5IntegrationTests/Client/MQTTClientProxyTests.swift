@@ -11,7 +11,7 @@ import Testing
 /// HTTP CONNECT tunnels through a real tinyproxy (started per test on a free loopback port with
 /// the configuration file it writes) to a real mosquitto.
 @Suite(
-    "Client through an HTTP proxy (tinyproxy)", .timeLimit(.minutes(1)),
+    "Client through an HTTP proxy (tinyproxy)", .serialized, .timeLimit(.minutes(1)),
     .enabled(if: MosquittoBroker.shouldRunTests && TinyproxyProcess.shouldRunTests))
 struct MQTTClientProxyTests {
     static func proxyURL(_ proxy: TinyproxyProcess, user: String? = "alice", password: String = "s3cret") -> String {

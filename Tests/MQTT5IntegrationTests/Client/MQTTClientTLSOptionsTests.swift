@@ -7,7 +7,8 @@ import NIOSSL
 import Testing
 
 /// The TLS knobs against mosquitto TLS listeners with test-time certificates.
-@Suite("TLS options against mosquitto", .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
+@Suite(
+    "TLS options against mosquitto", .serialized, .timeLimit(.minutes(1)), .enabled(if: MosquittoBroker.shouldRunTests))
 struct MQTTClientTLSOptionsTests {
     typealias Certificates = MQTTClientTransportTests.Certificates
 

@@ -40,6 +40,11 @@ final class MQTTClientCore: @unchecked Sendable {
     private var eventStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTClientEvent>.Continuation)] = []
     private var publishStreams:
         [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
+    /// The streams of ``MQTTClient/messageFlows(bufferingPolicy:)`` and the flows they follow.
+    private var flowStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTMessageFlowEvent>.Continuation)] = []
+    private var flowTracker = MQTTMessageFlowTracker()
+    /// The buffers of ``MQTTClientListeners`` registrations (drained by a task each).
+    private var listenerStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTListenerItem>.Continuation)] = []
 
     init(configuration: MQTTClient.Configuration, eventLoop: any EventLoop, logger: Logger) {
         self.configuration = configuration
@@ -69,6 +74,8 @@ final class MQTTClientCore: @unchecked Sendable {
         result.enhancedAuthentication =
             configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
         result.extendedValidation = configuration.extendedValidation
+        result.flowControl =
+            configuration.flowControl ?? (configuration.extendedValidation == .awsIoTCore ? .awsIoTCore : .none)
         return result
     }
 
@@ -105,6 +112,7 @@ final class MQTTClientCore: @unchecked Sendable {
         switch action {
         case .send(let packet):
             connection?.write(packet)
+            if !flowStreams.isEmpty, let event = flowTracker.sent(packet) { emitFlow(event) }
         case .deliver(let publish):
             deliver(publish)
         case .succeedPublish(let token, let result):
@@ -439,6 +447,7 @@ final class MQTTClientCore: @unchecked Sendable {
 
     func received(_ packet: MQTTPacket, from handler: MQTTConnectionHandler) {
         guard connection === handler else { return }
+        if !flowStreams.isEmpty, let event = flowTracker.received(packet) { emitFlow(event) }
         run { machine, actions in machine.receive(packet, now: .now(), into: &actions) }
     }
 
@@ -486,8 +495,12 @@ final class MQTTClientCore: @unchecked Sendable {
 
     // MARK: - Operations
 
-    func submit(_ operation: Machine.Operation, token: MQTTOperationToken?) {
-        run { machine, actions in machine.submit(operation, token: token, now: .now(), into: &actions) }
+    func submit(
+        _ operation: Machine.Operation, token: MQTTOperationToken?, aliasPolicy: MQTTTopicAliasPolicy? = nil
+    ) {
+        run { machine, actions in
+            machine.submit(operation, token: token, aliasPolicy: aliasPolicy, now: .now(), into: &actions)
+        }
     }
 
     func cancel(_ identity: ObjectIdentifier) {
@@ -578,14 +591,34 @@ final class MQTTClientCore: @unchecked Sendable {
         return id
     }
 
+    func addFlowStream(_ continuation: AsyncStream<MQTTMessageFlowEvent>.Continuation) -> MQTTListenerID {
+        let id = makeListenerID()
+        flowStreams.append((id, continuation))
+        return id
+    }
+
+    private func emitFlow(_ event: MQTTMessageFlowEvent) {
+        for stream in flowStreams { stream.continuation.yield(event) }
+    }
+
+    func addListenerStream(_ continuation: AsyncStream<MQTTListenerItem>.Continuation, id: MQTTListenerID) {
+        listenerStreams.append((id, continuation))
+    }
+
     /// Ends every public stream (the client was deallocated).
     func finishStreams() {
         let events = eventStreams
         let publishes = publishStreams
+        let listeners = listenerStreams
+        let flows = flowStreams
+        flowStreams.removeAll()
         eventStreams.removeAll()
         publishStreams.removeAll()
+        listenerStreams.removeAll()
         for stream in events { stream.continuation.finish() }
         for stream in publishes { stream.continuation.finish() }
+        for stream in listeners { stream.continuation.finish() }
+        for stream in flows { stream.continuation.finish() }
     }
 
     func removeListener(_ id: MQTTListenerID) {
@@ -593,11 +626,16 @@ final class MQTTClientCore: @unchecked Sendable {
         publishListeners.removeAll { $0.id == id }
         eventStreams.removeAll { $0.id == id }
         publishStreams.removeAll { $0.id == id }
+        flowStreams.removeAll { $0.id == id }
+        if let index = listenerStreams.firstIndex(where: { $0.id == id }) {
+            listenerStreams.remove(at: index).continuation.finish()
+        }
     }
 
     private func emit(_ event: MQTTClientEvent) {
         for listener in eventListeners { listener.body(event) }
         for stream in eventStreams { stream.continuation.yield(event) }
+        for stream in listenerStreams { stream.continuation.yield(.event(event)) }
     }
 
     private func deliver(_ publish: MQTTPublishPacket) {
@@ -605,5 +643,6 @@ final class MQTTClientCore: @unchecked Sendable {
         for stream in publishStreams where stream.filter?.matches(publish.topic) ?? true {
             stream.continuation.yield(publish)
         }
+        for stream in listenerStreams { stream.continuation.yield(.publish(publish)) }
     }
 }

@@ -79,7 +79,7 @@ extension MQTTReconnectStateMachine {
         now: NIODeadline, into actions: inout [Action]
     ) {
         lastError = error
-        if stopping || Self.cannotHeal(error) {
+        if stopping || Self.cannotHeal(error) || !configuration.reconnect.isEnabled {
             state = .stopped
             actions.append(.emit(event))
             actions.append(.stopped(stopping ? nil : error))
