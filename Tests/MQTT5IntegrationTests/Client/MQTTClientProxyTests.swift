@@ -5,6 +5,7 @@ import MQTT5TestSupport
 import MQTT5Testing
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Testing
 @testable import mqtt
 
@@ -107,6 +108,42 @@ struct MQTTClientProxyTests {
         var wrongCA = configuration
         wrongCA.tls?.trustRoots = .file(certificates.otherCA)
         try await MQTTClientTransportTests.expectTransportFailure(wrongCA)
+    }
+
+    @Test("An https:// proxy (TLS to the proxy with its own trust settings), and mqtts:// inside: TLS in TLS")
+    func secureProxy() async throws {
+        let certificates = try await MQTTClientTransportTests.Certificates.generate()
+        let tlsPort = try MosquittoBroker.freePort()
+        var brokerConfiguration = MosquittoBroker.Configuration()
+        brokerConfiguration.extraConfiguration = """
+            listener \(tlsPort) 127.0.0.1
+            certfile \(certificates.serverCertificate)
+            keyfile \(certificates.serverKey)
+            """
+        let broker = try await MosquittoBroker.start(brokerConfiguration)
+        defer { broker.stop() }
+        let proxy = try await TinyproxyProcess.start(
+            .init(connectPorts: [tlsPort], basicAuth: ("alice", "s3cret")), port: try MosquittoBroker.freePort())
+        defer { proxy.stop() }
+        // tinyproxy speaks plain HTTP; a TLS front (swift-nio-ssl) makes it an https:// proxy.
+        let front = try await TLSFront.start(
+            certificate: certificates.serverCertificate, key: certificates.serverKey, maximumVersion: .tlsv13,
+            upstreamPort: proxy.port)
+        defer { front.close() }
+        var configuration = try MQTTClient.Configuration.test(
+            url: "mqtts://127.0.0.1:\(tlsPort)", clientIdentifier: "https-proxy")
+        configuration.tls = MQTTTLSConfiguration(trustRoots: .file(certificates.ca), serverName: "localhost")
+        var https = try MQTTHTTPProxy(url: "https://alice:s3cret@127.0.0.1:\(front.port)")
+        https.tls = MQTTTLSConfiguration(trustRoots: .file(certificates.ca), serverName: "localhost")
+        configuration.proxy = https
+        try await withMQTTClient(configuration: configuration, connectTimeout: .seconds(5)) { client in
+            try await MQTTClientTransportTests.roundTrip(client, "https-proxy")
+        }
+        #expect(proxy.log.contains("CONNECT 127.0.0.1:\(tlsPort)"), "\(proxy.log)")
+        // The proxy's certificate is verified with the proxy's settings, not the broker's.
+        var untrusted = configuration
+        untrusted.proxy?.tls?.trustRoots = .file(certificates.otherCA)
+        try await MQTTClientTransportTests.expectTransportFailure(untrusted)
     }
 
     @Test("ws:// through the tunnel to a WebSocket front of mosquitto")

@@ -52,6 +52,10 @@ struct MQTTHTTPProxyTests {
             if let status { #expect(error.message.contains("HTTP \(status.code)")) }
             #expect(MQTTReconnectStateMachine<SplitMix64>.cannotHeal(error) == (code == .proxyNotAuthorized))
         }
+        struct Handshake: Error {}
+        let tls = MQTTTransport.proxyError(
+            Cause(), status: nil, transportError: Handshake(), proxy: proxy, options: options)
+        #expect(tls.code == .transportFailure && tls.cause is Handshake)
     }
 }
 

@@ -167,16 +167,26 @@ enum MQTTTransport {
                     channel.close(promise: nil)
                 }
             case .failure(let error):
-                ready.fail(proxyError(error, status: boundStatus.value.status, proxy: proxy, options: options))
+                let recorder = boundStatus.value
+                ready.fail(
+                    proxyError(
+                        error, status: recorder.status, transportError: recorder.error, proxy: proxy, options: options))
             }
         }
     }
 
     /// The error of a refused or broken CONNECT exchange: 401, 403 and 407 are not retried.
     static func proxyError(
-        _ error: any Error, status: HTTPResponseStatus?, proxy: MQTTHTTPProxy, options: Options
+        _ error: any Error, status: HTTPResponseStatus?, transportError: (any Error)? = nil, proxy: MQTTHTTPProxy,
+        options: Options
     ) -> MQTTError {
         let target = "\(options.endpoint.host):\(options.endpoint.port)"
+        if status == nil, let transportError {
+            // The connection to the proxy itself failed (TLS to an https:// proxy, I/O).
+            return MQTTError(
+                code: .transportFailure, message: "the connection to the HTTP proxy \(proxy) failed: \(transportError)",
+                cause: transportError)
+        }
         guard let status, !(200..<300).contains(status.code) else {
             return MQTTError(
                 code: .proxyRefused, message: "the HTTP proxy \(proxy) did not open a tunnel to \(target): \(error)",
