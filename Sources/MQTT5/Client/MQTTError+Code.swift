@@ -9,6 +9,7 @@ extension MQTTError {
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
             case cancelled, authenticationFailed, subscribeFailed, sessionStoreFailure
+            case proxyRefused, proxyNotAuthorized, certificateRejected
             case timedOut, topicAliasUnavailable
         }
 
@@ -67,6 +68,16 @@ extension MQTTError {
         /// allows none, or every alias is bound to another topic); it was not sent.
         public static let topicAliasUnavailable = Code(.topicAliasUnavailable)
 
+        /// The HTTP proxy refused the tunnel with a status other than 401, 403 and 407 (502, 503, 504...),
+        /// or broke the CONNECT exchange; the client retries.
+        public static let proxyRefused = Code(.proxyRefused)
+        /// The HTTP proxy refused the tunnel with 407 (Proxy Authentication Required), 401 or 403
+        /// (Forbidden): its credentials or rules need changing, so the client stops.
+        public static let proxyNotAuthorized = Code(.proxyNotAuthorized)
+        /// ``MQTTTLSConfiguration/certificateVerifier`` rejected the broker's certificate (a pin did
+        /// not match); the client stops rather than retry against a certificate it distrusts.
+        public static let certificateRejected = Code(.certificateRejected)
+
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
             switch wrapped {
@@ -90,6 +101,9 @@ extension MQTTError {
             case .authenticationFailed: "authenticationFailed"
             case .subscribeFailed: "subscribeFailed"
             case .sessionStoreFailure: "sessionStoreFailure"
+            case .proxyRefused: "proxyRefused"
+            case .proxyNotAuthorized: "proxyNotAuthorized"
+            case .certificateRejected: "certificateRejected"
             case .timedOut: "timedOut"
             case .topicAliasUnavailable: "topicAliasUnavailable"
             }

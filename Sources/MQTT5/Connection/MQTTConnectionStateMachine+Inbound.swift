@@ -30,7 +30,7 @@ extension MQTTConnectionStateMachine {
                 if found { journal?.removeInbound(pubRel.packetIdentifier) }
                 let pubComp = MQTTPubCompPacket(
                     packetIdentifier: pubRel.packetIdentifier,
-                    reasonCode: found || version == .v3_1_1 ? .success : .packetIdentifierNotFound
+                    reasonCode: found || version.isV3 ? .success : .packetIdentifierNotFound
                 )
                 send(.pubComp(pubComp), now: now, into: &actions)
             case .pubComp(let pubComp):

@@ -37,8 +37,15 @@ struct MQTTClientMessageFlowTests {
             #expect(incoming1.pubAck?.packetIdentifier == incoming1.packetIdentifier)
             let incoming2 = try #require(log.completed["incoming-flow/2"])
             #expect(incoming2.pubRel?.packetIdentifier == incoming2.packetIdentifier)
-            // The wire agrees: the broker received the client's acknowledgements of incoming flows.
-            let received = broker.receivedPackets(clientID: "flows").map(\.packetType)
+            // The wire agrees: the broker received the client's acknowledgements of incoming flows
+            // (the client reports "sent" when it writes, so the broker may read the last one later).
+            var received: [MQTTPacketType] = []
+            let deadline = ContinuousClock.now + .seconds(5)
+            repeat {
+                received = broker.receivedPackets(clientID: "flows").map(\.packetType)
+                if received.contains(.pubAck) && received.contains(.pubRec) && received.contains(.pubComp) { break }
+                try await Task.sleep(for: .milliseconds(10))
+            } while ContinuousClock.now < deadline
             #expect(received.contains(.pubAck) && received.contains(.pubRec) && received.contains(.pubComp))
             await client.stop()
         }

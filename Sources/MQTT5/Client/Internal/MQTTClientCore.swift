@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOSSL
 
 /// The state of an ``MQTTClient``, confined to its event loop: the thin shell that performs the
 /// actions of its two state machines, the protocol of the current connection
@@ -29,7 +28,7 @@ final class MQTTClientCore: @unchecked Sendable {
     /// The handler of the open transport, if any.
     private(set) var connection: MQTTConnectionHandler?
     private var reconnectTimer: Scheduled<Void>?
-    private var tlsContext: Result<NIOSSLContext?, MQTTError> = .success(nil)
+    private var contexts: Result<MQTTTransportContexts, MQTTError> = .success(MQTTTransportContexts())
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var stopWaiters: [EventLoopPromise<Void>] = []
@@ -227,13 +226,19 @@ final class MQTTClientCore: @unchecked Sendable {
 
     // MARK: - Lifecycle
 
-    func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
+    /// The endpoint of the current (or last) connection attempt.
+    private var currentEndpoint: MQTTEndpoint {
+        let endpoints = configuration.endpoints
+        return endpoints[min(reconnect.currentEndpoint, endpoints.count - 1)]
+    }
+
+    func start(contexts: Result<MQTTTransportContexts, MQTTError>) {
         guard !reconnect.isRunning else { return }
-        self.tlsContext = tlsContext
-        if case .success = tlsContext {
+        self.contexts = contexts
+        if case .success = contexts {
             switch restoreSession() {
             case .success(let hadSession): if hadSession { reconnect.hadSuccessfulConnection = true }
-            case .failure(let error): self.tlsContext = .failure(error)
+            case .failure(let error): self.contexts = .failure(error)
             }
         }
         reconnecting { reconnect, actions in reconnect.start(into: &actions) }
@@ -280,17 +285,18 @@ final class MQTTClientCore: @unchecked Sendable {
     /// The session store failed: the next connection attempt fails with `error` (which stops
     /// the client), and the current connection closes.
     func sessionStoreUnusable(_ error: MQTTError) {
-        tlsContext = .failure(error)
+        contexts = .failure(error)
         connection?.close()
     }
 
     /// Opens the transport of `attempt` (after the WebSocket handshake transform, if any).
     private func openConnection(attempt thisAttempt: UInt64) {
         guard reconnect.isConnecting(attempt: thisAttempt) else { return }  // a listener stopped the client
-        let endpoint = configuration.endpoint
-        let tls: NIOSSLContext?
-        switch tlsContext {
-        case .success(let context): tls = context
+        let endpoint = currentEndpoint
+        logger[metadataKey: "mqtt.endpoint"] = "\(endpoint)"
+        let tls: MQTTTransportContexts
+        switch contexts {
+        case .success(let built): tls = built
         case .failure(let error):
             transportFailed(attempt: thisAttempt, error)
             return
@@ -323,7 +329,7 @@ final class MQTTClientCore: @unchecked Sendable {
     }
 
     private func openTransport(
-        attempt thisAttempt: UInt64, tls: NIOSSLContext?, request: MQTTWebSocketHandshakeRequest?
+        attempt thisAttempt: UInt64, tls: MQTTTransportContexts, request: MQTTWebSocketHandshakeRequest?
     ) {
         guard reconnect.isConnecting(attempt: thisAttempt) else { return }
         let handler = MQTTConnectionHandler(core: self, version: configuration.protocolVersion)
@@ -332,14 +338,21 @@ final class MQTTClientCore: @unchecked Sendable {
             version: configuration.protocolVersion,
             maximumIncomingPacketSize: configuration.maximumPacketSize ?? MQTTFrameDecoder.maximumPossiblePacketSize
         )
-        let future = MQTTTransport.connect(
-            endpoint: configuration.endpoint,
-            eventLoop: eventLoop,
-            tlsContext: tls,
+        let options = MQTTTransport.Options(
+            endpoint: currentEndpoint,
+            tlsContext: tls.broker,
             tls: configuration.tls,
+            proxy: configuration.proxy,
+            proxyTLSContext: tls.proxy,
             webSocketRequest: request,
             maximumFrameSize: configuration.webSocket.maximumFrameSize,
             connectTimeout: TimeAmount(configuration.connectTimeout),
+            socketOptions: configuration.socketOptions,
+            channelInitializer: configuration.channelInitializer
+        )
+        let future = MQTTTransport.connect(
+            options,
+            eventLoop: eventLoop,
             addMQTTHandlers: { channel in
                 let operations = channel.pipeline.syncOperations
                 try operations.addHandler(ByteToMessageHandler(MQTTPacketDecoder(settings: codecSettings)))
@@ -378,7 +391,7 @@ final class MQTTClientCore: @unchecked Sendable {
         let failure =
             (error as? MQTTError)
             ?? MQTTError(
-                code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(error)", cause: error)
+                code: .transportFailure, message: "cannot connect to \(currentEndpoint): \(error)", cause: error)
         reconnecting { reconnect, actions in
             reconnect.connectAttemptFailed(attempt: thisAttempt, error: failure, now: .now(), into: &actions)
         }
@@ -418,7 +431,9 @@ final class MQTTClientCore: @unchecked Sendable {
         )
     }
 
-    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ settings: MQTTNegotiatedSettings) {
+    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ negotiated: MQTTNegotiatedSettings) {
+        var settings = negotiated
+        settings.endpoint = currentEndpoint
         if configuration.clientIdentifier.isEmpty, !settings.clientIdentifier.isEmpty {
             logger[metadataKey: "mqtt.client_id"] = "\(settings.clientIdentifier)"
         }
@@ -496,12 +511,14 @@ final class MQTTClientCore: @unchecked Sendable {
         guard let outcome else { return }
         var error = outcome.reason.error
         if error.code == .connectionClosed, let cause = handler.error {
-            error =
-                outcome.wasConnected
-                ? MQTTError(code: .connectionClosed, message: "the connection closed: \(cause)", cause: cause)
-                : MQTTError(
-                    code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(cause)",
-                    cause: cause)
+            if outcome.wasConnected {
+                error = MQTTError(code: .connectionClosed, message: "the connection closed: \(cause)", cause: cause)
+            } else if let transportError = cause as? MQTTError {
+                error = transportError  // e.g. a rejected certificate, which must not be retried
+            } else {
+                error = MQTTError(
+                    code: .transportFailure, message: "cannot connect to \(currentEndpoint): \(cause)", cause: cause)
+            }
         }
         shared.isConnected = false
         shared.negotiatedSettings = nil
