@@ -153,7 +153,8 @@ struct WriteAheadCrashPointTests {
         let a = try driver.publish("a", qos: .atLeastOnce).compactMap(Self.identifier)
         let b = try driver.publish("b", qos: .exactlyOnce).compactMap(Self.identifier)
         let c = try driver.publish("c", qos: .exactlyOnce).compactMap(Self.identifier)
-        #expect(try driver.publish("d", qos: .atLeastOnce).compactMap(Self.identifier).isEmpty)  // Receive Maximum: queued
+        // Beyond the broker's Receive Maximum: queued.
+        #expect(try driver.publish("d", qos: .atLeastOnce).compactMap(Self.identifier).isEmpty)
         try #require(a.count == 1 && b.count == 1 && c.count == 1)
         try driver.receive(.pubRec(MQTTPubRecPacket(packetIdentifier: b[0])))
         let drained = try driver.receive(.pubAck(MQTTPubAckPacket(packetIdentifier: a[0]))).compactMap(Self.identifier)
