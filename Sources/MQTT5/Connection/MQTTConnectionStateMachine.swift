@@ -126,6 +126,8 @@ struct MQTTConnectionStateMachine<Token> {
     var outboundAliases = MQTTOutboundTopicAliases()
     var inboundAliases: [UInt16: String] = [:]
     var reauthentication: Token?
+    /// PUBACKs and PUBRECs owed for received publishes, in the order the publishes arrived.
+    var pendingAcknowledgements = MQTTInboundAcknowledgements()
 
     /// Creates a disconnected machine with an empty session.
     init(configuration: Configuration) {
@@ -257,6 +259,7 @@ extension MQTTConnectionStateMachine {
         ackDeadlineHint = nil
         outboundAliases = MQTTOutboundTopicAliases()
         inboundAliases = [:]
+        pendingAcknowledgements.removeAll()
     }
 
     mutating func setConnected(_ settings: MQTTNegotiatedSettings) {

@@ -41,6 +41,8 @@ final class MQTTClientCore: @unchecked Sendable {
     private var eventStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTClientEvent>.Continuation)] = []
     private var publishStreams:
         [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
+    /// The QoS 1 or 2 publish being handed to the listeners, whose acknowledgement one may defer.
+    var delivering: DeliveringPublish?
 
     init(configuration: MQTTClient.Configuration, eventLoop: any EventLoop, logger: Logger) {
         self.configuration = configuration
@@ -106,8 +108,8 @@ final class MQTTClientCore: @unchecked Sendable {
         switch action {
         case .send(let packet):
             connection?.write(packet)
-        case .deliver(let publish):
-            deliver(publish)
+        case .deliver(let publish, let acknowledgement):
+            deliver(publish, acknowledgement: acknowledgement)
         case .succeedPublish(let token, let result):
             if case .publish(let promise) = token { promise.succeed(result) }
         case .succeedSubscribe(let token, let subAck):
@@ -583,10 +585,16 @@ final class MQTTClientCore: @unchecked Sendable {
         for stream in eventStreams { stream.continuation.yield(event) }
     }
 
-    private func deliver(_ publish: MQTTPublishPacket) {
+    private func deliver(_ publish: MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?) {
+        delivering = acknowledgement.map { DeliveringPublish(acknowledgement: $0, deferred: false) }
         for listener in publishListeners { listener.body(publish) }
         for stream in publishStreams where stream.filter?.matches(publish.topic) ?? true {
             stream.continuation.yield(publish)
+        }
+        let delivered = delivering
+        delivering = nil
+        if let delivered, !delivered.deferred {
+            run { machine, actions in machine.acknowledge(delivered.acknowledgement, now: .now(), into: &actions) }
         }
     }
 }
