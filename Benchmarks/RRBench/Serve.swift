@@ -83,7 +83,8 @@ struct BenchShadowService: IoTShadow.ServiceProtocol {
         return ["power": stamp, "level": stamp]
     }
 
-    private func get(_ thingName: String, token: String?) throws(IoTShadow.ErrorResponse) -> IoTShadow.GetShadowResponse {
+    private func get(_ thingName: String, token: String?) throws(IoTShadow.ErrorResponse) -> IoTShadow.GetShadowResponse
+    {
         let now = Self.now()
         if let error = Self.reject(thingName, token: token, at: now) { throw error }
         return IoTShadow.GetShadowResponse(
@@ -92,7 +93,9 @@ struct BenchShadowService: IoTShadow.ServiceProtocol {
             version: versions.current)
     }
 
-    private func update(_ thingName: String, token: String?) throws(IoTShadow.ErrorResponse)
+    private func update(
+        _ thingName: String, token: String?
+    ) throws(IoTShadow.ErrorResponse)
         -> IoTShadow.UpdateShadowResponse
     {
         let now = Self.now()
@@ -102,7 +105,9 @@ struct BenchShadowService: IoTShadow.ServiceProtocol {
             metadata: .init(reported: Self.metadata(now)), timestamp: now, version: versions.increment())
     }
 
-    private func delete(_ thingName: String, token: String?) throws(IoTShadow.ErrorResponse)
+    private func delete(
+        _ thingName: String, token: String?
+    ) throws(IoTShadow.ErrorResponse)
         -> IoTShadow.DeleteShadowResponse
     {
         let now = Self.now()
@@ -110,37 +115,49 @@ struct BenchShadowService: IoTShadow.ServiceProtocol {
         return IoTShadow.DeleteShadowResponse(clientToken: token, timestamp: now, version: versions.current)
     }
 
-    func getShadow(_ request: IoTShadow.GetShadowRequest) async throws(IoTShadow.ErrorResponse)
+    func getShadow(
+        _ request: IoTShadow.GetShadowRequest
+    ) async throws(IoTShadow.ErrorResponse)
         -> IoTShadow.GetShadowResponse
     {
         try get(request.thingName, token: request.clientToken)
     }
 
-    func getNamedShadow(_ request: IoTShadow.GetNamedShadowRequest) async throws(IoTShadow.ErrorResponse)
+    func getNamedShadow(
+        _ request: IoTShadow.GetNamedShadowRequest
+    ) async throws(IoTShadow.ErrorResponse)
         -> IoTShadow.GetShadowResponse
     {
         try get(request.thingName, token: request.clientToken)
     }
 
-    func updateShadow(_ request: IoTShadow.UpdateShadowRequest) async throws(IoTShadow.ErrorResponse)
+    func updateShadow(
+        _ request: IoTShadow.UpdateShadowRequest
+    ) async throws(IoTShadow.ErrorResponse)
         -> IoTShadow.UpdateShadowResponse
     {
         try update(request.thingName, token: request.clientToken)
     }
 
-    func updateNamedShadow(_ request: IoTShadow.UpdateNamedShadowRequest) async throws(IoTShadow.ErrorResponse)
+    func updateNamedShadow(
+        _ request: IoTShadow.UpdateNamedShadowRequest
+    ) async throws(IoTShadow.ErrorResponse)
         -> IoTShadow.UpdateShadowResponse
     {
         try update(request.thingName, token: request.clientToken)
     }
 
-    func deleteShadow(_ request: IoTShadow.DeleteShadowRequest) async throws(IoTShadow.ErrorResponse)
+    func deleteShadow(
+        _ request: IoTShadow.DeleteShadowRequest
+    ) async throws(IoTShadow.ErrorResponse)
         -> IoTShadow.DeleteShadowResponse
     {
         try delete(request.thingName, token: request.clientToken)
     }
 
-    func deleteNamedShadow(_ request: IoTShadow.DeleteNamedShadowRequest) async throws(IoTShadow.ErrorResponse)
+    func deleteNamedShadow(
+        _ request: IoTShadow.DeleteNamedShadowRequest
+    ) async throws(IoTShadow.ErrorResponse)
         -> IoTShadow.DeleteShadowResponse
     {
         try delete(request.thingName, token: request.clientToken)

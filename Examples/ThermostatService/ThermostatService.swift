@@ -112,7 +112,8 @@ final class Thermostats: Thermostat.ServiceProtocol {
     private let devices: Mutex<[String: Device]>
 
     init(deviceIDs: [String]) {
-        devices = Mutex(Dictionary(uniqueKeysWithValues: deviceIDs.map { ($0, Device(celsius: 19.5, targetCelsius: 19.5)) }))
+        devices = Mutex(
+            Dictionary(uniqueKeysWithValues: deviceIDs.map { ($0, Device(celsius: 19.5, targetCelsius: 19.5)) }))
     }
 
     func getStatus(_ request: Thermostat.StatusRequest) async throws(Thermostat.ThermostatError) -> Thermostat.Status {

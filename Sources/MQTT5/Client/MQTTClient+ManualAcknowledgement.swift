@@ -45,7 +45,8 @@ extension MQTTClient {
             topicFilter = try MQTTTopicFilter(filter)
         } catch {
             throw MQTTError(
-                code: .invalidArgument, message: "invalid topic filter for publishesWithManualAcknowledgement: \(error)",
+                code: .invalidArgument,
+                message: "invalid topic filter for publishesWithManualAcknowledgement: \(error)",
                 cause: error)
         }
         let (stream, continuation) = AsyncStream.makeStream(

@@ -8,7 +8,7 @@ import CoreMetrics
 ///   cancelled at the deadline), `deduplicated` (a retry answered from the cache or dropped
 ///   while the original runs).
 /// - `mqtt_rpc_server_handler_duration_seconds{operation}`: a timer of the handler's run.
-/// - `mqtt_rpc_server_handlers_in_flight`: a meter of handlers running (all operations).
+/// - `mqtt_rpc_server_handlers_in_flight{operation}`: a meter of handlers running.
 struct ResponderMetrics: Sendable {
     static let requestsLabel = "mqtt_rpc_server_requests_total"
     static let durationLabel = "mqtt_rpc_server_handler_duration_seconds"
@@ -30,6 +30,6 @@ struct ResponderMetrics: Sendable {
         deadlineExceeded = counter("deadline_exceeded")
         deduplicated = counter("deduplicated")
         duration = Timer(label: Self.durationLabel, dimensions: [("operation", operation)])
-        inFlight = Meter(label: Self.inFlightLabel)
+        inFlight = Meter(label: Self.inFlightLabel, dimensions: [("operation", operation)])
     }
 }

@@ -33,7 +33,9 @@ extension RRSuite.Mosquitto {
                 let group = "\(rig.prefix)-shadow"
                 var services: [ServiceProcess] = []
                 for index in 0..<3 {
-                    services.append(try await ServiceProcess(name: "\(rig.prefix)-svc\(index)", port: rig.broker.port, shareGroup: group))
+                    services.append(
+                        try await ServiceProcess(
+                            name: "\(rig.prefix)-svc\(index)", port: rig.broker.port, shareGroup: group))
                 }
                 let mqtt = try await rig.client("load")
                 let rr = try RequestResponseClient(

@@ -13,7 +13,9 @@ struct W3CInMemoryTracer: Tracer {
 
     let recorder = InMemoryTracer(
         idGenerator: .init(
-            nextTraceID: { String(format: "%016llx%016llx", UInt64.random(in: 1...UInt64.max), UInt64.random(in: 0...UInt64.max)) },
+            nextTraceID: {
+                String(format: "%016llx%016llx", UInt64.random(in: 1...UInt64.max), UInt64.random(in: 0...UInt64.max))
+            },
             nextSpanID: { String(format: "%016llx", UInt64.random(in: 1...UInt64.max)) }))
 
     func startSpan<Instant: TracerInstant>(
@@ -21,7 +23,8 @@ struct W3CInMemoryTracer: Tracer {
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
     ) -> InMemorySpan {
         recorder.startSpan(
-            operationName, context: context(), ofKind: kind, at: instant(), function: function, file: fileID, line: line)
+            operationName, context: context(), ofKind: kind, at: instant(), function: function, file: fileID, line: line
+        )
     }
 
     func forceFlush() {}

@@ -54,7 +54,8 @@ struct ServiceTestBed: Sendable {
         properties.correlationData = ByteBuffer(string: correlation)
         properties.messageExpiryInterval = expiry
         _ = try await caller.publish(
-            MQTTPublishPacket(topic: topic, payload: ByteBuffer(string: payload), qos: .atLeastOnce, properties: properties))
+            MQTTPublishPacket(
+                topic: topic, payload: ByteBuffer(string: payload), qos: .atLeastOnce, properties: properties))
     }
 }
 
