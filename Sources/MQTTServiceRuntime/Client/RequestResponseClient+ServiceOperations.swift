@@ -24,7 +24,7 @@ extension RequestResponseClient {
         var token: String?
         var tokenPath: String?
         if case .token(let jsonPath, let requestToken, _, _) = operation.correlation.kind {
-            let value = request[keyPath: requestToken] ?? UUID().uuidString
+            let value = request[keyPath: requestToken] ?? RandomUUIDString.make()
             request[keyPath: requestToken] = value
             token = value
             tokenPath = jsonPath

@@ -1,6 +1,11 @@
 extension ServiceJSONValue: Codable {
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
+        // The runtime's decoder has the value parsed already.
+        if let treeDecoder = decoder as? ServiceJSONTreeDecoder {
+            self = treeDecoder.node.jsonValue
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
