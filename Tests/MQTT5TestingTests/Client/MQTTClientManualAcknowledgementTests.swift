@@ -25,7 +25,8 @@ struct MQTTClientManualAcknowledgementTests {
             let stream = try client.publishesWithManualAcknowledgement(matching: "jobs/#")
             try await client.subscribe(to: "jobs/#", qos: .atLeastOnce)
             for index in 0..<3 {
-                _ = try await sender.publish(to: "jobs/\(index)", payload: ByteBuffer(string: "\(index)"), qos: .atLeastOnce)
+                let payload = ByteBuffer(string: "\(index)")
+                _ = try await sender.publish(to: "jobs/\(index)", payload: payload, qos: .atLeastOnce)
             }
             var received: [MQTTClient.AcknowledgeablePublish] = []
             for await element in stream {
