@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .library(name: "MQTT5", targets: ["MQTT5"]),
         .library(name: "MQTT5Testing", targets: ["MQTT5Testing"]),
+        .library(name: "MQTT5AWS", targets: ["MQTT5AWS"]),
         .library(name: "RequestResponse", targets: ["RequestResponse"]),
         .library(name: "MQTTServiceRuntime", targets: ["MQTTServiceRuntime"]),
         .library(name: "IoTShadow", targets: ["IoTShadow"]),
@@ -38,6 +39,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -56,10 +59,18 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // AWS IoT Core connection helpers: SigV4-signed WebSockets and custom authorizers. Apart
+        // from the core so that swift-crypto is not a dependency of `MQTT5`.
+        .target(
+            name: "MQTT5AWS",
+            dependencies: ["MQTT5", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -287,15 +298,24 @@ let package = Package(
         .testTarget(
             name: "MQTT5IntegrationTests",
             dependencies: nio + [
-                "MQTT5", "MQTT5Testing", "MQTT5TestSupport",
+                "MQTT5", "MQTT5Testing", "MQTT5TestSupport", "MQTT5AWS", "mqtt",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MQTT5AWSTests",
+            dependencies: ["MQTT5AWS", "MQTT5", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "MQTT5TestingTests",
-            dependencies: nio + ["MQTT5Testing", "MQTT5", .product(name: "Logging", package: "swift-log")],
+            dependencies: nio + [
+                "MQTT5Testing", "MQTT5", "MQTT5TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

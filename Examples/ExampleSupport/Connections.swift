@@ -40,7 +40,7 @@ public func withConnectedClient<Result: Sendable>(
         let settings = try await client.waitForConnection(timeout: broker.connectTimeout)
         lastFailure.cancel()
         narrator.note(
-            role, "connected as '\(clientID)' (\(settings.protocolVersion == .v3_1_1 ? "MQTT 3.1.1" : "MQTT 5"))")
+            role, "connected as '\(clientID)' (MQTT \(settings.protocolVersion))")
     } catch {
         await client.stop()
         lastFailure.cancel()

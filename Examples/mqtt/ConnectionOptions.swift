@@ -3,8 +3,11 @@ import MQTT5
 
 /// Options shared by `pub` and `sub`: where and how to connect.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Broker URL: mqtt://host[:1883], mqtts://host[:8883], ws://, wss://host[/path] or unix:/path.")
-    var url = "mqtt://localhost:1883"
+    @Option(
+        help: ArgumentHelp(
+            "Broker URL: mqtt://host[:1883], mqtts://host[:8883], ws://, wss://host[/path] or unix:/path.",
+            discussion: "Repeat for failover: the client tries the next URL when one cannot be reached."))
+    var url: [String] = []
 
     @Option(
         name: [.customShort("i"), .customLong("client-id")],
@@ -17,8 +20,14 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: [.customShort("P"), .long], help: "Password.")
     var password: String?
 
-    @Flag(name: .customLong("v311"), help: "Speak MQTT 3.1.1 instead of MQTT 5.")
+    @Option(name: .customLong("protocol"), help: "MQTT version: 3.1, 3.1.1 or 5.")
+    var protocolVersion: String?
+
+    @Flag(name: .customLong("v311"), help: "Speak MQTT 3.1.1 (the same as --protocol 3.1.1).")
     var version311 = false
+
+    @Option(help: "HTTP proxy to tunnel through: http://[user:password@]host[:port] (or https://).")
+    var proxy: String?
 
     @Option(name: .customLong("keep-alive"), help: "Keep-alive interval in seconds.")
     var keepAlive = 60
@@ -45,12 +54,36 @@ struct ConnectionOptions: ParsableArguments {
         if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if !(0...65_535).contains(keepAlive) { throw ValidationError("--keep-alive must be 0...65535") }
+        _ = try version()
+    }
+
+    /// The URLs to connect to, in order (`mqtt://localhost:1883` when none is given).
+    var urls: [String] { url.isEmpty ? ["mqtt://localhost:1883"] : url }
+
+    /// The protocol version of `--protocol` or `--v311` (MQTT 5 by default).
+    func version() throws -> MQTTProtocolVersion {
+        switch (protocolVersion, version311) {
+        case (nil, false): return .v5_0
+        case (nil, true): return .v3_1_1
+        case (let text?, let v311):
+            let version: MQTTProtocolVersion
+            switch text {
+            case "3.1": version = .v3_1
+            case "3.1.1", "311": version = .v3_1_1
+            case "5", "5.0": version = .v5_0
+            default: throw ValidationError("--protocol must be 3.1, 3.1.1 or 5")
+            }
+            if v311 && version != .v3_1_1 { throw ValidationError("--v311 contradicts --protocol \(text)") }
+            return version
+        }
     }
 
     /// The client configuration these options describe.
     func makeConfiguration() throws -> MQTTClient.Configuration {
-        var configuration = try MQTTClient.Configuration(url: url, clientIdentifier: clientIdentifier)
-        configuration.protocolVersion = version311 ? .v3_1_1 : .v5_0
+        var configuration = try MQTTClient.Configuration(url: urls[0], clientIdentifier: clientIdentifier)
+        configuration.failoverEndpoints = try urls.dropFirst().map { try MQTTEndpoint(url: $0) }
+        configuration.protocolVersion = try version()
+        if let proxy { configuration.proxy = try MQTTHTTPProxy(url: proxy) }
         configuration.username = username
         configuration.setPassword(password)
         configuration.keepAlive = .seconds(keepAlive)

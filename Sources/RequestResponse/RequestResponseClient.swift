@@ -135,7 +135,9 @@ public final class RequestResponseClient: Sendable {
             throw .invalidArgument("invalid streaming topic filter: \(error)", cause: error)
         }
         if core.isClosed { throw .clientShutDown() }
-        return StreamingOperation(core: core, filter: filter, bufferCapacity: self.options.streamBufferCapacity)
+        return StreamingOperation(
+            core: core, filter: filter, bufferCapacity: self.options.streamBufferCapacity,
+            listeners: options.hasListeners ? options : nil)
     }
 
     /// Opens a streaming operation, runs `body` with it, and closes it when `body` returns or

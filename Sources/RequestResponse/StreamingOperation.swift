@@ -36,12 +36,18 @@ public final class StreamingOperation: AsyncSequence, Sendable {
     private let core: RequestResponseClientCore
     private let buffer: StreamEventBuffer
     private let phase = Atomic<UInt8>(Phase.created.rawValue)
+    /// The options whose listeners consume the events, if any.
+    private let listeners: StreamingOperationOptions?
 
-    init(core: RequestResponseClientCore, filter: MQTTTopicFilter, bufferCapacity: Int) {
+    init(
+        core: RequestResponseClientCore, filter: MQTTTopicFilter, bufferCapacity: Int,
+        listeners: StreamingOperationOptions? = nil
+    ) {
         self.core = core
         self.filter = filter
         self.id = core.makeID()
         self.buffer = StreamEventBuffer(capacity: bufferCapacity)
+        self.listeners = listeners
     }
 
     deinit {
@@ -72,7 +78,23 @@ public final class StreamingOperation: AsyncSequence, Sendable {
             buffer.finish()
             throw .clientShutDown()
         }
+        if let listeners { Self.startListening(listeners, buffer: buffer) }
         core.openStream(id: id, filter: filter, buffer: buffer)
+    }
+
+    /// Delivers the events to the listeners from one task, in order, until the sequence ends
+    /// (close, halt, shutdown). The task holds the buffer, not the operation, so releasing the
+    /// operation still closes it.
+    private static func startListening(_ listeners: StreamingOperationOptions, buffer: StreamEventBuffer) {
+        Task {
+            var events = Iterator(buffer: buffer)
+            while let event = await events.next() {
+                switch event {
+                case .subscriptionStatus(let status): await listeners.subscriptionStatusListener?(status)
+                case .publish(let publish): await listeners.publishListener?(publish)
+                }
+            }
+        }
     }
 
     /// Unsubscribes (when no other stream uses the filter) and ends the sequence; buffered

@@ -11,10 +11,26 @@ extension MQTTClient {
         /// client's AUTH. Throwing fails the connection attempt or the re-authentication.
         public typealias AuthenticationHandler = @Sendable (MQTTAuthPacket) async throws -> MQTTAuthPacket
 
+        /// Prepares a new channel before the client's handlers are added (called on its event loop:
+        /// add handlers through `channel.pipeline.syncOperations` and return a succeeded future, or
+        /// return a future that completes later). A failed future fails the connection attempt.
+        public typealias ChannelInitializer = @Sendable (any Channel) -> EventLoopFuture<Void>
+
         // MARK: Transport
 
-        /// Where the broker is and how to reach it.
+        /// Where the broker is and how to reach it (the first of ``endpoints``).
         public var endpoint: MQTTEndpoint
+        /// More brokers to fail over to when ``endpoint`` cannot be reached (see ``endpoints``).
+        public var failoverEndpoints: [MQTTEndpoint] = []
+        /// The order in which ``endpoints`` are tried.
+        public var endpointOrder: MQTTEndpointOrder = .inOrder
+        /// The HTTP proxy to tunnel through (HTTP CONNECT), if any; not used for `unix:` endpoints.
+        public var proxy: MQTTHTTPProxy?
+        /// TCP socket options (TCP_NODELAY, TCP keep-alive).
+        public var socketOptions = MQTTSocketOptions()
+        /// Runs on every new channel before the client installs its own handlers (proxy, TLS,
+        /// WebSocket, MQTT), e.g. to add a capture or metrics handler or set channel options.
+        public var channelInitializer: ChannelInitializer?
         /// TLS settings; used for `mqtts://` and `wss://` (system trust when `nil`), and for
         /// `mqtt://` too when set.
         public var tls: MQTTTLSConfiguration?
@@ -25,7 +41,7 @@ extension MQTTClient {
 
         // MARK: CONNECT
 
-        /// The protocol version: MQTT 5 by default, 3.1.1 available.
+        /// The protocol version: MQTT 5 by default, 3.1.1 and 3.1 available.
         public var protocolVersion: MQTTProtocolVersion = .v5_0
         /// The client identifier; empty asks the broker to assign one, which is then reused on reconnection.
         public var clientIdentifier: String
@@ -79,6 +95,10 @@ extension MQTTClient {
         public var topicAliasing = MQTTTopicAliasing()
         /// Extra client-side checks for a specific broker's limits (none by default).
         public var extendedValidation: MQTTExtendedValidation = .none
+        /// Limits that delay outbound operations (see ``MQTTFlowControl``); `nil` (the default)
+        /// applies ``MQTTFlowControl/awsIoTCore`` with ``MQTTExtendedValidation/awsIoTCore`` and
+        /// no limit otherwise.
+        public var flowControl: MQTTFlowControl? = nil
 
         /// Creates a configuration.
         ///
@@ -100,6 +120,23 @@ extension MQTTClient {
             self.init(endpoint: try MQTTEndpoint(url: url), clientIdentifier: clientIdentifier)
         }
 
+        /// Every broker the client may connect to: ``endpoint`` followed by ``failoverEndpoints``.
+        ///
+        /// When a connection attempt fails, the client tries the next endpoint at once; after a
+        /// full rotation without success it waits for the ``reconnect`` backoff before the next
+        /// rotation. Setting an empty list leaves ``endpoint`` unchanged and clears the others.
+        public var endpoints: [MQTTEndpoint] {
+            get { [endpoint] + failoverEndpoints }
+            set {
+                guard let first = newValue.first else {
+                    failoverEndpoints = []
+                    return
+                }
+                endpoint = first
+                failoverEndpoints = Array(newValue.dropFirst())
+            }
+        }
+
         /// A summary for logs; the password and authentication data are never shown.
         public var description: String {
             var parts = [
@@ -114,6 +151,8 @@ extension MQTTClient {
             if let username { parts.append("username: '\(username)'") }
             if password != nil { parts.append("password: <redacted>") }
             if let authenticationMethod { parts.append("authenticationMethod: \(authenticationMethod)") }
+            if !failoverEndpoints.isEmpty { parts.append("failoverEndpoints: \(failoverEndpoints)") }
+            if let proxy { parts.append("proxy: \(proxy)") }
             if tls != nil { parts.append("tls: configured") }
             return "MQTTClient.Configuration(\(parts.joined(separator: ", ")))"
         }

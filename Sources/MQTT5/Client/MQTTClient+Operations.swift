@@ -109,7 +109,7 @@ extension MQTTClient {
 
     /// Awaits an operation's future; cancelling the task fails the operation with
     /// ``MQTTError/Code/cancelled`` (a queued operation is dropped; a sent one finishes its flow unobserved).
-    private func awaitCancellable<Value: Sendable>(_ future: EventLoopFuture<Value>) async throws(MQTTError) -> Value {
+    func awaitCancellable<Value: Sendable>(_ future: EventLoopFuture<Value>) async throws(MQTTError) -> Value {
         let identity = ObjectIdentifier(future)
         let core = self.core
         let loop = eventLoop

@@ -60,26 +60,8 @@ public final class MQTTClient: Sendable {
     ///
     /// Follow progress with ``events(bufferingPolicy:)`` or wait with ``waitForConnection(timeout:)``.
     public func start() {
-        let tls: Result<NIOSSLContextBox, MQTTError>
-        let endpoint = configuration.endpoint
-        if endpoint.transport.isSecure || (configuration.tls != nil && endpoint.transport != .unix) {
-            do {
-                tls = .success(
-                    NIOSSLContextBox(try MQTTTLSContextFactory.makeContext(configuration.tls ?? MQTTTLSConfiguration()))
-                )
-            } catch {
-                tls = .failure(error)
-            }
-        } else {
-            tls = .success(NIOSSLContextBox(nil))
-        }
-        let setup = tls.flatMap { context -> Result<NIOSSLContextBox, MQTTError> in
-            if let problem = configuration.extendedValidation.check(clientIdentifier: configuration.clientIdentifier) {
-                return .failure(MQTTError(code: .invalidConfiguration, message: problem))
-            }
-            return .success(context)
-        }
-        execute { core in core.start(tlsContext: setup.map(\.context)) }
+        let contexts = MQTTTransportContexts.make(for: configuration)
+        execute { core in core.start(contexts: contexts) }
     }
 
     /// Stops the client: sends `disconnect` if connected, closes the connection, stops

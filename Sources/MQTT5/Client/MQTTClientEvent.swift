@@ -6,7 +6,8 @@
 public enum MQTTClientEvent: Sendable {
     /// The client is opening a connection.
     case attemptingConnect
-    /// The broker accepted the connection; its CONNACK and the settings in force.
+    /// The broker accepted the connection; its CONNACK and the settings in force (including
+    /// ``MQTTNegotiatedSettings/endpoint``, the broker connected to).
     case connectionSuccess(MQTTConnAckPacket, MQTTNegotiatedSettings)
     /// The attempt failed: no transport, no CONNACK in time, or an error CONNACK (included when received).
     case connectionFailure(MQTTConnAckPacket?, MQTTError)

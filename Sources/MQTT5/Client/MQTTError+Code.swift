@@ -9,6 +9,8 @@ extension MQTTError {
             case connectionClosed, serverDisconnected, pingTimeout, protocolViolation, ackTimeout
             case packetTooLarge, notSupportedByServer, offline, queueFull, sessionLost, clientStopped
             case cancelled, authenticationFailed, subscribeFailed
+            case proxyRefused, proxyNotAuthorized, certificateRejected
+            case timedOut, topicAliasUnavailable
         }
 
         private let wrapped: Wrapped
@@ -57,6 +59,22 @@ extension MQTTError {
         /// The broker refused a SUBSCRIBE that a scoped API needs (the SUBACK reason code is in
         /// ``MQTTError/reasonCode``).
         public static let subscribeFailed = Code(.subscribeFailed)
+        /// A bounded wait ran out of time (``MQTTClient/waitForDisconnection(timeout:)``,
+        /// ``MQTTClient/waitForStop(timeout:)``, ``MQTTClient/stop(disconnect:timeout:)``).
+        public static let timedOut = Code(.timedOut)
+        /// A publish with ``MQTTTopicAliasPolicy/always`` could not use a topic alias (the broker
+        /// allows none, or every alias is bound to another topic); it was not sent.
+        public static let topicAliasUnavailable = Code(.topicAliasUnavailable)
+
+        /// The HTTP proxy refused the tunnel with a status other than 401, 403 and 407 (502, 503, 504...),
+        /// or broke the CONNECT exchange; the client retries.
+        public static let proxyRefused = Code(.proxyRefused)
+        /// The HTTP proxy refused the tunnel with 407 (Proxy Authentication Required), 401 or 403
+        /// (Forbidden): its credentials or rules need changing, so the client stops.
+        public static let proxyNotAuthorized = Code(.proxyNotAuthorized)
+        /// ``MQTTTLSConfiguration/certificateVerifier`` rejected the broker's certificate (a pin did
+        /// not match); the client stops rather than retry against a certificate it distrusts.
+        public static let certificateRejected = Code(.certificateRejected)
 
         /// The name of the code, e.g. `connectionRefused`.
         public var description: String {
@@ -80,6 +98,11 @@ extension MQTTError {
             case .cancelled: "cancelled"
             case .authenticationFailed: "authenticationFailed"
             case .subscribeFailed: "subscribeFailed"
+            case .proxyRefused: "proxyRefused"
+            case .proxyNotAuthorized: "proxyNotAuthorized"
+            case .certificateRejected: "certificateRejected"
+            case .timedOut: "timedOut"
+            case .topicAliasUnavailable: "topicAliasUnavailable"
             }
         }
     }

@@ -9,8 +9,9 @@ public struct MQTTExtendedValidation: Hashable, Sendable, CustomStringConvertibl
     /// AWS IoT Core's default limits: at most 8 subscriptions per SUBSCRIBE, topics and filters of
     /// at most 256 bytes and 7 slashes (not counting a `$aws/rules/<rule>/` prefix), client
     /// identifiers of at most 128 bytes. Violations fail with ``MQTTError/Code/invalidArgument``
-    /// (or ``MQTTError/Code/invalidConfiguration`` for the client identifier). The throughput
-    /// throttling AWS CRT adds is not implemented.
+    /// (or ``MQTTError/Code/invalidConfiguration`` for the client identifier). Unless
+    /// ``MQTTClient/Configuration/flowControl`` says otherwise, it also brings AWS IoT Core's
+    /// throughput limits as flow control (``MQTTFlowControl/awsIoTCore``), as AWS CRT does.
     public static let awsIoTCore = MQTTExtendedValidation(kind: .awsIoTCore)
 
     /// The name of the validation.

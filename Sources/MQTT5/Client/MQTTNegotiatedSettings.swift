@@ -34,6 +34,9 @@ public struct MQTTNegotiatedSettings: Hashable, Sendable {
     public var clientIdentifier: String
     /// The Response Information the broker sent, if any (when requested).
     public var responseInformation: String?
+    /// The endpoint of the connection (one of ``MQTTClient/Configuration/endpoints``); `nil` only
+    /// for settings made outside a client.
+    public var endpoint: MQTTEndpoint?
 
     /// Creates negotiated settings with the protocol's defaults for an MQTT 3.1.1 or MQTT 5 connection.
     ///
@@ -58,5 +61,6 @@ public struct MQTTNegotiatedSettings: Hashable, Sendable {
         self.sessionLost = false
         self.clientIdentifier = clientIdentifier
         self.responseInformation = nil
+        self.endpoint = nil
     }
 }

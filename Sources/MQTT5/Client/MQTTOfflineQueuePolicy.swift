@@ -55,6 +55,12 @@ public struct MQTTOfflineQueuePolicy: Hashable, Sendable {
     public var capacity: Int?
     /// Which operation is failed with ``MQTTError/Code/queueFull`` when the queue is full.
     public var dropBehavior: DropBehavior
+    /// How many queued operations per second are sent after a reconnection (the Python SDK's
+    /// `configureDrainingFrequency`, in Hz): the first at once, then one every `1 / drainingRate`
+    /// seconds, until the queue is empty; operations submitted meanwhile join the queue. `nil`
+    /// (or not positive) sends them all at once (the default). QoS 1 and 2 publishes resent on
+    /// a resumed session are not delayed.
+    public var drainingRate: Double? = nil
 
     /// Creates a policy.
     ///

@@ -35,6 +35,20 @@ public struct MQTTReconnectPolicy: Hashable, Sendable {
     public var jitter: Jitter
     /// How long a connection must stay up for the backoff to start again from ``minimumDelay``.
     public var resetAfter: Duration
+    /// Whether the client reconnects at all. When `false` (``disabled``), the first failed
+    /// connection attempt or the first disconnection stops the client: it emits
+    /// ``MQTTClientEvent/stopped(_:)`` with the error, and ``MQTTClient/waitForConnection(timeout:)``
+    /// fails with ``MQTTError/Code/clientStopped`` (the error as its cause). ``MQTTClient/start()``
+    /// connects again.
+    public var isEnabled = true
+
+    /// No reconnection: one connection per ``MQTTClient/start()`` (ohmqtt's `reconnect_delay=0`,
+    /// a Python SDK client without auto-reconnect).
+    public static var disabled: MQTTReconnectPolicy {
+        var policy = MQTTReconnectPolicy()
+        policy.isEnabled = false
+        return policy
+    }
 
     /// Creates a policy. The defaults are AWS CRT's: 1 s, 120 s, full jitter, reset after 30 s.
     ///

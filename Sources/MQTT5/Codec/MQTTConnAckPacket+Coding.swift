@@ -36,7 +36,7 @@ extension MQTTConnAckPacket {
         }
         let flags: UInt8 = sessionPresent ? 0x01 : 0x00
         switch version {
-        case .v3_1_1:
+        case .v3_1, .v3_1_1:
             try MQTTFixedHeader.write(
                 into: &buffer, type: .connAck, flags: 0, remainingLength: 2, maximumPacketSize: maximumPacketSize)
             buffer.writeInteger(flags)
@@ -61,7 +61,7 @@ extension MQTTConnAckPacket {
         let reasonCode: MQTTConnectReasonCode
         let properties: MQTTProperties
         switch version {
-        case .v3_1_1:
+        case .v3_1, .v3_1_1:
             guard let mapped = Self.reasonCode(forReturnCode: code) else {
                 throw .protocolError("CONNACK with unknown return code 0x\(hexByte(code))")
             }

@@ -1,13 +1,11 @@
 import NIOCore
 
 extension MQTTConnectPacket {
-    private static let protocolName = "MQTT"
-
     /// Encodes the frame in ``protocolVersion``.
     func encode(into buffer: inout ByteBuffer, maximumPacketSize: UInt32) throws(MQTTCodecError) {
         let isV5 = protocolVersion == .v5_0
-        // protocol name (6), level (1), flags (1), keep alive (2)
-        var length = 10
+        // protocol name (6, or 8 for MQIsdp), level (1), flags (1), keep alive (2)
+        var length = 4 + 2 + protocolVersion.protocolName.utf8.count
         var propertiesLength = 0
         if isV5 {
             propertiesLength = try properties.encodedLength(in: .connect)
@@ -31,14 +29,14 @@ extension MQTTConnectPacket {
         }
         if let password {
             if !isV5 && username == nil {
-                throw .protocolError("MQTT 3.1.1 CONNECT with a password but no user name")
+                throw .protocolError("MQTT \(protocolVersion) CONNECT with a password but no user name")
             }
             length += try MQTTEncodingValidation.binarySize(password, "password")
         }
 
         try MQTTFixedHeader.write(
             into: &buffer, type: .connect, flags: 0, remainingLength: length, maximumPacketSize: maximumPacketSize)
-        buffer.writeMQTTString(Self.protocolName)
+        buffer.writeMQTTString(protocolVersion.protocolName)
         buffer.writeInteger(protocolVersion.rawValue)
         var flags: UInt8 = cleanStart ? 0x02 : 0
         if let will {
@@ -63,10 +61,10 @@ extension MQTTConnectPacket {
     static func decode(from body: inout ByteBuffer) throws(MQTTCodecError) -> MQTTConnectPacket {
         let name = try body.readMQTTString("protocol name")
         let level = try body.readMQTTByte("protocol level")
-        guard name == protocolName || name == "MQIsdp" else {
+        guard name == "MQTT" || name == "MQIsdp" else {
             throw .protocolError("CONNECT with protocol name \"\(name)\"")
         }
-        guard name == protocolName, let version = MQTTProtocolVersion(rawValue: level) else {
+        guard let version = MQTTProtocolVersion(rawValue: level), version.protocolName == name else {
             throw MQTTCodecError(
                 reasonCode: .protocolError,
                 message: "CONNECT with unsupported protocol \(name) level \(level)",
@@ -86,7 +84,7 @@ extension MQTTConnectPacket {
             throw .malformedPacket("CONNECT with will QoS or will retain but no will flag")
         }
         if !isV5 && hasPassword && !hasUsername {
-            throw .malformedPacket("MQTT 3.1.1 CONNECT with password flag but no user name flag")
+            throw .malformedPacket("MQTT \(version) CONNECT with password flag but no user name flag")
         }
         let keepAlive = try body.readMQTTUInt16("keep alive")
         let properties = isV5 ? try MQTTProperties.read(from: &body, in: .connect) : MQTTProperties()

@@ -25,6 +25,11 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
         self.version = version
     }
 
+    /// The channel, while the handler is in a pipeline (for tests that shape the transport).
+    var channel: (any Channel)? {
+        context?.channel
+    }
+
     /// Whether the channel is open.
     var isActive: Bool {
         !closed && (context?.channel.isActive ?? false)

@@ -82,6 +82,7 @@ extension MQTTConnectionStateMachine {
         if sessionPresent {
             retransmit(now: now, into: &actions)
         }
+        throttle.connectionAccepted(sessionPresent: sessionPresent, backlog: queue.count)
         drainQueue(now: now, into: &actions)
     }
 

@@ -29,7 +29,7 @@ extension MQTTConnectionStateMachine {
                 let found = inboundQoS2.remove(pubRel.packetIdentifier) != nil
                 let pubComp = MQTTPubCompPacket(
                     packetIdentifier: pubRel.packetIdentifier,
-                    reasonCode: found || version == .v3_1_1 ? .success : .packetIdentifierNotFound
+                    reasonCode: found || version.isV3 ? .success : .packetIdentifierNotFound
                 )
                 send(.pubComp(pubComp), now: now, into: &actions)
             case .pubComp(let pubComp):
@@ -160,6 +160,10 @@ extension MQTTConnectionStateMachine {
             }
             if let hint = ackDeadlineHint, now >= hint, let ackTimeout = configuration.ackTimeout {
                 expireAcknowledgements(now: now, timeout: ackTimeout, into: &actions)
+            }
+            if let pacingDeadline, now >= pacingDeadline {
+                self.pacingDeadline = nil
+                drainQueue(now: now, into: &actions)
             }
         case .disconnected, .closing:
             break

@@ -7,7 +7,10 @@ extension MQTTConnectionStateMachine {
     /// connection, the broker's Receive Maximum reached, or older operations waiting), or fails it.
     ///
     /// The packet identifier of the packet is ignored; one is assigned when it is sent.
-    mutating func submit(_ operation: Operation, token: Token?, now: NIODeadline, into actions: inout [Action]) {
+    mutating func submit(
+        _ operation: Operation, token: Token?, aliasPolicy: MQTTTopicAliasPolicy? = nil, now: NIODeadline,
+        into actions: inout [Action]
+    ) {
         let size: Int
         switch validate(operation) {
         case .success(let value):
@@ -16,10 +19,18 @@ extension MQTTConnectionStateMachine {
             if let token { actions.append(.fail(token, error)) }
             return
         }
-        let queued = QueuedOperation(operation: operation, token: token, size: size)
+        let queued = QueuedOperation(operation: operation, token: token, size: size, aliasPolicy: aliasPolicy)
         if case .connected = phase, queue.isEmpty, canSend(operation) {
-            sendOperation(queued, now: now, into: &actions)
-            return
+            switch admit(queued, now: now) {
+            case .now:
+                sendOperation(queued, now: now, into: &actions)
+                return
+            case .reject(let message):
+                if let token { actions.append(.fail(token, MQTTError(code: .invalidArgument, message: message))) }
+                return
+            case .wait, .held:
+                break  // queued below
+            }
         }
         if phase != .connected, !Self.survivesDisconnection(operation, configuration.offlineQueue.behavior) {
             if let token {
@@ -33,6 +44,7 @@ extension MQTTConnectionStateMachine {
             return
         }
         enqueue(queued, into: &actions)
+        if throttle.isActive { drainQueue(now: now, into: &actions) }  // past a held SUBSCRIBE
     }
 
     /// Adds to the queue, applying the capacity and drop behaviour.
@@ -175,6 +187,10 @@ extension MQTTConnectionStateMachine {
 
     /// Sends queued operations while the broker's Receive Maximum allows.
     mutating func drainQueue(now: NIODeadline, into actions: inout [Action]) {
+        guard !throttle.isActive else {
+            drainThrottled(now: now, into: &actions)
+            return
+        }
         while case .connected = phase, let first = queue.first, canSend(first.operation) {
             guard let operation = popQueued() else { break }
             sendOperation(operation, now: now, into: &actions)
@@ -193,7 +209,10 @@ extension MQTTConnectionStateMachine {
             if packet.qos == .atMostOnce {
                 packet.packetIdentifier = nil
                 packet.dup = false
-                if version == .v5_0 { outboundAliases.apply(to: &packet) } else { packet.properties.topicAlias = nil }
+                if let error = applyTopicAlias(to: &packet, policy: queued.aliasPolicy) {
+                    if let token = queued.token { actions.append(.fail(token, error)) }
+                    return
+                }
                 send(.publish(packet), now: now, into: &actions)
                 if let token = queued.token {
                     actions.append(.succeedPublish(token, MQTTPublishResult(qos: .atMostOnce)))
@@ -208,6 +227,10 @@ extension MQTTConnectionStateMachine {
             packet.dup = false
             var wire = packet
             packet.properties.topicAlias = nil
+            if let error = applyTopicAlias(to: &wire, policy: queued.aliasPolicy) {
+                if let token = queued.token { actions.append(.fail(token, error)) }
+                return
+            }
             let entry = InFlightOperation(
                 operation: .publish(packet),
                 stage: packet.qos == .atLeastOnce ? .awaitingPubAck : .awaitingPubRec,
@@ -217,7 +240,6 @@ extension MQTTConnectionStateMachine {
                 sequence: takeSequence()
             )
             insertInFlight(entry, identifier: identifier)
-            if version == .v5_0 { outboundAliases.apply(to: &wire) } else { wire.properties.topicAlias = nil }
             send(.publish(wire), now: now, into: &actions)
         case .subscribe(var packet):
             guard let identifier = allocatePacketIdentifier() else {
@@ -306,6 +328,9 @@ extension MQTTConnectionStateMachine {
     mutating func handleSubAck(_ subAck: MQTTSubAckPacket, now: NIODeadline, into actions: inout [Action]) {
         guard let entry = inFlight[subAck.packetIdentifier], case .awaitingSubAck = entry.stage else { return }
         _ = removeInFlight(subAck.packetIdentifier)
+        if case .subscribe(let packet) = entry.operation {
+            throttle.subscribeAcknowledged(packet.subscriptions.map(\.topicFilter), reasonCodes: subAck.reasonCodes)
+        }
         if let token = entry.token { actions.append(.succeedSubscribe(token, subAck)) }
         drainQueue(now: now, into: &actions)
     }
@@ -313,6 +338,9 @@ extension MQTTConnectionStateMachine {
     mutating func handleUnsubAck(_ unsubAck: MQTTUnsubAckPacket, now: NIODeadline, into actions: inout [Action]) {
         guard let entry = inFlight[unsubAck.packetIdentifier], case .awaitingUnsubAck = entry.stage else { return }
         _ = removeInFlight(unsubAck.packetIdentifier)
+        if case .unsubscribe(let packet) = entry.operation {
+            throttle.unsubscribeAcknowledged(packet.topicFilters, reasonCodes: unsubAck.reasonCodes)
+        }
         if let token = entry.token { actions.append(.succeedUnsubscribe(token, unsubAck)) }
         drainQueue(now: now, into: &actions)
     }

@@ -36,6 +36,8 @@ struct MQTTConnectionStateMachine<Token> {
         var enhancedAuthentication = false
         /// Extra checks for a broker's limits.
         var extendedValidation: MQTTExtendedValidation = .none
+        /// Rate and subscription limits that delay operations.
+        var flowControl: MQTTFlowControl = .none
     }
 
     /// An operation as submitted.
@@ -50,6 +52,8 @@ struct MQTTConnectionStateMachine<Token> {
         var operation: Operation
         var token: Token?
         var size: Int
+        /// The publish's own topic alias policy, if any.
+        var aliasPolicy: MQTTTopicAliasPolicy? = nil
     }
 
     /// Where an outbound QoS 1 or 2 flow stands.
@@ -128,10 +132,15 @@ struct MQTTConnectionStateMachine<Token> {
     var reauthentication: Token?
     /// PUBACKs and PUBRECs owed for received publishes, in the order the publishes arrived.
     var pendingAcknowledgements = MQTTInboundAcknowledgements()
+    /// Flow control (rates, draining, subscription limit) and when to drain again after a delay.
+    var throttle: MQTTOutboundThrottle
+    var pacingDeadline: NIODeadline?
 
     /// Creates a disconnected machine with an empty session.
     init(configuration: Configuration) {
         self.configuration = configuration
+        self.throttle = MQTTOutboundThrottle(
+            flowControl: configuration.flowControl, drainingRate: configuration.offlineQueue.drainingRate)
     }
 
     /// The protocol version of the connections.
@@ -164,6 +173,9 @@ struct MQTTConnectionStateMachine<Token> {
             }
             if let ackDeadlineHint {
                 deadline = min(deadline ?? ackDeadlineHint, ackDeadlineHint)
+            }
+            if let pacingDeadline {
+                deadline = min(deadline ?? pacingDeadline, pacingDeadline)
             }
             return deadline
         case .disconnected, .closing:

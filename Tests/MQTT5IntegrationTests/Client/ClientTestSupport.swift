@@ -21,16 +21,21 @@ func runTool(_ executable: String, _ arguments: [String], in directory: String) 
                 process.executableURL = URL(fileURLWithPath: executable)
                 process.arguments = arguments
                 process.currentDirectoryURL = URL(fileURLWithPath: directory)
-                let output = Pipe()
+                // Output goes to a file, not a pipe: a blocking pipe read fails with EINTR when a
+                // test's child process (mosquitto, tinyproxy) exits meanwhile and SIGCHLD arrives.
+                let outputPath = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("tool-\(UUID().uuidString.prefix(8)).log").path
+                _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+                defer { try? FileManager.default.removeItem(atPath: outputPath) }
+                let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+                defer { try? output.close() }
                 process.standardOutput = output
                 process.standardError = output
                 try process.run()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
                 guard process.terminationStatus == 0 else {
-                    throw TestTimeout(
-                        "\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))"
-                    )
+                    let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+                    throw TestTimeout("\(executable) \(arguments.joined(separator: " ")) failed: \(text)")
                 }
                 continuation.resume()
             } catch {

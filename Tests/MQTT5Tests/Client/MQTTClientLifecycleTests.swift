@@ -106,7 +106,7 @@ struct MQTTClientLifecycleTests {
         let stopped = try await client.eventLoop.submit { () -> EventLoopFuture<Void> in
             let promise = client.eventLoop.makePromise(of: Void.self)
             client.core.stop(disconnect: MQTTDisconnectPacket(), promise: promise)
-            client.core.start(tlsContext: .success(nil))
+            client.core.start(contexts: .success(MQTTTransportContexts()))
             return promise.futureResult
         }.get()
         try await stopped.get()

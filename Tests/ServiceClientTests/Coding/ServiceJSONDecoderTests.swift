@@ -172,7 +172,8 @@ import Testing
         case (.success(let mine), .success(let theirs)):
             #expect(mine == theirs, "\(text)", sourceLocation: sourceLocation)
         case (.failure(let mine), .failure(let theirs)):
-            #expect(Self.kind(mine) == Self.kind(theirs), "\(text): \(mine) vs \(theirs)", sourceLocation: sourceLocation)
+            #expect(
+                Self.kind(mine) == Self.kind(theirs), "\(text): \(mine) vs \(theirs)", sourceLocation: sourceLocation)
         case (.success(let mine), .failure(let theirs)):
             Issue.record("\(text): we decoded \(mine), Foundation threw \(theirs)", sourceLocation: sourceLocation)
         case (.failure(let mine), .success(let theirs)):

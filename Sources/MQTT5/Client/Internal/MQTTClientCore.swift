@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOSSL
 
 /// The state of an ``MQTTClient``, confined to its event loop: the thin shell that performs the
 /// actions of its two state machines, the protocol of the current connection
@@ -27,7 +26,7 @@ final class MQTTClientCore: @unchecked Sendable {
     /// The handler of the open transport, if any.
     private(set) var connection: MQTTConnectionHandler?
     private var reconnectTimer: Scheduled<Void>?
-    private var tlsContext: Result<NIOSSLContext?, MQTTError> = .success(nil)
+    private var contexts: Result<MQTTTransportContexts, MQTTError> = .success(MQTTTransportContexts())
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var stopWaiters: [EventLoopPromise<Void>] = []
@@ -43,6 +42,11 @@ final class MQTTClientCore: @unchecked Sendable {
         [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
     /// The QoS 1 or 2 publish being handed to the listeners, whose acknowledgement one may defer.
     var delivering: DeliveringPublish?
+    /// The streams of ``MQTTClient/messageFlows(bufferingPolicy:)`` and the flows they follow.
+    private var flowStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTMessageFlowEvent>.Continuation)] = []
+    private var flowTracker = MQTTMessageFlowTracker()
+    /// The buffers of ``MQTTClientListeners`` registrations (drained by a task each).
+    private var listenerStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTListenerItem>.Continuation)] = []
 
     init(configuration: MQTTClient.Configuration, eventLoop: any EventLoop, logger: Logger) {
         self.configuration = configuration
@@ -72,6 +76,8 @@ final class MQTTClientCore: @unchecked Sendable {
         result.enhancedAuthentication =
             configuration.protocolVersion == .v5_0 && configuration.authenticationMethod != nil
         result.extendedValidation = configuration.extendedValidation
+        result.flowControl =
+            configuration.flowControl ?? (configuration.extendedValidation == .awsIoTCore ? .awsIoTCore : .none)
         return result
     }
 
@@ -108,6 +114,7 @@ final class MQTTClientCore: @unchecked Sendable {
         switch action {
         case .send(let packet):
             connection?.write(packet)
+            if !flowStreams.isEmpty, let event = flowTracker.sent(packet) { emitFlow(event) }
         case .deliver(let publish, let acknowledgement):
             deliver(publish, acknowledgement: acknowledgement)
         case .succeedPublish(let token, let result):
@@ -203,9 +210,15 @@ final class MQTTClientCore: @unchecked Sendable {
 
     // MARK: - Lifecycle
 
-    func start(tlsContext: Result<NIOSSLContext?, MQTTError>) {
+    /// The endpoint of the current (or last) connection attempt.
+    private var currentEndpoint: MQTTEndpoint {
+        let endpoints = configuration.endpoints
+        return endpoints[min(reconnect.currentEndpoint, endpoints.count - 1)]
+    }
+
+    func start(contexts: Result<MQTTTransportContexts, MQTTError>) {
         guard !reconnect.isRunning else { return }
-        self.tlsContext = tlsContext
+        self.contexts = contexts
         reconnecting { reconnect, actions in reconnect.start(into: &actions) }
     }
 
@@ -242,10 +255,11 @@ final class MQTTClientCore: @unchecked Sendable {
     /// Opens the transport of `attempt` (after the WebSocket handshake transform, if any).
     private func openConnection(attempt thisAttempt: UInt64) {
         guard reconnect.isConnecting(attempt: thisAttempt) else { return }  // a listener stopped the client
-        let endpoint = configuration.endpoint
-        let tls: NIOSSLContext?
-        switch tlsContext {
-        case .success(let context): tls = context
+        let endpoint = currentEndpoint
+        logger[metadataKey: "mqtt.endpoint"] = "\(endpoint)"
+        let tls: MQTTTransportContexts
+        switch contexts {
+        case .success(let built): tls = built
         case .failure(let error):
             transportFailed(attempt: thisAttempt, error)
             return
@@ -278,7 +292,7 @@ final class MQTTClientCore: @unchecked Sendable {
     }
 
     private func openTransport(
-        attempt thisAttempt: UInt64, tls: NIOSSLContext?, request: MQTTWebSocketHandshakeRequest?
+        attempt thisAttempt: UInt64, tls: MQTTTransportContexts, request: MQTTWebSocketHandshakeRequest?
     ) {
         guard reconnect.isConnecting(attempt: thisAttempt) else { return }
         let handler = MQTTConnectionHandler(core: self, version: configuration.protocolVersion)
@@ -287,14 +301,21 @@ final class MQTTClientCore: @unchecked Sendable {
             version: configuration.protocolVersion,
             maximumIncomingPacketSize: configuration.maximumPacketSize ?? MQTTFrameDecoder.maximumPossiblePacketSize
         )
-        let future = MQTTTransport.connect(
-            endpoint: configuration.endpoint,
-            eventLoop: eventLoop,
-            tlsContext: tls,
+        let options = MQTTTransport.Options(
+            endpoint: currentEndpoint,
+            tlsContext: tls.broker,
             tls: configuration.tls,
+            proxy: configuration.proxy,
+            proxyTLSContext: tls.proxy,
             webSocketRequest: request,
             maximumFrameSize: configuration.webSocket.maximumFrameSize,
             connectTimeout: TimeAmount(configuration.connectTimeout),
+            socketOptions: configuration.socketOptions,
+            channelInitializer: configuration.channelInitializer
+        )
+        let future = MQTTTransport.connect(
+            options,
+            eventLoop: eventLoop,
             addMQTTHandlers: { channel in
                 let operations = channel.pipeline.syncOperations
                 try operations.addHandler(ByteToMessageHandler(MQTTPacketDecoder(settings: codecSettings)))
@@ -333,7 +354,7 @@ final class MQTTClientCore: @unchecked Sendable {
         let failure =
             (error as? MQTTError)
             ?? MQTTError(
-                code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(error)", cause: error)
+                code: .transportFailure, message: "cannot connect to \(currentEndpoint): \(error)", cause: error)
         reconnecting { reconnect, actions in
             reconnect.connectAttemptFailed(attempt: thisAttempt, error: failure, now: .now(), into: &actions)
         }
@@ -373,7 +394,9 @@ final class MQTTClientCore: @unchecked Sendable {
         )
     }
 
-    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ settings: MQTTNegotiatedSettings) {
+    private func connectionSucceeded(_ connAck: MQTTConnAckPacket, _ negotiated: MQTTNegotiatedSettings) {
+        var settings = negotiated
+        settings.endpoint = currentEndpoint
         if configuration.clientIdentifier.isEmpty, !settings.clientIdentifier.isEmpty {
             logger[metadataKey: "mqtt.client_id"] = "\(settings.clientIdentifier)"
         }
@@ -426,6 +449,7 @@ final class MQTTClientCore: @unchecked Sendable {
 
     func received(_ packet: MQTTPacket, from handler: MQTTConnectionHandler) {
         guard connection === handler else { return }
+        if !flowStreams.isEmpty, let event = flowTracker.received(packet) { emitFlow(event) }
         run { machine, actions in machine.receive(packet, now: .now(), into: &actions) }
     }
 
@@ -450,12 +474,14 @@ final class MQTTClientCore: @unchecked Sendable {
         guard let outcome else { return }
         var error = outcome.reason.error
         if error.code == .connectionClosed, let cause = handler.error {
-            error =
-                outcome.wasConnected
-                ? MQTTError(code: .connectionClosed, message: "the connection closed: \(cause)", cause: cause)
-                : MQTTError(
-                    code: .transportFailure, message: "cannot connect to \(configuration.endpoint): \(cause)",
-                    cause: cause)
+            if outcome.wasConnected {
+                error = MQTTError(code: .connectionClosed, message: "the connection closed: \(cause)", cause: cause)
+            } else if let transportError = cause as? MQTTError {
+                error = transportError  // e.g. a rejected certificate, which must not be retried
+            } else {
+                error = MQTTError(
+                    code: .transportFailure, message: "cannot connect to \(currentEndpoint): \(cause)", cause: cause)
+            }
         }
         shared.isConnected = false
         shared.negotiatedSettings = nil
@@ -471,8 +497,12 @@ final class MQTTClientCore: @unchecked Sendable {
 
     // MARK: - Operations
 
-    func submit(_ operation: Machine.Operation, token: MQTTOperationToken?) {
-        run { machine, actions in machine.submit(operation, token: token, now: .now(), into: &actions) }
+    func submit(
+        _ operation: Machine.Operation, token: MQTTOperationToken?, aliasPolicy: MQTTTopicAliasPolicy? = nil
+    ) {
+        run { machine, actions in
+            machine.submit(operation, token: token, aliasPolicy: aliasPolicy, now: .now(), into: &actions)
+        }
     }
 
     func cancel(_ identity: ObjectIdentifier) {
@@ -563,14 +593,34 @@ final class MQTTClientCore: @unchecked Sendable {
         return id
     }
 
+    func addFlowStream(_ continuation: AsyncStream<MQTTMessageFlowEvent>.Continuation) -> MQTTListenerID {
+        let id = makeListenerID()
+        flowStreams.append((id, continuation))
+        return id
+    }
+
+    private func emitFlow(_ event: MQTTMessageFlowEvent) {
+        for stream in flowStreams { stream.continuation.yield(event) }
+    }
+
+    func addListenerStream(_ continuation: AsyncStream<MQTTListenerItem>.Continuation, id: MQTTListenerID) {
+        listenerStreams.append((id, continuation))
+    }
+
     /// Ends every public stream (the client was deallocated).
     func finishStreams() {
         let events = eventStreams
         let publishes = publishStreams
+        let listeners = listenerStreams
+        let flows = flowStreams
+        flowStreams.removeAll()
         eventStreams.removeAll()
         publishStreams.removeAll()
+        listenerStreams.removeAll()
         for stream in events { stream.continuation.finish() }
         for stream in publishes { stream.continuation.finish() }
+        for stream in listeners { stream.continuation.finish() }
+        for stream in flows { stream.continuation.finish() }
     }
 
     func removeListener(_ id: MQTTListenerID) {
@@ -578,11 +628,16 @@ final class MQTTClientCore: @unchecked Sendable {
         publishListeners.removeAll { $0.id == id }
         eventStreams.removeAll { $0.id == id }
         publishStreams.removeAll { $0.id == id }
+        flowStreams.removeAll { $0.id == id }
+        if let index = listenerStreams.firstIndex(where: { $0.id == id }) {
+            listenerStreams.remove(at: index).continuation.finish()
+        }
     }
 
     private func emit(_ event: MQTTClientEvent) {
         for listener in eventListeners { listener.body(event) }
         for stream in eventStreams { stream.continuation.yield(event) }
+        for stream in listenerStreams { stream.continuation.yield(.event(event)) }
     }
 
     private func deliver(_ publish: MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?) {
@@ -591,6 +646,7 @@ final class MQTTClientCore: @unchecked Sendable {
         for stream in publishStreams where stream.filter?.matches(publish.topic) ?? true {
             stream.continuation.yield(publish)
         }
+        for stream in listenerStreams { stream.continuation.yield(.publish(publish)) }
         let delivered = delivering
         delivering = nil
         if let delivered, !delivered.deferred {

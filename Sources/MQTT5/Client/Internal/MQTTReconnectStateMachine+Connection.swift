@@ -79,7 +79,7 @@ extension MQTTReconnectStateMachine {
         now: NIODeadline, into actions: inout [Action]
     ) {
         lastError = error
-        if stopping || Self.cannotHeal(error) {
+        if stopping || Self.cannotHeal(error) || !configuration.reconnect.isEnabled {
             state = .stopped
             actions.append(.emit(event))
             actions.append(.stopped(stopping ? nil : error))
@@ -88,7 +88,7 @@ extension MQTTReconnectStateMachine {
         if let connectedFor, connectedFor >= TimeAmount(configuration.reconnect.resetAfter) {
             backoff.reset()
         }
-        let delay = backoff.nextDelay(using: &generator)
+        let delay = nextDelay(afterConnection: connectedFor != nil)
         let deadline = now + TimeAmount(delay)
         state = .waitingToReconnect(after: attempt, until: deadline)
         // Scheduled before the event is emitted, so that a listener stopping the client cancels this very timer.
@@ -98,7 +98,11 @@ extension MQTTReconnectStateMachine {
 
     /// Whether a connection failure is one that retrying cannot heal (bad credentials, banned...).
     static func cannotHeal(_ error: MQTTError) -> Bool {
-        if error.code == .invalidConfiguration { return true }
+        if error.code == .invalidConfiguration || error.code == .proxyNotAuthorized
+            || error.code == .certificateRejected
+        {
+            return true
+        }
         guard error.code == .connectionRefused, case .connAck(let code) = error.reasonCode else { return false }
         switch code {
         case .malformedPacket, .protocolError, .unsupportedProtocolVersion, .clientIdentifierNotValid,

@@ -11,6 +11,7 @@ extension MQTTReconnectStateMachine {
         case .stopped:
             lastError = nil
             backoff.reset()
+            startRotation()
             beginAttempt(into: &actions)
         case .stopping(let connection):
             lastError = nil
@@ -47,6 +48,7 @@ extension MQTTReconnectStateMachine {
     /// Starts the next connection attempt.
     mutating func beginAttempt(into actions: inout [Action]) {
         attempt += 1
+        rotation.tried += 1
         state = .connecting(attempt: attempt)
         actions.append(.emit(.attemptingConnect))
         actions.append(.connect(attempt: attempt))

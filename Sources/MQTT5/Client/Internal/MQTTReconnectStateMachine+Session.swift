@@ -17,7 +17,7 @@ extension MQTTReconnectStateMachine {
         case .rejoinPostSuccess: cleanStart = !hadSuccessfulConnection
         case .rejoinAlways: cleanStart = false
         }
-        if configuration.protocolVersion == .v3_1_1 && clientIdentifier.isEmpty { cleanStart = true }
+        if configuration.protocolVersion.isV3 && clientIdentifier.isEmpty { cleanStart = true }
         return (clientIdentifier, cleanStart)
     }
 }

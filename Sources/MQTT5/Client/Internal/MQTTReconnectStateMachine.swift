@@ -21,6 +21,10 @@ struct MQTTReconnectStateMachine<Generator: RandomNumberGenerator> {
         var protocolVersion: MQTTProtocolVersion = .v5_0
         /// The configured client identifier; empty asks the broker to assign one.
         var clientIdentifier = ""
+        /// How many endpoints the client rotates through (at least 1).
+        var endpointCount = 1
+        /// The order of each rotation.
+        var endpointOrder: MQTTEndpointOrder = .inOrder
 
         /// The defaults: see each property.
         init() {}
@@ -31,6 +35,8 @@ struct MQTTReconnectStateMachine<Generator: RandomNumberGenerator> {
             sessionBehavior = configuration.sessionBehavior
             protocolVersion = configuration.protocolVersion
             clientIdentifier = configuration.clientIdentifier
+            endpointCount = configuration.endpoints.count
+            endpointOrder = configuration.endpointOrder
         }
     }
 
@@ -77,12 +83,15 @@ struct MQTTReconnectStateMachine<Generator: RandomNumberGenerator> {
     var assignedClientIdentifier: String?
     /// Where backoff jitter comes from.
     var generator: Generator
+    /// The endpoint rotation (``MQTTReconnectStateMachine+Failover``).
+    var rotation: EndpointRotation
 
     /// Creates a stopped machine.
     init(configuration: Configuration, generator: Generator) {
         self.configuration = configuration
         self.backoff = MQTTBackoff(policy: configuration.reconnect)
         self.generator = generator
+        self.rotation = EndpointRotation(count: configuration.endpointCount)
     }
 
     /// Whether the client is meant to stay connected (started and not stopped since).

@@ -43,6 +43,12 @@ struct MQTTTopicAliasLRU {
         return (UInt16(alias), true)
     }
 
+    /// Whether every alias is bound.
+    var isFull: Bool { aliasByTopic.count >= capacity }
+
+    /// Whether `topic` has an alias (without touching recency).
+    func contains(_ topic: String) -> Bool { aliasByTopic[topic] != nil }
+
     /// The topic bound to `alias`, if any (without touching recency).
     func topic(for alias: UInt16) -> String? {
         let index = Int(alias)

@@ -11,7 +11,16 @@ enum MQTTTLSContextFactory {
             case .pem(let source):
                 configuration.trustRoots = .certificates(try certificates(source, what: "CA certificates"))
             }
-            if let chain = tls.certificateChain {
+            if let bundle = tls.pkcs12Identity {
+                guard tls.certificateChain == nil, tls.privateKey == nil else {
+                    throw MQTTError(
+                        code: .invalidConfiguration,
+                        message: "a PKCS#12 identity and a PEM certificate chain or private key exclude each other")
+                }
+                let identity = try pkcs12(bundle)
+                configuration.certificateChain = identity.certificateChain.map { .certificate($0) }
+                configuration.privateKey = .privateKey(identity.privateKey)
+            } else if let chain = tls.certificateChain {
                 configuration.certificateChain = try certificates(chain, what: "client certificate").map {
                     .certificate($0)
                 }
@@ -28,6 +37,19 @@ enum MQTTTLSContextFactory {
                 configuration.certificateVerification = .noHostnameVerification
             }
             configuration.applicationProtocols = tls.alpnProtocols
+            if let minimum = tls.minimumTLSVersion { configuration.minimumTLSVersion = nioVersion(minimum) }
+            if let maximum = tls.maximumTLSVersion { configuration.maximumTLSVersion = nioVersion(maximum) }
+            if let minimum = tls.minimumTLSVersion, let maximum = tls.maximumTLSVersion, maximum < minimum {
+                throw MQTTError(
+                    code: .invalidConfiguration,
+                    message: "the maximum TLS version (\(maximum)) is below the minimum (\(minimum))")
+            }
+            if let cipherSuites = tls.cipherSuites {
+                guard !cipherSuites.isEmpty else {
+                    throw MQTTError(code: .invalidConfiguration, message: "an empty TLS cipher suite list")
+                }
+                configuration.cipherSuiteValues = cipherSuites.map { NIOTLSCipher($0.rawValue) }
+            }
             return try NIOSSLContext(configuration: configuration)
         } catch let error as MQTTError {
             throw error
@@ -68,6 +90,32 @@ enum MQTTTLSContextFactory {
             throw MQTTError(
                 code: .invalidConfiguration, message: "cannot read the private key (\(describe(source))): \(error)",
                 cause: error)
+        }
+    }
+
+    private static func nioVersion(_ version: MQTTTLSConfiguration.TLSVersion) -> TLSVersion {
+        version == .v1_3 ? .tlsv13 : .tlsv12
+    }
+
+    private static func pkcs12(_ bundle: MQTTTLSConfiguration.PKCS12Bundle) throws -> NIOSSLPKCS12Bundle {
+        do {
+            let passphrase = bundle.passphrase.map { Array($0.utf8) }
+            switch (bundle.source, passphrase) {
+            case (.file(let path), let passphrase?): return try NIOSSLPKCS12Bundle(file: path, passphrase: passphrase)
+            case (.file(let path), nil): return try NIOSSLPKCS12Bundle(file: path)
+            case (.bytes(let bytes), let passphrase?):
+                return try NIOSSLPKCS12Bundle(buffer: bytes, passphrase: passphrase)
+            case (.bytes(let bytes), nil): return try NIOSSLPKCS12Bundle(buffer: bytes)
+            }
+        } catch {
+            let what =
+                switch bundle.source {
+                case .file(let path): path
+                case .bytes: "in-memory bytes"
+                }
+            throw MQTTError(
+                code: .invalidConfiguration,
+                message: "cannot read the PKCS#12 identity (\(what)): \(error) (wrong passphrase?)", cause: error)
         }
     }
 

@@ -53,7 +53,8 @@ final class MQTTWebSocketUpgradeWatcher: ChannelInboundHandler, RemovableChannel
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(
             context: context,
-            MQTTError(code: .transportFailure, message: "the WebSocket upgrade failed: \(error)", cause: error))
+            error as? MQTTError
+                ?? MQTTError(code: .transportFailure, message: "the WebSocket upgrade failed: \(error)", cause: error))
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -17,7 +17,7 @@ extension BrokerCore {
         connection.clientID = clientID
         record(.connect(connect), .received, on: connection)
 
-        if assigned && connect.protocolVersion == .v3_1_1 && !connect.cleanStart {
+        if assigned && connect.protocolVersion.isV3 && !connect.cleanStart {
             refuse(connection, .clientIdentifierNotValid)
             return
         }

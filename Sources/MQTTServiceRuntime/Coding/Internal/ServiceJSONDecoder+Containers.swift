@@ -43,7 +43,8 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
             throw DecodingError.keyNotFound(
                 key,
                 DecodingError.Context(
-                    codingPath: codingPath, debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
+                    codingPath: codingPath,
+                    debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."))
         }
         return node
     }
@@ -67,8 +68,12 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
         try decoder.unboxFloatingPoint(type, node(key), path(key))
     }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.unboxInteger(type, node(key), path(key)) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.unboxInteger(type, node(key), path(key)) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try decoder.unboxInteger(type, node(key), path(key))
+    }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try decoder.unboxInteger(type, node(key), path(key))
+    }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
         try decoder.unboxInteger(type, node(key), path(key))
     }
@@ -78,7 +83,9 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
         try decoder.unboxInteger(type, node(key), path(key))
     }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.unboxInteger(type, node(key), path(key)) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try decoder.unboxInteger(type, node(key), path(key))
+    }
     func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
         try decoder.unboxInteger(type, node(key), path(key))
     }

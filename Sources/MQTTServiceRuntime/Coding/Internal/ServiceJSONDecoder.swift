@@ -24,7 +24,8 @@ struct ServiceJSONDecoder {
         } catch {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
-                    codingPath: [], debugDescription: "The given data was not valid JSON: \(error)", underlyingError: error
+                    codingPath: [], debugDescription: "The given data was not valid JSON: \(error)",
+                    underlyingError: error
                 ))
         }
         return try ServiceJSONTreeDecoder(node: root, codingPath: [], userInfo: userInfo).decodeValue(Value.self)
@@ -83,7 +84,8 @@ struct ServiceJSONTreeDecoder: Decoder {
             let text = try unboxString(node, codingPath)
             guard let data = Data(base64Encoded: text) else {
                 throw DecodingError.dataCorrupted(
-                    DecodingError.Context(codingPath: codingPath, debugDescription: "Encountered Data is not valid Base64."))
+                    DecodingError.Context(
+                        codingPath: codingPath, debugDescription: "Encountered Data is not valid Base64."))
             }
             return data as! Value
         }
@@ -100,7 +102,8 @@ struct ServiceJSONTreeDecoder: Decoder {
             guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
                 throw DecodingError.dataCorrupted(
                     DecodingError.Context(
-                        codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
+                        codingPath: codingPath,
+                        debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
             }
             return decimal as! Value
         }
@@ -124,7 +127,8 @@ struct ServiceJSONTreeDecoder: Decoder {
         guard let value = Value(text), value.isFinite else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
-                    codingPath: path(), debugDescription: "Parsed JSON number <\(text)> does not fit in \(Value.self)."))
+                    codingPath: path(), debugDescription: "Parsed JSON number <\(text)> does not fit in \(Value.self).")
+            )
         }
         return value
     }
@@ -144,12 +148,15 @@ struct ServiceJSONTreeDecoder: Decoder {
     func mismatch(_ type: Any.Type, _ node: ServiceJSONNode, _ path: [any CodingKey]) -> DecodingError {
         if case .null = node {
             return DecodingError.valueNotFound(
-                type, DecodingError.Context(codingPath: path, debugDescription: "Expected \(type) value but found null instead."))
+                type,
+                DecodingError.Context(
+                    codingPath: path, debugDescription: "Expected \(type) value but found null instead."))
         }
         return DecodingError.typeMismatch(
             type,
             DecodingError.Context(
-                codingPath: path, debugDescription: "Expected to decode \(type) but found \(node.kindDescription) instead."))
+                codingPath: path,
+                debugDescription: "Expected to decode \(type) but found \(node.kindDescription) instead."))
     }
 }
 

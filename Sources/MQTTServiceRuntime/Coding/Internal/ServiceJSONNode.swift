@@ -34,7 +34,8 @@ enum ServiceJSONNode: Sendable {
         case .string(let value): .string(value)
         case .array(let elements): .array(elements.map(\.jsonValue))
         case .object(let members):
-            .object(Dictionary(members.lazy.map { ($0.key, $0.value.jsonValue) }, uniquingKeysWith: { _, last in last }))
+            .object(
+                Dictionary(members.lazy.map { ($0.key, $0.value.jsonValue) }, uniquingKeysWith: { _, last in last }))
         }
     }
 }

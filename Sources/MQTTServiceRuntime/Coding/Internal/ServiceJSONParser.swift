@@ -37,7 +37,8 @@ struct ServiceJSONParser {
         let value = try parser.parseValue()
         parser.skipWhitespace()
         guard parser.index == bytes.count else {
-            throw SyntaxError(reason: "unexpected '\(parser.describeByte())' after the JSON value", offset: parser.index)
+            throw SyntaxError(
+                reason: "unexpected '\(parser.describeByte())' after the JSON value", offset: parser.index)
         }
         return value
     }
