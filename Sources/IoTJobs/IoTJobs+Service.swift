@@ -43,7 +43,8 @@ extension IoTJobs.ServiceProtocol {
     /// For each operation it subscribes to the request topic with `+` in place of each placeholder
     /// (waiting for the SUBACK), decodes each request (topic-bound members from the topic), calls
     /// the handler and publishes its response or modeled error. A request whose payload does not
-    /// decode is answered with nothing and logged by the responder.
+    /// decode is answered on the error path, so the caller fails at once; handlers find the
+    /// request's context (caller, deadline, logger) in `RequestHandlerContext.current`.
     ///
     /// - Parameter responder: The responder to serve through.
     /// - Returns: One registration per operation, in schema order.

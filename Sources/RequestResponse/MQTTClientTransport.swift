@@ -79,6 +79,11 @@ public final class MQTTClientTransport: RequestResponseTransport {
         return id
     }
 
+    public func deferAcknowledgement() -> (@Sendable () -> Void)? {
+        guard let acknowledgement = client.deferAcknowledgement() else { return nil }
+        return { acknowledgement.acknowledge() }
+    }
+
     public func removeListener(_ id: RequestResponseTransportListenerID) {
         for clientID in listeners.value.removeValue(forKey: id) ?? [] {
             client.removeListener(clientID)
@@ -109,7 +114,8 @@ extension RequestResponder {
     ///   - client: The MQTT client (MQTT 5 or 3.1.1), started before or after.
     ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
     ///     metadata travels with every line.
-    public convenience init(_ client: MQTTClient, logger: Logger = .current) {
-        self.init(transport: MQTTClientTransport(client), logger: logger)
+    ///   - options: Concurrency, shutdown, shared subscription and deduplication settings.
+    public convenience init(_ client: MQTTClient, options: Options = Options(), logger: Logger = .current) {
+        self.init(transport: MQTTClientTransport(client), options: options, logger: logger)
     }
 }

@@ -4,63 +4,97 @@ public import NIOCore
 
 /// The service half of RPC over MQTT: receives requests on topic filters and publishes responses.
 ///
-/// Used by examples and tests in place of a real service. Handlers run concurrently in their
-/// own tasks, never on the event loop. Subscriptions are renewed when the connection comes
-/// back without the session.
+/// A responder is a swift-service-lifecycle `Service`: ``run()`` runs its handlers in a task
+/// group, at most ``Options/maxConcurrentHandlers`` at once (later requests wait in arrival
+/// order, unacknowledged, so the broker's flow control holds the rest back), until a graceful
+/// shutdown or cancellation; it then unsubscribes, lets the requests it took finish within
+/// ``Options/shutdownGracePeriod`` and returns. Without ``run()`` each handler runs in a task
+/// of its own, within the same bound.
+///
+/// A request carrying an MQTT 5 Message Expiry Interval has a deadline: it is dropped (and
+/// counted) if it expires before a handler takes it, and its handler's task is cancelled when
+/// it passes. Handlers read the request's ``RequestHandlerContext`` from
+/// ``RequestHandlerContext/current``.
 ///
 /// ```swift
-/// let responder = RequestResponder(transport: transport)
-/// let registration = try await responder.serve(topicFilter: "rpc/echo") { request in
+/// let responder = RequestResponder(mqtt, options: .init(maxConcurrentHandlers: 16, sharedSubscriptionGroup: "echo"))
+/// _ = try await responder.serve(topicFilter: "rpc/echo") { request in
 ///     try? await responder.respond(to: request, payload: request.payload)  // MQTT 5 response topic
 /// }
+/// try await ServiceGroup(services: [mqtt, responder], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public final class RequestResponder: Sendable {
     let core: RequestResponderCore
     /// The logger the responder was created with; generated services' `register(on:)` and
-    /// ``serve(topicFilter:handler:)`` log through it unless given another.
+    /// ``serve(topicFilter:operationName:handler:)`` log through it unless given another.
     public let logger: Logger
+    /// The options the responder was created with.
+    public let options: Options
 
     /// Creates a responder over `transport`.
     ///
     /// - Parameters:
     ///   - transport: The MQTT connection or a test double.
+    ///   - options: Concurrency, shutdown, shared subscription and deduplication settings.
     ///   - logger: Where to log; by default the task-local `Logger.current`, so the caller's
     ///     metadata travels with every line.
-    ///   - acknowledgementTimeout: Bounds every SUBACK and PUBACK wait.
     public init(
-        transport: any RequestResponseTransport, logger: Logger = .current,
-        acknowledgementTimeout: Duration = .seconds(30)
+        transport: any RequestResponseTransport, options: Options = Options(), logger: Logger = .current
     ) {
+        var options = options
+        options.maxConcurrentHandlers = max(1, options.maxConcurrentHandlers)
         self.logger = logger
-        self.core = RequestResponderCore(
-            transport: transport, logger: logger, acknowledgementTimeout: acknowledgementTimeout)
+        self.options = options
+        self.core = RequestResponderCore(transport: transport, logger: logger, options: options)
     }
 
-    /// Subscribes to `topicFilter` and calls `handler` for every request published on a matching
-    /// topic, concurrently and off the event loop. Returns after the SUBACK, so requests
-    /// published afterwards are received.
+    /// Creates a responder over `transport` with default options and the given acknowledgement timeout.
     ///
     /// - Parameters:
-    ///   - topicFilter: The filter to serve (wildcards and shared subscriptions allowed).
-    ///   - handler: Called with each request in a new task.
+    ///   - transport: The MQTT connection or a test double.
+    ///   - logger: Where to log.
+    ///   - acknowledgementTimeout: Bounds every SUBACK and PUBACK wait.
+    public convenience init(
+        transport: any RequestResponseTransport, logger: Logger = .current, acknowledgementTimeout: Duration
+    ) {
+        self.init(
+            transport: transport, options: Options(acknowledgementTimeout: acknowledgementTimeout), logger: logger)
+    }
+
+    /// Subscribes to `topicFilter` (through `$share/<group>/` when the options name a
+    /// ``Options/sharedSubscriptionGroup``) and calls `handler` for every request published on a
+    /// matching topic, off the event loop and within ``Options/maxConcurrentHandlers``. Returns
+    /// after the SUBACK, so requests published afterwards are received.
+    ///
+    /// - Parameters:
+    ///   - topicFilter: The filter to serve (wildcards allowed; a `$share/...` filter is used as given).
+    ///   - operationName: Names the operation in spans and metrics; the filter by default.
+    ///   - handler: Called with each request, with ``RequestHandlerContext/current`` bound.
     /// - Returns: A registration to stop serving.
     /// - Throws: ``RequestResponseError``: `invalidArgument` for an invalid filter,
     ///   `subscribeFailure` (with the SUBACK reason code) or `timeout` when subscribing fails,
-    ///   `clientShutDown` after ``close()``.
+    ///   `clientShutDown` after ``close()`` or a shutdown.
     public func serve(
-        topicFilter: String, handler: @escaping @Sendable (IncomingRequest) async -> Void
+        topicFilter: String, operationName: String? = nil,
+        handler: @escaping @Sendable (IncomingRequest) async -> Void
     ) async throws(RequestResponseError) -> ResponderRegistration {
         let filter: MQTTTopicFilter
         do {
-            filter = try MQTTTopicFilter(topicFilter)
+            let plain = try MQTTTopicFilter(topicFilter)
+            if let group = options.sharedSubscriptionGroup, !plain.isShared {
+                filter = try MQTTTopicFilter("\(MQTTTopic.sharedSubscriptionPrefix)\(group)/\(topicFilter)")
+            } else {
+                filter = plain
+            }
         } catch {
             throw .invalidArgument("invalid topic filter to serve: \(error)", cause: error)
         }
-        let id = try await core.serve(filter: filter, handler: handler).get()
+        let id = try await core.serve(filter: filter, operation: operationName ?? topicFilter, handler: handler).get()
         return ResponderRegistration(core: core, id: id)
     }
 
-    /// Publishes a response to `topic` at QoS 1, echoing the request's correlation data.
+    /// Publishes a response to `topic` at QoS 1, echoing the request's correlation data and
+    /// carrying the request's remaining time as Message Expiry Interval.
     ///
     /// - Parameters:
     ///   - request: The request answered.
@@ -79,7 +113,12 @@ public final class RequestResponder: Sendable {
         }
         var properties = properties
         properties.correlationData = request.correlationData
-        try await core.publish(topic: topic, payload: payload, properties: properties).get()
+        if properties.messageExpiryInterval == nil, let deadline = request.deadline {
+            let remaining = ContinuousClock.now.duration(to: deadline).components
+            properties.messageExpiryInterval = UInt32(
+                clamping: max(1, remaining.seconds + (remaining.attoseconds > 0 ? 1 : 0)))
+        }
+        try await core.publish(topic: topic, payload: payload, properties: properties, for: request).get()
     }
 
     /// Publishes a response to the request's MQTT 5 response topic, echoing its correlation data.
@@ -99,9 +138,15 @@ public final class RequestResponder: Sendable {
         try await respond(to: request, topic: topic, payload: payload, properties: properties)
     }
 
-    /// Stops serving every filter and unsubscribes. Handlers already running finish on their own.
+    /// Stops serving every filter and unsubscribes. Handlers already running finish on their
+    /// own; ``run()`` is the way to wait for them.
     public func close() async {
         await core.close()
+    }
+
+    /// A snapshot of the responder's counters.
+    public var statistics: Statistics {
+        get async { await core.statistics() }
     }
 }
 

@@ -27,6 +27,14 @@ extension RequestResponseClient {
         /// The response topic of correlation-data requests; `nil` generates a unique one,
         /// `rr/responses/<random hex>`. Must be a valid topic name your policy allows subscribing to.
         public var correlationDataResponseTopic: String?
+        /// When set, every request carries this caller identifier (normally the MQTT client
+        /// identifier) in the user property ``IncomingRequest/callerClientIDUserProperty``, so
+        /// services can log, authorize or deduplicate by caller (MQTT 5 only). Off by default.
+        public var callerClientID: String?
+        /// Whether requests carry their remaining time as MQTT 5 Message Expiry Interval (rounded
+        /// up to whole seconds), so the broker drops and the service skips a request nobody waits
+        /// for any more. On by default; ignored over MQTT 3.1.1.
+        public var sendsDeadline = true
 
         /// Creates options.
         ///

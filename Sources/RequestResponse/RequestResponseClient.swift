@@ -38,6 +38,7 @@ public final class RequestResponseClient: Sendable {
     /// or the generated one).
     public let correlationDataResponseTopic: String
     let core: RequestResponseClientCore
+    let metrics = ClientRequestMetrics()
 
     /// Creates a client over `transport` and starts listening to it.
     ///
@@ -70,7 +71,8 @@ public final class RequestResponseClient: Sendable {
             ),
             acknowledgementTimeout: options.operationTimeout,
             correlationDataResponseTopic: topic,
-            correlationDataPrefix: prefix
+            correlationDataPrefix: prefix,
+            sendsDeadline: options.sendsDeadline
         )
         self.core = RequestResponseClientCore(transport: transport, configuration: configuration, logger: logger)
         core.start()
@@ -99,13 +101,19 @@ public final class RequestResponseClient: Sendable {
     ) async throws(RequestResponseError) -> RequestResponseClient.Response {
         let timeout = timeout ?? options.operationTimeout
         guard timeout > .zero else { throw .invalidArgument("the request timeout must be positive, got \(timeout)") }
-        let prepared = try PreparedRequest(
+        var prepared = try PreparedRequest(
             request, maxRequestResponseSubscriptions: options.maxRequestResponseSubscriptions,
             correlationDataResponseTopic: correlationDataResponseTopic
         )
         if core.isClosed { throw .clientShutDown() }
         if Task.isCancelled { throw .cancelled() }
-        return try await core.request(prepared, timeout: timeout).get()
+        if let caller = options.callerClientID {
+            prepared.properties.userProperties.append(
+                MQTTUserProperty(name: IncomingRequest.callerClientIDUserProperty, value: caller))
+        }
+        return try await ClientRequestInstrumentation.instrument(prepared, metrics: metrics) { prepared in
+            await core.request(prepared, timeout: timeout)
+        }.get()
     }
 
     /// Creates a streaming operation on one topic filter, not yet open.

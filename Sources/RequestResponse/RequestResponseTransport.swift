@@ -64,6 +64,19 @@ public protocol RequestResponseTransport: Sendable {
     ///
     /// - Parameter id: What ``addListener(_:)`` returned.
     func removeListener(_ id: RequestResponseTransportListenerID)
+
+    /// Takes over the acknowledgement (PUBACK) of the publish a listener is being called with,
+    /// so that the layer acknowledges a request only when a handler takes it. Called on
+    /// ``eventLoop`` from inside a listener.
+    ///
+    /// - Returns: What sends the acknowledgement (callable from any task), or `nil` when the
+    ///   transport acknowledges by itself (the default).
+    func deferAcknowledgement() -> (@Sendable () -> Void)?
+}
+
+extension RequestResponseTransport {
+    /// The transport acknowledges every publish by itself.
+    public func deferAcknowledgement() -> (@Sendable () -> Void)? { nil }
 }
 
 /// What a ``RequestResponseTransport`` reports to its listeners.

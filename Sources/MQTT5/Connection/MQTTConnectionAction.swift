@@ -2,8 +2,10 @@
 enum MQTTConnectionAction<Token> {
     /// Write the packet (the driver flushes once the event has been handled).
     case send(MQTTPacket)
-    /// Hand an incoming application message to the listeners.
-    case deliver(MQTTPublishPacket)
+    /// Hand an incoming application message to the listeners. A QoS 1 or 2 message carries the
+    /// identifier of its pending acknowledgement: unless a listener defers it, the driver calls
+    /// ``MQTTConnectionStateMachine/acknowledge(_:now:into:)`` with it once delivered.
+    case deliver(MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?)
     /// Complete a publish.
     case succeedPublish(Token, MQTTPublishResult)
     /// Complete a subscribe.

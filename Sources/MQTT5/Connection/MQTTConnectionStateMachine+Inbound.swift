@@ -79,11 +79,11 @@ extension MQTTConnectionStateMachine {
         }
         switch publish.qos {
         case .atMostOnce:
-            actions.append(.deliver(publish))
+            actions.append(.deliver(publish, acknowledgement: nil))
         case .atLeastOnce:
             guard let identifier = publish.packetIdentifier else { return }
-            actions.append(.deliver(publish))
-            send(.pubAck(MQTTPubAckPacket(packetIdentifier: identifier)), now: now, into: &actions)
+            let acknowledgement = enqueueAcknowledgement(.pubAck(MQTTPubAckPacket(packetIdentifier: identifier)))
+            actions.append(.deliver(publish, acknowledgement: acknowledgement))
         case .exactlyOnce:
             guard let identifier = publish.packetIdentifier else { return }
             if !inboundQoS2.contains(identifier) {
@@ -95,9 +95,14 @@ extension MQTTConnectionStateMachine {
                 }
                 inboundQoS2.insert(identifier)
                 journal?.addInbound(identifier)
-                actions.append(.deliver(publish))
+                let acknowledgement = enqueueAcknowledgement(.pubRec(MQTTPubRecPacket(packetIdentifier: identifier)))
+                actions.append(.deliver(publish, acknowledgement: acknowledgement))
+                return
             }
-            send(.pubRec(MQTTPubRecPacket(packetIdentifier: identifier)), now: now, into: &actions)
+            // A redelivery of a message already delivered: PUBREC again, behind earlier acknowledgements.
+            acknowledge(
+                enqueueAcknowledgement(.pubRec(MQTTPubRecPacket(packetIdentifier: identifier))), now: now,
+                into: &actions)
         }
     }
 

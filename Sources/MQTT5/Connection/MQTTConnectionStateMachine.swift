@@ -140,6 +140,8 @@ struct MQTTConnectionStateMachine<Token> {
     var outboundAliases = MQTTOutboundTopicAliases()
     var inboundAliases: [UInt16: String] = [:]
     var reauthentication: Token?
+    /// PUBACKs and PUBRECs owed for received publishes, in the order the publishes arrived.
+    var pendingAcknowledgements = MQTTInboundAcknowledgements()
     /// Flow control (rates, draining, subscription limit) and when to drain again after a delay.
     var throttle: MQTTOutboundThrottle
     var pacingDeadline: NIODeadline?
@@ -279,6 +281,7 @@ extension MQTTConnectionStateMachine {
         ackDeadlineHint = nil
         outboundAliases = MQTTOutboundTopicAliases()
         inboundAliases = [:]
+        pendingAcknowledgements.removeAll()
     }
 
     mutating func setConnected(_ settings: MQTTNegotiatedSettings) {

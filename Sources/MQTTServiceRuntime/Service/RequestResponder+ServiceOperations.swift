@@ -1,3 +1,5 @@
+import CoreMetrics
+import Foundation
 public import Logging
 import MQTT5
 import NIOCore
@@ -9,8 +11,12 @@ extension RequestResponder {
     /// the topic), calls `handler`, and publishes the response or the modeled error on the
     /// operation's response paths, echoing the correlation token or correlation data.
     ///
-    /// Generated `register(on:)` methods call this; you rarely need to. Requests whose topic or
-    /// payload do not decode are logged and left unanswered.
+    /// Generated `register(on:)` methods call this; you rarely need to. A request whose payload
+    /// does not decode is answered on the operation's error path with the modeled error built
+    /// from `{"code": 400, "message": …}` (and its correlation token, when it can be read), or
+    /// that document itself when the modeled error has other required members, so the caller
+    /// fails at once instead of waiting for its timeout. Handlers read the request's
+    /// ``RequestResponse/RequestHandlerContext`` from `RequestHandlerContext.current`.
     ///
     /// - Parameters:
     ///   - operation: The operation's descriptor.
@@ -27,8 +33,10 @@ extension RequestResponder {
         var operationLogger = logger ?? self.logger
         operationLogger[metadataKey: "mqtt.operation"] = "\(operation.name)"
         let logger = operationLogger
-        return try await serve(topicFilter: operation.publishTopic.subscriptionFilter) { [weak self] incoming in
-            await self?.answer(incoming, operation: operation, logger: logger, handler: handler)
+        let outcomes = ServiceOutcomeMetrics(operation: operation.name)
+        return try await serve(topicFilter: operation.publishTopic.subscriptionFilter, operationName: operation.name) {
+            [weak self] incoming in
+            await self?.answer(incoming, operation: operation, logger: logger, outcomes: outcomes, handler: handler)
         }
     }
 
@@ -41,7 +49,7 @@ extension RequestResponder {
 
     private func answer<Input, Output, Modeled>(
         _ incoming: IncomingRequest, operation: ServiceOperationDescriptor<Input, Output, Modeled>, logger: Logger,
-        handler: @Sendable (Input) async throws(Modeled) -> Output
+        outcomes: ServiceOutcomeMetrics, handler: @Sendable (Input) async throws(Modeled) -> Output
     ) async {
         guard let placeholders = operation.publishTopic.match(incoming.topic) else {
             logger.debug("request on an unexpected topic", metadata: ["mqtt.topic": "\(incoming.topic)"])
@@ -51,9 +59,12 @@ extension RequestResponder {
         do {
             request = try ServiceCoding.decode(Input.self, from: incoming.payload, topicPlaceholders: placeholders)
         } catch {
-            logger.info(
+            logger.debug(
                 "undecodable request",
                 metadata: ["mqtt.topic": "\(incoming.topic)", "mqtt.error": "\(error)"])
+            outcomes.undecodable.increment()
+            await answerUndecodable(
+                incoming, operation: operation, placeholders: placeholders, error: error, logger: logger)
             return
         }
 
@@ -75,6 +86,10 @@ extension RequestResponder {
             }
         }
 
+        switch result {
+        case .success: outcomes.success.increment()
+        case .failure: outcomes.modeledError.increment()
+        }
         let isError: Bool
         let payload: ByteBuffer
         do {
@@ -106,5 +121,69 @@ extension RequestResponder {
         } catch {
             logger.info("cannot publish the response", metadata: ["mqtt.error": "\(error)"])
         }
+    }
+
+    /// Answers a request whose payload does not decode with the operation's error response.
+    private func answerUndecodable<Input, Output, Modeled>(
+        _ incoming: IncomingRequest, operation: ServiceOperationDescriptor<Input, Output, Modeled>,
+        placeholders: [String: String], error: any Error, logger: Logger
+    ) async {
+        guard
+            let route = operation.responses.first(where: \.isError)
+                ?? operation.responses.first(where: { $0.topic == nil })
+        else {
+            logger.debug("the operation has no error path to answer an undecodable request on")
+            return
+        }
+        var document: [String: ServiceJSONValue] = [
+            "code": .number(400),
+            "message": .string("the request payload does not decode as \(Input.self): \(error)"),
+            "timestamp": .number(Date().timeIntervalSince1970.rounded(.down)),
+        ]
+        if case .token(let jsonPath, _, _, _) = operation.correlation.kind,
+            case .object(let request)? = try? ServiceCoding.decode(ServiceJSONValue.self, from: incoming.payload),
+            case .string(let token)? = request[jsonPath]
+        {
+            document[jsonPath] = .string(token)
+        }
+        let payload: ByteBuffer
+        do {
+            let raw = try ServiceCoding.encode(ServiceJSONValue.object(document))
+            if let modeled = try? ServiceCoding.decode(Modeled.self, from: raw) {
+                payload = try ServiceCoding.encode(modeled)
+            } else {
+                payload = raw
+            }
+        } catch {
+            logger.info("cannot encode the error response", metadata: ["mqtt.error": "\(error)"])
+            return
+        }
+        do {
+            if let topic = route.topic {
+                try await respond(to: incoming, topic: try topic.render(placeholders), payload: payload)
+            } else {
+                var properties = MQTTProperties()
+                properties.userProperties.append(ServiceResponseRoute.errorUserProperty)
+                try await respond(to: incoming, payload: payload, properties: properties)
+            }
+        } catch {
+            logger.info("cannot publish the error response", metadata: ["mqtt.error": "\(error)"])
+        }
+    }
+}
+
+/// The outcomes of a generated operation's requests, counted as
+/// `mqtt_rpc_server_responses_total{operation, outcome}` (`success`, `modeled_error`, `undecodable`).
+struct ServiceOutcomeMetrics: Sendable {
+    static let label = "mqtt_rpc_server_responses_total"
+
+    let success: Counter
+    let modeledError: Counter
+    let undecodable: Counter
+
+    init(operation: String) {
+        success = Counter(label: Self.label, dimensions: [("operation", operation), ("outcome", "success")])
+        modeledError = Counter(label: Self.label, dimensions: [("operation", operation), ("outcome", "modeled_error")])
+        undecodable = Counter(label: Self.label, dimensions: [("operation", operation), ("outcome", "undecodable")])
     }
 }

@@ -1,37 +1,86 @@
+import CoreMetrics
+import DequeModule
 import Logging
 import MQTT5
 import NIOCore
+import Tracing
 
 /// The event-loop side of a ``RequestResponder``; all state is confined to `eventLoop`.
+///
+/// Requests go through one first-in-first-out queue: a request is taken (acknowledged to the
+/// broker, checked for expiry, handed to a handler) only while fewer than
+/// `maxConcurrentHandlers` handlers run. Handlers run in ``RequestResponder/run()``'s task group
+/// when it runs, else each in its own task.
 final class RequestResponderCore: @unchecked Sendable {
     typealias Handler = @Sendable (IncomingRequest) async -> Void
 
     private struct Registration {
+        /// The filter as subscribed (with `$share/<group>/` when shared).
         var filter: MQTTTopicFilter
         var handler: Handler
+        var operation: String
+        var metrics: ResponderMetrics
+    }
+
+    /// One request for one handler.
+    struct Job: Sendable {
+        var request: IncomingRequest
+        var handler: Handler
+        var operation: String
+        var metrics: ResponderMetrics
+        var acknowledgement: (@Sendable () -> Void)?
+    }
+
+    /// What ``RequestResponder/run()`` receives.
+    enum RunEvent: Sendable {
+        case job(Job)
+        /// The graceful shutdown ran out of time: cancel the handlers still running.
+        case cancelRemaining
+    }
+
+    private enum Dispatch {
+        case unstructured
+        case run(AsyncStream<RunEvent>.Continuation)
     }
 
     let eventLoop: any EventLoop
     let transport: any RequestResponseTransport
     let logger: Logger
-    let acknowledgementTimeout: Duration
+    let options: RequestResponder.Options
+    var acknowledgementTimeout: Duration { options.acknowledgementTimeout }
 
     private var registrations: [UInt64: Registration] = [:]
     private var trie = TopicFilterTrie<UInt64>()
     private var nextID: UInt64 = 1
     private var listenerID: RequestResponseTransportListenerID?
     private var closed = false
+    private var dispatch = Dispatch.unstructured
+    private var pending = Deque<Job>()
+    private var running = 0
+    private var shuttingDown = false
+    private var unsubscribed = false
+    private var graceTimer: Scheduled<Void>?
+    private var deduplication: ResponderDeduplication?
+    private var counters = RequestResponder.Statistics()
 
-    init(transport: any RequestResponseTransport, logger: Logger, acknowledgementTimeout: Duration) {
+    init(transport: any RequestResponseTransport, logger: Logger, options: RequestResponder.Options) {
         self.eventLoop = transport.eventLoop
         self.transport = transport
         self.logger = logger
-        self.acknowledgementTimeout = acknowledgementTimeout
+        self.options = options
+        if options.deduplicationCapacity > 0 {
+            deduplication = ResponderDeduplication(capacity: options.deduplicationCapacity)
+        }
     }
 
-    func serve(filter: MQTTTopicFilter, handler: @escaping Handler) async -> Result<UInt64, RequestResponseError> {
+    // MARK: Registrations
+
+    func serve(
+        filter: MQTTTopicFilter, operation: String, handler: @escaping Handler
+    ) async -> Result<UInt64, RequestResponseError> {
+        let metrics = ResponderMetrics(operation: operation)
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<UInt64> in
-            guard !closed else {
+            guard !closed, !shuttingDown else {
                 return eventLoop.makeFailedFuture(RequestResponseError.clientShutDown("the responder was closed"))
             }
             if listenerID == nil {
@@ -40,7 +89,7 @@ final class RequestResponderCore: @unchecked Sendable {
             let id = nextID
             nextID += 1
             // Registered before subscribing so nothing published after the SUBACK is missed.
-            registrations[id] = Registration(filter: filter, handler: handler)
+            registrations[id] = Registration(filter: filter, handler: handler, operation: operation, metrics: metrics)
             trie.insert(id, for: filter.filter)
             return bounded(transport.subscribe(topicFilter: filter.rawValue), what: "SUBACK for '\(filter)'")
                 .flatMapErrorThrowing { error in
@@ -63,33 +112,6 @@ final class RequestResponderCore: @unchecked Sendable {
         return await Self.result(future)
     }
 
-    func publish(
-        topic: String, payload: ByteBuffer, properties: MQTTProperties
-    ) async -> Result<Void, RequestResponseError> {
-        let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
-            bounded(
-                transport.publish(topic: topic, payload: payload, properties: properties), what: "PUBACK for '\(topic)'"
-            )
-            .flatMapThrowing { code in
-                guard !code.isError else {
-                    throw RequestResponseError(
-                        code: .publishFailure,
-                        message: "the broker rejected the response PUBLISH to '\(topic)' (\(code))",
-                        reasonCode: .pubAck(code)
-                    )
-                }
-            }
-            .flatMapErrorThrowing { error in
-                if let error = error as? RequestResponseError { throw error }
-                throw RequestResponseError(
-                    code: .publishFailure, message: "the response PUBLISH to '\(topic)' failed in the transport",
-                    cause: error
-                )
-            }
-        }
-        return await Self.result(future)
-    }
-
     func cancel(id: UInt64) async {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
             guard let registration = removeRegistration(id) else { return eventLoop.makeSucceededVoidFuture() }
@@ -102,39 +124,232 @@ final class RequestResponderCore: @unchecked Sendable {
         _ = await Self.result(future)
     }
 
+    /// Stops serving: unsubscribes every filter (waiting for the UNSUBACKs, bounded) and stops
+    /// listening. Handlers already running are not waited for.
     func close() async {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
             closed = true
-            let filters = Set(registrations.values.map(\.filter.rawValue))
-            registrations.removeAll()
-            trie = TopicFilterTrie()
-            if let listenerID {
-                transport.removeListener(listenerID)
-                self.listenerID = nil
-            }
-            guard transport.isConnected else { return eventLoop.makeSucceededVoidFuture() }
-            let unsubscribes = filters.sorted().map {
-                bounded(transport.unsubscribe(topicFilter: $0), what: "UNSUBACK").map { _ in }.recover { _ in }
-            }
-            return EventLoopFuture.andAllComplete(unsubscribes, on: eventLoop)
+            return unsubscribeAll().map { [self] in stopListening() }
         }
         _ = await Self.result(future)
     }
 
+    // MARK: Publishing
+
+    func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties, for request: IncomingRequest?
+    ) async -> Result<Void, RequestResponseError> {
+        let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
+            if let request, deduplication != nil {
+                deduplication?.record(
+                    .init(topic: topic, payload: payload, properties: properties),
+                    for: ResponderDeduplication.key(for: request))
+            }
+            return publishOnLoop(topic: topic, payload: payload, properties: properties)
+        }
+        return await Self.result(future)
+    }
+
+    private func publishOnLoop(topic: String, payload: ByteBuffer, properties: MQTTProperties) -> EventLoopFuture<Void>
+    {
+        bounded(
+            transport.publish(topic: topic, payload: payload, properties: properties), what: "PUBACK for '\(topic)'"
+        )
+        .flatMapThrowing { code in
+            guard !code.isError else {
+                throw RequestResponseError(
+                    code: .publishFailure,
+                    message: "the broker rejected the response PUBLISH to '\(topic)' (\(code))",
+                    reasonCode: .pubAck(code)
+                )
+            }
+        }
+        .flatMapErrorThrowing { error in
+            if let error = error as? RequestResponseError { throw error }
+            throw RequestResponseError(
+                code: .publishFailure, message: "the response PUBLISH to '\(topic)' failed in the transport",
+                cause: error
+            )
+        }
+    }
+
+    // MARK: Running handlers
+
+    /// ``RequestResponder/run()`` starts: handlers run in its task group from now on.
+    func attach(_ continuation: AsyncStream<RunEvent>.Continuation) async -> Result<Void, RequestResponseError> {
+        let future = eventLoop.submit { [self] () throws -> Void in
+            guard !closed, !shuttingDown else { throw RequestResponseError.clientShutDown("the responder was closed") }
+            if case .run = dispatch {
+                throw RequestResponseError.invalidArgument("the responder is already running")
+            }
+            dispatch = .run(continuation)
+            continuation.onTermination = { [self] _ in eventLoop.execute { self.runEnded() } }
+        }
+        return await Self.result(future)
+    }
+
+    /// Graceful shutdown (or cancellation) of ``RequestResponder/run()``: stop taking requests
+    /// (unsubscribe), let the queued and running ones finish within the grace period, then end
+    /// the run's stream, cancelling the handlers still running when time runs out.
+    func beginShutdown() {
+        eventLoop.execute { [self] in
+            guard !shuttingDown else { return }
+            shuttingDown = true
+            logger.debug(
+                "responder shutting down", metadata: ["mqtt.queued": "\(pending.count)", "mqtt.running": "\(running)"])
+            graceTimer = eventLoop.scheduleTask(in: TimeAmount(options.shutdownGracePeriod)) { [self] in
+                graceTimer = nil
+                logger.info(
+                    "responder grace period over; cancelling handlers",
+                    metadata: ["mqtt.queued": "\(pending.count)", "mqtt.running": "\(running)"])
+                abandonPending()
+                if case .run(let continuation) = dispatch {
+                    continuation.yield(.cancelRemaining)
+                    finishRun(continuation)
+                }
+            }
+            unsubscribeAll().whenComplete { [self] _ in
+                unsubscribed = true
+                stopListening()
+                finishRunIfDrained()
+            }
+        }
+    }
+
+    private func finishRunIfDrained() {
+        guard shuttingDown, unsubscribed, pending.isEmpty, running == 0 else { return }
+        if case .run(let continuation) = dispatch {
+            finishRun(continuation)
+        }
+    }
+
+    /// ``RequestResponder/run()`` ended (returned or was cancelled): nothing runs handlers any more.
+    private func runEnded() {
+        closed = true
+        dispatch = .unstructured
+        graceTimer?.cancel()
+        graceTimer = nil
+        abandonPending()
+    }
+
+    /// Drops the requests no handler took, acknowledging them: an unacknowledged publish would
+    /// hold back the acknowledgements of every later one on the connection (MQTT-4.6.0-2).
+    private func abandonPending() {
+        counters.abandoned += pending.count
+        for job in pending { job.acknowledgement?() }
+        pending.removeAll()
+    }
+
+    private func finishRun(_ continuation: AsyncStream<RunEvent>.Continuation) {
+        graceTimer?.cancel()
+        graceTimer = nil
+        closed = true
+        dispatch = .unstructured
+        continuation.finish()
+    }
+
+    /// Takes queued requests while handlers are free.
+    private func startJobs() {
+        while running < options.maxConcurrentHandlers, let job = pending.popFirst() {
+            job.acknowledgement?()
+            if let deadline = job.request.deadline, deadline <= .now {
+                counters.droppedExpired += 1
+                job.metrics.expired.increment()
+                logger.debug("request expired before it started", metadata: ["mqtt.topic": "\(job.request.topic)"])
+                continue
+            }
+            running += 1
+            counters.started += 1
+            job.metrics.inFlight.increment()
+            switch dispatch {
+            case .unstructured:
+                Task { await Self.execute(job, core: self) }
+            case .run(let continuation):
+                continuation.yield(.job(job))
+            }
+        }
+        counters.maxRunning = max(counters.maxRunning, running)
+    }
+
+    /// Runs one handler (off the event loop) with its context, span and deadline.
+    static func execute(_ job: Job, core: RequestResponderCore) async {
+        let request = job.request
+        let context = RequestHandlerContext(request: request, logger: core.logger)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let parent = TraceContextPropagation.extract(from: request.userProperties)
+        let deadlineExceeded = await withSpan(job.operation, context: parent, ofKind: .server) { span in
+            span.attributes["messaging.destination.name"] = request.topic
+            if let caller = request.callerClientID { span.attributes["messaging.client.id"] = caller }
+            let exceeded = await RequestHandlerContext.$current.withValue(context) { () async -> Bool in
+                guard let deadline = request.deadline else {
+                    await job.handler(request)
+                    return false
+                }
+                return await runUntil(deadline) { await job.handler(request) }
+            }
+            if exceeded { span.setStatus(SpanStatus(code: .error, message: "deadline exceeded")) }
+            return exceeded
+        }
+        job.metrics.duration.recordNanoseconds(Self.nanoseconds(start.duration(to: clock.now)))
+        core.eventLoop.execute { core.jobFinished(job, deadlineExceeded: deadlineExceeded) }
+    }
+
+    /// Runs `body`, cancelling it at `deadline`; returns whether the deadline cut it short.
+    private static func runUntil(
+        _ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> Void
+    ) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await body()
+                return false
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            let exceeded = await group.next() ?? false
+            group.cancelAll()
+            await group.waitForAll()
+            return exceeded
+        }
+    }
+
+    private func jobFinished(_ job: Job, deadlineExceeded: Bool) {
+        running -= 1
+        counters.completed += 1
+        job.metrics.inFlight.decrement()
+        if deadlineExceeded {
+            counters.deadlineExceeded += 1
+            job.metrics.deadlineExceeded.increment()
+        } else {
+            job.metrics.handled.increment()
+        }
+        startJobs()
+        finishRunIfDrained()
+    }
+
+    func statistics() async -> RequestResponder.Statistics {
+        (try? await eventLoop.submit { [self] in
+            var statistics = counters
+            statistics.running = running
+            statistics.queued = pending.count
+            return statistics
+        }.get()) ?? counters
+    }
+
+    // MARK: Transport events
+
     private func handle(_ event: RequestResponseTransportEvent) {
         switch event {
         case .publish(let publish):
-            var handlers: [Handler] = []
-            trie.forEachMatch(of: publish.topic) { id in
-                if let registration = registrations[id] { handlers.append(registration.handler) }
-            }
-            guard !handlers.isEmpty else { return }
-            let request = IncomingRequest(
-                topic: publish.topic, payload: publish.payload, properties: publish.properties)
-            for handler in handlers {
-                Task { await handler(request) }
-            }
+            receive(publish)
         case .connected(sessionPresent: false):
+            guard !shuttingDown else { return }
             for filter in Set(registrations.values.map(\.filter.rawValue)).sorted() {
                 bounded(transport.subscribe(topicFilter: filter), what: "SUBACK").whenComplete { [logger] result in
                     if case .success(let code) = result, !code.isError { return }
@@ -145,6 +360,70 @@ final class RequestResponderCore: @unchecked Sendable {
             }
         case .connected, .disconnected:
             break
+        }
+    }
+
+    private func receive(_ publish: RequestResponsePublish) {
+        var matched: [Registration] = []
+        trie.forEachMatch(of: publish.topic) { id in
+            if let registration = registrations[id] { matched.append(registration) }
+        }
+        guard !matched.isEmpty else { return }
+        let acknowledgement = transport.deferAcknowledgement()
+        let request = IncomingRequest(topic: publish.topic, payload: publish.payload, properties: publish.properties)
+        counters.received += 1
+        if deduplication != nil {
+            let now = NIODeadline.now()
+            let remaining = request.deadline.map { ContinuousClock.now.duration(to: $0) } ?? options.deduplicationWindow
+            let key = ResponderDeduplication.key(for: request)
+            switch deduplication!.admit(key, expires: now + TimeAmount(max(remaining, .zero)), now: now) {
+            case .run:
+                break
+            case .dropDuplicate:
+                acknowledgement?()
+                counters.deduplicated += 1
+                matched[0].metrics.deduplicated.increment()
+                return
+            case .answer(let responses):
+                acknowledgement?()
+                counters.deduplicated += 1
+                matched[0].metrics.deduplicated.increment()
+                for response in responses {
+                    publishOnLoop(topic: response.topic, payload: response.payload, properties: response.properties)
+                        .whenFailure { [logger] error in
+                            logger.debug(
+                                "could not republish a remembered response", metadata: ["mqtt.error": "\(error)"])
+                        }
+                }
+                return
+            }
+        }
+        for registration in matched {
+            pending.append(
+                Job(
+                    request: request, handler: registration.handler, operation: registration.operation,
+                    metrics: registration.metrics, acknowledgement: acknowledgement))
+        }
+        startJobs()
+    }
+
+    // MARK: Helpers
+
+    private func unsubscribeAll() -> EventLoopFuture<Void> {
+        let filters = Set(registrations.values.map(\.filter.rawValue))
+        registrations.removeAll()
+        trie = TopicFilterTrie()
+        guard transport.isConnected else { return eventLoop.makeSucceededVoidFuture() }
+        let unsubscribes = filters.sorted().map {
+            bounded(transport.unsubscribe(topicFilter: $0), what: "UNSUBACK").map { _ in }.recover { _ in }
+        }
+        return EventLoopFuture.andAllComplete(unsubscribes, on: eventLoop)
+    }
+
+    private func stopListening() {
+        if let listenerID {
+            transport.removeListener(listenerID)
+            self.listenerID = nil
         }
     }
 
@@ -167,6 +446,11 @@ final class RequestResponderCore: @unchecked Sendable {
             promise.completeWith(result)
         }
         return promise.futureResult
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private static func subscribeError(filter: MQTTTopicFilter, error: any Error) -> RequestResponseError {

@@ -25,6 +25,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var closeFuture: EventLoopFuture<Void>?
+    private let subscriptionMetrics: ClientSubscriptionMetrics
 
     init(
         transport: any RequestResponseTransport, configuration: RequestResponseStateMachine.Configuration,
@@ -35,6 +36,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
         self.logger = logger
         self.machine = RequestResponseStateMachine(
             configuration: configuration, isOnline: false, supportsProperties: true)
+        self.subscriptionMetrics = ClientSubscriptionMetrics(configuration.subscriptions)
     }
 
     var isClosed: Bool { closed.load(ordering: .relaxed) }
@@ -191,6 +193,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
                     logger.debug("SUBSCRIBE failed", metadata: ["mqtt.filter": "\(filter)", "outcome": "\(outcome)"])
                 }
                 run(machine.subscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))
+                subscriptionMetrics.record(machine.statistics)
             }
         case .unsubscribe(let filter, let generation):
             transport.unsubscribe(topicFilter: filter).whenComplete { [self] result in
@@ -202,6 +205,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
                     noteConnectionStateBeforeFailure()
                 }
                 run(machine.unsubscribeCompleted(filter: filter, generation: generation, outcome: outcome, now: now()))
+                subscriptionMetrics.record(machine.statistics)
             }
         case .publish(let id, let topic, let payload, let properties):
             transport.publish(topic: topic, payload: payload, properties: properties).whenComplete { [self] result in

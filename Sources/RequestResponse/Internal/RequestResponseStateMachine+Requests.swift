@@ -157,6 +157,9 @@ extension RequestResponseStateMachine {
             return
         }
         var properties = operation.request.properties
+        if configuration.sendsDeadline, supportsProperties, properties.messageExpiryInterval == nil {
+            properties.messageExpiryInterval = Self.expiryInterval(until: operation.deadline, now: now)
+        }
         if case .data(let data) = operation.key {
             guard supportsProperties else {
                 let error = RequestResponseError.invalidArgument(

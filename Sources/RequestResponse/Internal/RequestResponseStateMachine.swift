@@ -23,6 +23,8 @@ struct RequestResponseStateMachine {
         var correlationDataResponseTopic: String
         /// The first 8 bytes of every correlation data this client generates.
         var correlationDataPrefix: UInt64
+        /// Whether requests carry their remaining time as Message Expiry Interval (MQTT 5).
+        var sendsDeadline = true
     }
 
     /// What makes a response belong to a request.

@@ -230,7 +230,8 @@ struct MQTTTestBrokerSessionTests {
             let (device, _) = try await RawMQTTClient.connect(to: broker, connect)
             await device.close()
             try await watcher.expectNoPacket(within: .milliseconds(500))
-            #expect(try await watcher.receivePublish(timeout: .seconds(2)).topic == "status/dev4")
+            // Due one second after the close; the bound leaves room for a loaded machine.
+            #expect(try await watcher.receivePublish(timeout: .seconds(10)).topic == "status/dev4")
         }
     }
 

@@ -37,10 +37,25 @@ struct StateMachineHarness {
         establish(cleanStart: cleanStart) + receive(.connAck(connAck))
     }
 
+    /// Receives `packet`; like the client, acknowledges a delivered QoS 1 or 2 publish at once
+    /// unless `deferAcknowledgements` is set.
     @discardableResult
-    mutating func receive(_ packet: MQTTPacket) -> [TestAction] {
+    mutating func receive(_ packet: MQTTPacket, deferAcknowledgements: Bool = false) -> [TestAction] {
         var actions: [TestAction] = []
         machine.receive(packet, now: now, into: &actions)
+        if !deferAcknowledgements {
+            for case .deliver(_, let acknowledgement?) in actions {
+                machine.acknowledge(acknowledgement, now: now, into: &actions)
+            }
+        }
+        return actions
+    }
+
+    /// Sends the acknowledgement a deferred delivery owes (when the order allows).
+    @discardableResult
+    mutating func acknowledge(_ acknowledgement: MQTTInboundAcknowledgementID) -> [TestAction] {
+        var actions: [TestAction] = []
+        machine.acknowledge(acknowledgement, now: now, into: &actions)
         return actions
     }
 
@@ -100,7 +115,11 @@ extension Array where Element == TestAction {
     }
 
     var delivered: [MQTTPublishPacket] {
-        compactMap { if case .deliver(let publish) = $0 { publish } else { nil } }
+        compactMap { if case .deliver(let publish, _) = $0 { publish } else { nil } }
+    }
+
+    var acknowledgements: [MQTTInboundAcknowledgementID] {
+        compactMap { if case .deliver(_, let acknowledgement?) = $0 { acknowledgement } else { nil } }
     }
 
     var failures: [(Int, MQTTError)] {

@@ -19,7 +19,7 @@ extension MQTTClientCore {
         if !deliveries.isEmpty {
             persistence.waiting.append { [self] in
                 guard persistence.failure == nil else { return }
-                for publish in deliveries { deliver(publish) }
+                for (publish, acknowledgement) in deliveries { deliver(publish, acknowledgement: acknowledgement) }
             }
         }
         guard !persistence.isBusy else { return }
@@ -38,8 +38,8 @@ extension MQTTClientCore {
 
     /// Hands an inbound publish to the application after the next commit (a QoS 2 publish is
     /// delivered only once its packet identifier is durable).
-    func deferDelivery(_ publish: MQTTPublishPacket) {
-        persistence?.deferredDeliveries.append(publish)
+    func deferDelivery(_ publish: MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?) {
+        persistence?.deferredDeliveries.append((publish, acknowledgement))
     }
 
     /// Commits and performs waiting work until none is left, or until a commit runs on the

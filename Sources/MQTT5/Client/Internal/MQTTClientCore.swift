@@ -42,6 +42,8 @@ final class MQTTClientCore: @unchecked Sendable {
     private var eventStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTClientEvent>.Continuation)] = []
     private var publishStreams:
         [(id: MQTTListenerID, filter: MQTTTopicFilter?, continuation: AsyncStream<MQTTPublishPacket>.Continuation)] = []
+    /// The QoS 1 or 2 publish being handed to the listeners, whose acknowledgement one may defer.
+    var delivering: DeliveringPublish?
     /// The streams of ``MQTTClient/messageFlows(bufferingPolicy:)`` and the flows they follow.
     private var flowStreams: [(id: MQTTListenerID, continuation: AsyncStream<MQTTMessageFlowEvent>.Continuation)] = []
     private var flowTracker = MQTTMessageFlowTracker()
@@ -122,8 +124,12 @@ final class MQTTClientCore: @unchecked Sendable {
         case .send(let packet):
             connection?.write(packet)
             if !flowStreams.isEmpty, let event = flowTracker.sent(packet) { emitFlow(event) }
-        case .deliver(let publish):
-            if persistence != nil { deferDelivery(publish) } else { deliver(publish) }
+        case .deliver(let publish, let acknowledgement):
+            if persistence != nil {
+                deferDelivery(publish, acknowledgement: acknowledgement)
+            } else {
+                deliver(publish, acknowledgement: acknowledgement)
+            }
         case .succeedPublish(let token, let result):
             if case .publish(let promise) = token {
                 promise.succeed(result)
@@ -677,11 +683,17 @@ final class MQTTClientCore: @unchecked Sendable {
         for stream in listenerStreams { stream.continuation.yield(.event(event)) }
     }
 
-    func deliver(_ publish: MQTTPublishPacket) {
+    func deliver(_ publish: MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?) {
+        delivering = acknowledgement.map { DeliveringPublish(acknowledgement: $0, deferred: false) }
         for listener in publishListeners { listener.body(publish) }
         for stream in publishStreams where stream.filter?.matches(publish.topic) ?? true {
             stream.continuation.yield(publish)
         }
         for stream in listenerStreams { stream.continuation.yield(.publish(publish)) }
+        let delivered = delivering
+        delivering = nil
+        if let delivered, !delivered.deferred {
+            run { machine, actions in machine.acknowledge(delivered.acknowledgement, now: .now(), into: &actions) }
+        }
     }
 }

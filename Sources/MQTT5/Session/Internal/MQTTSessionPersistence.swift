@@ -15,7 +15,7 @@ final class MQTTSessionPersistence {
     /// Whether work is being committed or performed (new work then waits its turn).
     var isBusy = false
     /// Inbound publishes to hand to the application once their session change is committed.
-    var deferredDeliveries: [MQTTPublishPacket] = []
+    var deferredDeliveries: [(publish: MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?)] = []
     /// Why the store failed; once set nothing more is committed or written.
     var failure: MQTTError?
     /// The publishes recovered from the store.
@@ -40,7 +40,7 @@ final class MQTTSessionPersistence {
         return waiting
     }
 
-    func takeDeliveries() -> [MQTTPublishPacket] {
+    func takeDeliveries() -> [(publish: MQTTPublishPacket, acknowledgement: MQTTInboundAcknowledgementID?)] {
         defer { deferredDeliveries.removeAll() }
         return deferredDeliveries
     }

@@ -1,0 +1,34 @@
+import Instrumentation
+import MQTT5
+import Tracing
+
+/// Carries the trace context (W3C `traceparent` and `tracestate` with a W3C propagator such as
+/// swift-otel's; whatever keys the bootstrapped instrument uses) in MQTT 5 user properties, as
+/// mqtt-nio does, so one trace spans the caller and the service.
+struct UserPropertiesInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout [MQTTUserProperty]) {
+        carrier.removeAll { $0.name == key }
+        carrier.append(MQTTUserProperty(name: key, value: value))
+    }
+}
+
+/// Reads a trace context from MQTT 5 user properties (see ``UserPropertiesInjector``).
+struct UserPropertiesExtractor: Extractor {
+    func extract(key: String, from carrier: [MQTTUserProperty]) -> String? {
+        carrier.first { $0.name == key }?.value
+    }
+}
+
+enum TraceContextPropagation {
+    /// Adds the current span's context to `userProperties`.
+    static func inject(_ context: InstrumentationContext, into userProperties: inout [MQTTUserProperty]) {
+        InstrumentationSystem.instrument.inject(context, into: &userProperties, using: UserPropertiesInjector())
+    }
+
+    /// The trace context a request carried, to parent the service span.
+    static func extract(from userProperties: [MQTTUserProperty]) -> InstrumentationContext {
+        var context = InstrumentationContext.topLevel
+        InstrumentationSystem.instrument.extract(userProperties, into: &context, using: UserPropertiesExtractor())
+        return context
+    }
+}
