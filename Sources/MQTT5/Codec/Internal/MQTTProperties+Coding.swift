@@ -296,12 +296,28 @@ extension MQTTProperties {
         let length = try buffer.readMQTTVariableByteInteger("property length of \(context)")
         var properties = MQTTProperties()
         guard length > 0 else { return properties }
-        guard var list = buffer.readSlice(length: Int(length)) else {
+        guard let list = buffer.readSlice(length: Int(length)) else {
             throw .malformedPacket("property length \(length) of \(context) exceeds the remaining length")
         }
+        // One buffer access for the whole list (see MQTTRawReader).
+        let result = list.withUnsafeReadableBytes { memory -> Result<MQTTProperties, MQTTCodecError> in
+            var reader = MQTTRawReader(memory, of: list)
+            do throws(MQTTCodecError) {
+                try properties.readList(from: &reader, in: context)
+                return .success(properties)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private mutating func readList(
+        from list: inout MQTTRawReader, in context: MQTTPropertyContext
+    ) throws(MQTTCodecError) {
         var seen: UInt64 = 0
-        while list.readableBytes > 0 {
-            let rawIdentifier = try list.readMQTTByte("property identifier")
+        while !list.isAtEnd {
+            let rawIdentifier = try list.byte("property identifier")
             guard let identifier = MQTTPropertyIdentifier(rawValue: rawIdentifier) else {
                 throw .malformedPacket("unknown property identifier 0x\(hexByte(rawIdentifier)) in \(context)")
             }
@@ -315,18 +331,17 @@ extension MQTTProperties {
                 throw .protocolError("\(identifier) included more than once in \(context)")
             }
             seen |= bit
-            try properties.readValue(of: identifier, from: &list)
+            try readValue(of: identifier, from: &list)
         }
-        if properties.authenticationData != nil && properties.authenticationMethod == nil {
+        if authenticationData != nil && authenticationMethod == nil {
             throw .protocolError("Authentication Data without Authentication Method in \(context)")
         }
-        return properties
     }
 
     private static func readBoolean(
-        _ identifier: MQTTPropertyIdentifier, from buffer: inout ByteBuffer
+        _ identifier: MQTTPropertyIdentifier, from reader: inout MQTTRawReader
     ) throws(MQTTCodecError) -> Bool {
-        switch try buffer.readMQTTByte("\(identifier)") {
+        switch try reader.byte("\(identifier)") {
         case 0: return false
         case 1: return true
         case let value: throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
@@ -334,63 +349,63 @@ extension MQTTProperties {
     }
 
     private mutating func readValue(
-        of identifier: MQTTPropertyIdentifier, from list: inout ByteBuffer
+        of identifier: MQTTPropertyIdentifier, from list: inout MQTTRawReader
     ) throws(MQTTCodecError) {
         switch identifier {
         case .payloadFormatIndicator:
-            let value = try list.readMQTTByte("\(identifier)")
+            let value = try list.byte("\(identifier)")
             guard let format = MQTTPayloadFormat(rawValue: value) else {
                 throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
             }
             payloadFormatIndicator = format
         case .messageExpiryInterval:
-            messageExpiryInterval = try list.readMQTTUInt32("\(identifier)")
+            messageExpiryInterval = try list.uint32("\(identifier)")
         case .contentType:
-            contentType = try list.readMQTTString("\(identifier)")
+            contentType = try list.string("\(identifier)")
         case .responseTopic:
-            let topic = try list.readMQTTTopicName("\(identifier)")
+            let topic = try list.topicName("\(identifier)")
             guard !topic.isEmpty else { throw .protocolError("empty \(identifier)") }
             responseTopic = topic
         case .correlationData:
-            correlationData = try list.readMQTTBinary("\(identifier)")
+            correlationData = try list.binary("\(identifier)")
         case .subscriptionIdentifier:
-            let value = try list.readMQTTVariableByteInteger("\(identifier)")
+            let value = try list.variableByteInteger("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }
             subscriptionIdentifiers.append(value)
         case .sessionExpiryInterval:
-            sessionExpiryInterval = try list.readMQTTUInt32("\(identifier)")
+            sessionExpiryInterval = try list.uint32("\(identifier)")
         case .assignedClientIdentifier:
-            assignedClientIdentifier = try list.readMQTTString("\(identifier)")
+            assignedClientIdentifier = try list.string("\(identifier)")
         case .serverKeepAlive:
-            serverKeepAlive = try list.readMQTTUInt16("\(identifier)")
+            serverKeepAlive = try list.uint16("\(identifier)")
         case .authenticationMethod:
-            authenticationMethod = try list.readMQTTString("\(identifier)")
+            authenticationMethod = try list.string("\(identifier)")
         case .authenticationData:
-            authenticationData = try list.readMQTTBinary("\(identifier)")
+            authenticationData = try list.binary("\(identifier)")
         case .requestProblemInformation:
             requestProblemInformation = try Self.readBoolean(identifier, from: &list)
         case .willDelayInterval:
-            willDelayInterval = try list.readMQTTUInt32("\(identifier)")
+            willDelayInterval = try list.uint32("\(identifier)")
         case .requestResponseInformation:
             requestResponseInformation = try Self.readBoolean(identifier, from: &list)
         case .responseInformation:
-            responseInformation = try list.readMQTTString("\(identifier)")
+            responseInformation = try list.string("\(identifier)")
         case .serverReference:
-            serverReference = try list.readMQTTString("\(identifier)")
+            serverReference = try list.string("\(identifier)")
         case .reasonString:
-            reasonString = try list.readMQTTString("\(identifier)")
+            reasonString = try list.string("\(identifier)")
         case .receiveMaximum:
-            let value = try list.readMQTTUInt16("\(identifier)")
+            let value = try list.uint16("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }
             receiveMaximum = value
         case .topicAliasMaximum:
-            topicAliasMaximum = try list.readMQTTUInt16("\(identifier)")
+            topicAliasMaximum = try list.uint16("\(identifier)")
         case .topicAlias:
-            let value = try list.readMQTTUInt16("\(identifier)")
+            let value = try list.uint16("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }
             topicAlias = value
         case .maximumQoS:
-            let value = try list.readMQTTByte("\(identifier)")
+            let value = try list.byte("\(identifier)")
             guard value <= 1, let qos = MQTTQoS(rawValue: value) else {
                 throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
             }
@@ -398,11 +413,11 @@ extension MQTTProperties {
         case .retainAvailable:
             retainAvailable = try Self.readBoolean(identifier, from: &list)
         case .userProperty:
-            let name = try list.readMQTTString("User Property name")
-            let value = try list.readMQTTString("User Property value")
+            let name = try list.string("User Property name")
+            let value = try list.string("User Property value")
             userProperties.append(MQTTUserProperty(name: name, value: value))
         case .maximumPacketSize:
-            let value = try list.readMQTTUInt32("\(identifier)")
+            let value = try list.uint32("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }
             maximumPacketSize = value
         case .wildcardSubscriptionAvailable:

@@ -1,0 +1,101 @@
+import NIOCore
+
+/// Reads MQTT fields straight from a buffer's readable memory: one `ByteBuffer` access for a
+/// whole run of fields instead of one per field, the decoding twin of ``MQTTRawWriter``.
+///
+/// Every `ByteBuffer` read enters its storage class, which costs a dynamic exclusivity check
+/// (`swift_beginAccess`); measured with callgrind, those checks were 26% of the instructions of
+/// decoding a PUBLISH with seven properties when each field was read through the buffer.
+struct MQTTRawReader {
+    private let memory: UnsafeRawBufferPointer
+    /// The buffer `memory` belongs to, for Binary Data slices that share its storage.
+    private let buffer: ByteBuffer
+    private(set) var offset = 0
+
+    /// A reader of `memory`, the readable bytes of `buffer`.
+    init(_ memory: UnsafeRawBufferPointer, of buffer: ByteBuffer) {
+        self.memory = memory
+        self.buffer = buffer
+    }
+
+    var isAtEnd: Bool { offset >= memory.count }
+
+    @inline(__always)
+    private func need(_ count: Int, _ what: () -> String) throws(MQTTCodecError) {
+        guard memory.count - offset >= count else { throw .malformedPacket("truncated \(what())") }
+    }
+
+    @inline(__always)
+    mutating func byte(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> UInt8 {
+        try need(1, what)
+        defer { offset += 1 }
+        return memory[offset]
+    }
+
+    @inline(__always)
+    mutating func uint16(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> UInt16 {
+        try need(2, what)
+        defer { offset += 2 }
+        return UInt16(bigEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    @inline(__always)
+    mutating func uint32(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> UInt32 {
+        try need(4, what)
+        defer { offset += 4 }
+        return UInt32(bigEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
+    /// A Variable Byte Integer (1 to 4 bytes, minimal encoding).
+    mutating func variableByteInteger(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> UInt32 {
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        for index in 0..<4 {
+            guard offset + index < memory.count else {
+                throw .malformedPacket("truncated variable byte integer (\(what()))")
+            }
+            let byte = memory[offset + index]
+            value |= UInt32(byte & 0x7F) << shift
+            if byte & 0x80 == 0 {
+                if index > 0 && byte == 0 { throw .malformedPacket("non-minimal variable byte integer (\(what()))") }
+                offset += index + 1
+                return value
+            }
+            shift += 7
+        }
+        throw .malformedPacket("variable byte integer longer than 4 bytes (\(what()))")
+    }
+
+    /// A UTF-8 Encoded String: well-formed, without U+0000.
+    mutating func string(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> String {
+        try utf8(rejectWildcards: false, what)
+    }
+
+    /// A topic name: a UTF-8 Encoded String without `+` and `#`.
+    mutating func topicName(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> String {
+        try utf8(rejectWildcards: true, what)
+    }
+
+    private mutating func utf8(rejectWildcards: Bool, _ what: () -> String) throws(MQTTCodecError) -> String {
+        let length = Int(try uint16("length of \(what())"))
+        try need(length, what)
+        let bytes = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + length])
+        switch MQTTUTF8.decode(bytes, rejectWildcards: rejectWildcards) {
+        case .string(let string):
+            offset += length
+            return string
+        case .containsNull: throw .malformedPacket("\(what()) contains U+0000")
+        case .containsWildcard: throw .protocolError("\(what()) contains a wildcard")
+        case .invalidUTF8: throw .malformedPacket("\(what()) is not well-formed UTF-8")
+        }
+    }
+
+    /// Binary Data: a two-byte length and that many bytes, as a slice sharing the buffer's storage.
+    mutating func binary(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> ByteBuffer {
+        let length = Int(try uint16("length of \(what())"))
+        try need(length, what)
+        defer { offset += length }
+        // In range: `memory` is the buffer's readable bytes.
+        return buffer.getSlice(at: buffer.readerIndex + offset, length: length)!
+    }
+}
