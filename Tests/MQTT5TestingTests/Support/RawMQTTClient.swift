@@ -150,7 +150,7 @@ final class RawMQTTClient: Sendable {
     // MARK: Receiving
 
     /// The next packet, within `timeout`.
-    func receive(timeout: Duration = .seconds(2)) async throws -> MQTTPacket {
+    func receive(timeout: Duration = .seconds(5)) async throws -> MQTTPacket {
         switch await inbox.next(timeout: timeout) {
         case .packet(let packet): return packet
         case .closed: throw RawMQTTClientError(description: "connection closed while waiting for a packet")
@@ -160,7 +160,7 @@ final class RawMQTTClient: Sendable {
     }
 
     /// The next packet, which must be a PUBLISH.
-    func receivePublish(timeout: Duration = .seconds(2)) async throws -> MQTTPublishPacket {
+    func receivePublish(timeout: Duration = .seconds(5)) async throws -> MQTTPublishPacket {
         let packet = try await receive(timeout: timeout)
         guard case .publish(let publish) = packet else {
             throw RawMQTTClientError(description: "expected PUBLISH, got \(packet)")
@@ -176,7 +176,7 @@ final class RawMQTTClient: Sendable {
     }
 
     /// Waits until the broker closes the connection and returns the packets received before.
-    func waitForClose(timeout: Duration = .seconds(3)) async throws -> [MQTTPacket] {
+    func waitForClose(timeout: Duration = .seconds(10)) async throws -> [MQTTPacket] {
         let deadline = ContinuousClock.now + timeout
         var packets: [MQTTPacket] = []
         while true {
