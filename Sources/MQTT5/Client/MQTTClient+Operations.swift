@@ -111,19 +111,6 @@ extension MQTTClient {
     /// ``MQTTError/Code/cancelled`` (a queued operation is dropped; a sent one finishes its flow unobserved).
     func awaitCancellable<Value: Sendable>(_ future: EventLoopFuture<Value>) async throws(MQTTError) -> Value {
         let identity = ObjectIdentifier(future)
-        let core = self.core
-        let loop = eventLoop
-        do {
-            return try await withTaskCancellationHandler {
-                try await future.get()
-            } onCancel: {
-                loop.execute { core.cancel(identity) }
-            }
-        } catch let error as MQTTError {
-            throw error
-        } catch {
-            throw MQTTError(
-                code: .clientStopped, message: "the operation ended without a result: \(error)", cause: error)
-        }
+        return try await awaitOnLoop(future, what: "the operation") { core in core.cancel(identity) }
     }
 }

@@ -16,19 +16,8 @@ extension MQTTClient {
     public func recoveredPublishes() async throws(MQTTError) -> [MQTTRecoveredPublish] {
         let promise = eventLoop.makePromise(of: [MQTTRecoveredPublish].self)
         execute { core in core.waitForRecoveredPublishes(promise) }
-        let core = self.core
-        let loop = eventLoop
-        let future = promise.futureResult
-        do {
-            return try await withTaskCancellationHandler {
-                try await future.get()
-            } onCancel: {
-                loop.execute { core.cancelRecoveredPublishesWaiter(promise) }
-            }
-        } catch let error as MQTTError {
-            throw error
-        } catch {
-            throw MQTTError(code: .cancelled, message: "the wait ended without a result: \(error)", cause: error)
+        return try await awaitOnLoop(promise.futureResult, endedCode: .cancelled) { core in
+            core.cancelRecoveredPublishesWaiter(promise)
         }
     }
 

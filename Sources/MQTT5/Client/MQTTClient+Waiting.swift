@@ -79,21 +79,8 @@ extension MQTTClient {
         execute { core in
             core.wait(waiter, timeout: amount, for: what, reached: reached(core), reachedBy: reachedBy)
         }
-        let core = self.core
-        let loop = eventLoop
-        do {
-            try await withTaskCancellationHandler {
-                try await promise.futureResult.get()
-            } onCancel: {
-                loop.execute {
-                    waiter.finish(
-                        core, .failure(MQTTError(code: .cancelled, message: "the wait for \(what) was cancelled")))
-                }
-            }
-        } catch let error as MQTTError {
-            throw error
-        } catch {
-            throw MQTTError(code: .clientStopped, message: "the wait ended without a result: \(error)", cause: error)
+        try await awaitOnLoop(promise.futureResult) { core in
+            waiter.finish(core, .failure(MQTTError(code: .cancelled, message: "the wait for \(what) was cancelled")))
         }
     }
 }

@@ -90,20 +90,7 @@ public final class MQTTClient: Sendable {
     public func waitForConnection(timeout: Duration) async throws(MQTTError) -> MQTTNegotiatedSettings {
         let promise = eventLoop.makePromise(of: MQTTNegotiatedSettings.self)
         execute { core in core.waitForConnection(timeout: TimeAmount(timeout), promise: promise) }
-        let core = self.core
-        let loop = eventLoop
-        let future = promise.futureResult
-        do {
-            return try await withTaskCancellationHandler {
-                try await future.get()
-            } onCancel: {
-                loop.execute { core.cancelConnectionWaiter(promise) }
-            }
-        } catch let error as MQTTError {
-            throw error
-        } catch {
-            throw MQTTError(code: .clientStopped, message: "the wait ended without a result: \(error)", cause: error)
-        }
+        return try await awaitOnLoop(promise.futureResult) { core in core.cancelConnectionWaiter(promise) }
     }
 
     /// The settings of the current connection, or `nil` while not connected. Readable from any thread.
@@ -128,6 +115,28 @@ public final class MQTTClient: Sendable {
         } else {
             let core = self.core
             eventLoop.execute { body(core) }
+        }
+    }
+
+    /// Awaits a future completed on ``eventLoop``; cancelling the task runs `onCancel` with the
+    /// core on the loop (which must fail or drop the future). Any other error than ``MQTTError``
+    /// becomes `endedCode` with `what` in its message.
+    func awaitOnLoop<Value: Sendable>(
+        _ future: EventLoopFuture<Value>, endedCode: MQTTError.Code = .clientStopped, what: String = "the wait",
+        onCancel: @escaping @Sendable (MQTTClientCore) -> Void
+    ) async throws(MQTTError) -> Value {
+        let core = self.core
+        let loop = eventLoop
+        do {
+            return try await withTaskCancellationHandler {
+                try await future.get()
+            } onCancel: {
+                loop.execute { onCancel(core) }
+            }
+        } catch let error as MQTTError {
+            throw error
+        } catch {
+            throw MQTTError(code: endedCode, message: "\(what) ended without a result: \(error)", cause: error)
         }
     }
 
