@@ -122,8 +122,8 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     }
 }
 
-/// The key `superDecoder()` uses, as Foundation names it.
-private struct ServiceJSONSuperKey: CodingKey {
+/// The key `superDecoder()` and `superEncoder()` use, as Foundation names it.
+struct ServiceJSONSuperKey: CodingKey {
     var stringValue: String { "super" }
     var intValue: Int? { nil }
     init() {}
