@@ -20,6 +20,9 @@ public struct IncomingRequest: Sendable {
     /// When the request expires: its arrival plus its MQTT 5 Message Expiry Interval (the
     /// caller's remaining time, as the broker passes it on). `nil` when it carries none.
     public var deadline: ContinuousClock.Instant?
+    /// Where ``RequestResponder/reply(to:topic:payload:properties:)`` queues responses while the
+    /// request's handler runs; `nil` for requests a responder did not make.
+    var replies: ResponderReplies?
 
     /// Creates a received request.
     ///

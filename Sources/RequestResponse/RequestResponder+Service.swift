@@ -2,7 +2,8 @@ public import ServiceLifecycle
 
 extension RequestResponder: Service {
     /// Serves until a graceful shutdown or the cancellation of the calling task, running every
-    /// handler in this task's task group (at most ``Options/maxConcurrentHandlers`` at once).
+    /// handler in this task's task group (at most ``Options/maxConcurrentHandlers`` at once, on
+    /// worker tasks that each run one handler after another).
     ///
     /// On graceful shutdown it stops taking requests (unsubscribes every filter), lets the
     /// requests already received finish within ``Options/shutdownGracePeriod``, cancels the
@@ -21,8 +22,8 @@ extension RequestResponder: Service {
             await withTaskCancellationOrGracefulShutdownHandler {
                 for await event in events {
                     switch event {
-                    case .job(let job):
-                        group.addTask { await RequestResponderCore.execute(job, core: core) }
+                    case .startWorker(let job):
+                        group.addTask { await core.work(first: job) }
                     case .cancelRemaining:
                         group.cancelAll()
                     }

@@ -15,6 +15,9 @@ extension RequestResponder {
         public var deduplicated = 0
         /// Requests received but dropped untaken when the responder stopped (acknowledged, not answered).
         public var abandoned = 0
+        /// Responses queued with ``RequestResponder/reply(to:topic:payload:properties:)`` whose
+        /// PUBLISH failed or was refused.
+        public var failedResponses = 0
         /// Handlers running now.
         public var running = 0
         /// Requests waiting for a handler now.

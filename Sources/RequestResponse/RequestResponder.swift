@@ -94,7 +94,11 @@ public final class RequestResponder: Sendable {
     }
 
     /// Publishes a response to `topic` at QoS 1, echoing the request's correlation data and
-    /// carrying the request's remaining time as Message Expiry Interval.
+    /// carrying the request's remaining time as Message Expiry Interval, and waits for the
+    /// broker's acknowledgement.
+    ///
+    /// ``reply(to:topic:payload:properties:)`` is the cheaper way to answer from a handler when
+    /// the handler does not need the outcome.
     ///
     /// - Parameters:
     ///   - request: The request answered.
@@ -106,19 +110,8 @@ public final class RequestResponder: Sendable {
     public func respond(
         to request: IncomingRequest, topic: String, payload: ByteBuffer, properties: MQTTProperties = MQTTProperties()
     ) async throws(RequestResponseError) {
-        do {
-            try MQTTTopic.validateName(topic)
-        } catch {
-            throw .invalidArgument("invalid response topic: \(error)", cause: error)
-        }
-        var properties = properties
-        properties.correlationData = request.correlationData
-        if properties.messageExpiryInterval == nil, let deadline = request.deadline {
-            let remaining = ContinuousClock.now.duration(to: deadline).components
-            properties.messageExpiryInterval = UInt32(
-                clamping: max(1, remaining.seconds + (remaining.attoseconds > 0 ? 1 : 0)))
-        }
-        try await core.publish(topic: topic, payload: payload, properties: properties, for: request).get()
+        let response = try Self.response(to: request, topic: topic, payload: payload, properties: properties)
+        try await core.publish(response, for: request).get()
     }
 
     /// Publishes a response to the request's MQTT 5 response topic, echoing its correlation data.
@@ -132,10 +125,73 @@ public final class RequestResponder: Sendable {
     public func respond(
         to request: IncomingRequest, payload: ByteBuffer, properties: MQTTProperties = MQTTProperties()
     ) async throws(RequestResponseError) {
+        try await respond(to: request, topic: Self.responseTopic(of: request), payload: payload, properties: properties)
+    }
+
+    /// Answers a request without waiting for the broker's acknowledgement: the response (QoS 1,
+    /// with the request's correlation data and remaining time, as ``respond(to:topic:payload:properties:)``)
+    /// is published when the handler returns, in the same event-loop step that counts the handler
+    /// finished. Until its PUBACK arrives the response keeps a graceful shutdown waiting (within
+    /// ``Options/shutdownGracePeriod``); a failure is logged and counted in
+    /// ``Statistics/failedResponses``. Called after the handler returned, or for a request the
+    /// responder did not make, it publishes at once.
+    ///
+    /// Generated services answer this way.
+    ///
+    /// - Parameters:
+    ///   - request: The request answered.
+    ///   - topic: The response topic name.
+    ///   - payload: The response payload.
+    ///   - properties: Extra PUBLISH properties.
+    /// - Throws: ``RequestResponseError`` with code `invalidArgument` for an invalid topic.
+    public func reply(
+        to request: IncomingRequest, topic: String, payload: ByteBuffer, properties: MQTTProperties = MQTTProperties()
+    ) throws(RequestResponseError) {
+        let response = try Self.response(to: request, topic: topic, payload: payload, properties: properties)
+        if request.replies?.append(response) == true { return }
+        core.publishDetached(response, for: request)
+    }
+
+    /// Answers a request on its MQTT 5 response topic without waiting for the acknowledgement, as
+    /// ``reply(to:topic:payload:properties:)`` does.
+    ///
+    /// - Parameters:
+    ///   - request: The request answered; it must carry a response topic.
+    ///   - payload: The response payload.
+    ///   - properties: Extra PUBLISH properties.
+    /// - Throws: ``RequestResponseError`` with code `invalidArgument` when the request has no
+    ///   response topic.
+    public func reply(
+        to request: IncomingRequest, payload: ByteBuffer, properties: MQTTProperties = MQTTProperties()
+    ) throws(RequestResponseError) {
+        try reply(to: request, topic: Self.responseTopic(of: request), payload: payload, properties: properties)
+    }
+
+    private static func responseTopic(of request: IncomingRequest) throws(RequestResponseError) -> String {
         guard let topic = request.responseTopic else {
             throw .invalidArgument("the request on '\(request.topic)' carries no response topic")
         }
-        try await respond(to: request, topic: topic, payload: payload, properties: properties)
+        return topic
+    }
+
+    /// The response PUBLISH: the topic checked, the request's correlation data echoed and its
+    /// remaining time (rounded up to whole seconds) as Message Expiry Interval.
+    private static func response(
+        to request: IncomingRequest, topic: String, payload: ByteBuffer, properties: MQTTProperties
+    ) throws(RequestResponseError) -> ResponderResponse {
+        do {
+            try MQTTTopic.validateName(topic)
+        } catch {
+            throw .invalidArgument("invalid response topic: \(error)", cause: error)
+        }
+        var properties = properties
+        properties.correlationData = request.correlationData
+        if properties.messageExpiryInterval == nil, let deadline = request.deadline {
+            let remaining = ContinuousClock.now.duration(to: deadline).components
+            properties.messageExpiryInterval = UInt32(
+                clamping: max(1, remaining.seconds + (remaining.attoseconds > 0 ? 1 : 0)))
+        }
+        return ResponderResponse(topic: topic, payload: payload, properties: properties)
     }
 
     /// Stops serving every filter and unsubscribes. Handlers already running finish on their

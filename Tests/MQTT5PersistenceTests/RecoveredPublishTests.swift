@@ -35,16 +35,21 @@ struct RecoveredPublishTests {
             try await client.waitForConnection(timeout: .seconds(5))
             let pid = try #require(broker.pid)
             kill(pid, SIGSTOP)
+            let deadline = ContinuousClock.now + .seconds(5)
+            func waitForUnacknowledged(_ count: Int) async throws {
+                while client.statistics.unackedOperationCount < count, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            // One after the other, so the store holds them in this order.
             let one = Task {
                 try await client.publish(to: "recovered/1", payload: ByteBuffer(string: "one"), qos: .atLeastOnce)
             }
+            try await waitForUnacknowledged(1)
             let two = Task {
                 try await client.publish(to: "recovered/2", payload: ByteBuffer(string: "two"), qos: .exactlyOnce)
             }
-            let deadline = ContinuousClock.now + .seconds(5)
-            while client.statistics.unackedOperationCount < 2, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            try await waitForUnacknowledged(2)
             #expect(client.statistics.unackedOperationCount == 2)
             await client.stop()
             kill(pid, SIGCONT)

@@ -63,7 +63,7 @@ extension RequestResponder {
                 "undecodable request",
                 metadata: ["mqtt.topic": "\(incoming.topic)", "mqtt.error": "\(error)"])
             outcomes.undecodable.increment()
-            await answerUndecodable(
+            answerUndecodable(
                 incoming, operation: operation, placeholders: placeholders, error: error, logger: logger)
             return
         }
@@ -112,11 +112,11 @@ extension RequestResponder {
         do {
             if let topic = route.topic {
                 let responseTopic = try topic.render(operation.topicParameters(request))
-                try await respond(to: incoming, topic: responseTopic, payload: payload)
+                try reply(to: incoming, topic: responseTopic, payload: payload)
             } else {
                 var properties = MQTTProperties()
                 if isError { properties.userProperties.append(ServiceResponseRoute.errorUserProperty) }
-                try await respond(to: incoming, payload: payload, properties: properties)
+                try reply(to: incoming, payload: payload, properties: properties)
             }
         } catch {
             logger.info("cannot publish the response", metadata: ["mqtt.error": "\(error)"])
@@ -127,7 +127,7 @@ extension RequestResponder {
     private func answerUndecodable<Input, Output, Modeled>(
         _ incoming: IncomingRequest, operation: ServiceOperationDescriptor<Input, Output, Modeled>,
         placeholders: [String: String], error: any Error, logger: Logger
-    ) async {
+    ) {
         guard
             let route = operation.responses.first(where: \.isError)
                 ?? operation.responses.first(where: { $0.topic == nil })
@@ -160,11 +160,11 @@ extension RequestResponder {
         }
         do {
             if let topic = route.topic {
-                try await respond(to: incoming, topic: try topic.render(placeholders), payload: payload)
+                try reply(to: incoming, topic: try topic.render(placeholders), payload: payload)
             } else {
                 var properties = MQTTProperties()
                 properties.userProperties.append(ServiceResponseRoute.errorUserProperty)
-                try await respond(to: incoming, payload: payload, properties: properties)
+                try reply(to: incoming, payload: payload, properties: properties)
             }
         } catch {
             logger.info("cannot publish the error response", metadata: ["mqtt.error": "\(error)"])

@@ -9,8 +9,9 @@ import Tracing
 ///
 /// Requests go through one first-in-first-out queue: a request is taken (acknowledged to the
 /// broker, checked for expiry, handed to a handler) only while fewer than
-/// `maxConcurrentHandlers` handlers run. Handlers run in ``RequestResponder/run()``'s task group
-/// when it runs, else each in its own task.
+/// `maxConcurrentHandlers` handlers run. While ``RequestResponder/run()`` runs, handlers run on
+/// worker tasks in its task group (`RequestResponderCore+Workers.swift`), else each in a task
+/// of its own.
 final class RequestResponderCore: @unchecked Sendable {
     typealias Handler = @Sendable (IncomingRequest) async -> Void
 
@@ -33,12 +34,16 @@ final class RequestResponderCore: @unchecked Sendable {
 
     /// What ``RequestResponder/run()`` receives.
     enum RunEvent: Sendable {
-        case job(Job)
+        /// Every worker is busy and fewer than `maxConcurrentHandlers` exist: start one with this job.
+        case startWorker(Job)
         /// The graceful shutdown ran out of time: cancel the handlers still running.
         case cancelRemaining
     }
 
-    private enum Dispatch {
+    /// A worker waiting for its next job (`nil`: stop).
+    typealias Worker = UnsafeContinuation<Job?, Never>
+
+    enum Dispatch {
         case unstructured
         case run(AsyncStream<RunEvent>.Continuation)
     }
@@ -54,14 +59,18 @@ final class RequestResponderCore: @unchecked Sendable {
     private var nextID: UInt64 = 1
     private var listenerID: RequestResponseTransportListenerID?
     private var closed = false
-    private var dispatch = Dispatch.unstructured
+    var dispatch = Dispatch.unstructured
     private var pending = Deque<Job>()
     private var running = 0
+    /// Workers of ``RequestResponder/run()`` waiting for a job, the last one to finish last.
+    var idleWorkers: [Worker] = []
+    /// Responses queued by handlers that were published and not yet acknowledged.
+    private var unacknowledgedReplies = 0
     private var shuttingDown = false
     private var unsubscribed = false
     private var graceTimer: Scheduled<Void>?
     private var deduplication: ResponderDeduplication?
-    private var counters = RequestResponder.Statistics()
+    var counters = RequestResponder.Statistics()
 
     init(transport: any RequestResponseTransport, logger: Logger, options: RequestResponder.Options) {
         self.eventLoop = transport.eventLoop
@@ -136,18 +145,48 @@ final class RequestResponderCore: @unchecked Sendable {
 
     // MARK: Publishing
 
-    func publish(
-        topic: String, payload: ByteBuffer, properties: MQTTProperties, for request: IncomingRequest?
-    ) async -> Result<Void, RequestResponseError> {
+    func publish(_ response: ResponderResponse, for request: IncomingRequest?) async -> Result<Void, RequestResponseError> {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
-            if let request, deduplication != nil {
-                deduplication?.record(
-                    .init(topic: topic, payload: payload, properties: properties),
-                    for: ResponderDeduplication.key(for: request))
-            }
-            return publishOnLoop(topic: topic, payload: payload, properties: properties)
+            if let request { remember(response, for: request) }
+            return publishOnLoop(topic: response.topic, payload: response.payload, properties: response.properties)
         }
         return await Self.result(future)
+    }
+
+    /// Publishes `response` without anyone waiting for it: a failure is logged and counted.
+    func publishDetached(_ response: ResponderResponse, for request: IncomingRequest) {
+        eventLoop.execute { [self] in sendReplies([response], for: request) }
+    }
+
+    /// Publishes the responses a handler queued (on the event loop): they count as unacknowledged
+    /// until their PUBACKs, and a graceful shutdown waits for them (within its grace period).
+    func sendReplies(_ replies: [ResponderResponse], for request: IncomingRequest) {
+        for response in replies {
+            remember(response, for: request)
+            unacknowledgedReplies += 1
+            transport.publish(topic: response.topic, payload: response.payload, properties: response.properties)
+                .whenComplete { [self] result in
+                    unacknowledgedReplies -= 1
+                    var failure: String?
+                    switch result {
+                    case .success(let code) where code.isError: failure = "\(code)"
+                    case .success: break
+                    case .failure(let error): failure = "\(error)"
+                    }
+                    if let failure {
+                        counters.failedResponses += 1
+                        logger.info(
+                            "could not publish a response",
+                            metadata: ["mqtt.topic": "\(response.topic)", "mqtt.error": "\(failure)"])
+                    }
+                    finishRunIfDrained()
+                }
+        }
+    }
+
+    private func remember(_ response: ResponderResponse, for request: IncomingRequest) {
+        guard deduplication != nil else { return }
+        deduplication?.record(response, for: ResponderDeduplication.key(for: request))
     }
 
     private func publishOnLoop(topic: String, payload: ByteBuffer, properties: MQTTProperties) -> EventLoopFuture<Void>
@@ -216,8 +255,8 @@ final class RequestResponderCore: @unchecked Sendable {
         }
     }
 
-    private func finishRunIfDrained() {
-        guard shuttingDown, unsubscribed, pending.isEmpty, running == 0 else { return }
+    func finishRunIfDrained() {
+        guard shuttingDown, unsubscribed, pending.isEmpty, running == 0, unacknowledgedReplies == 0 else { return }
         if case .run(let continuation) = dispatch {
             finishRun(continuation)
         }
@@ -230,6 +269,7 @@ final class RequestResponderCore: @unchecked Sendable {
         graceTimer?.cancel()
         graceTimer = nil
         abandonPending()
+        releaseIdleWorkers()
     }
 
     /// Drops the requests no handler took, acknowledging them: an unacknowledged publish would
@@ -245,12 +285,34 @@ final class RequestResponderCore: @unchecked Sendable {
         graceTimer = nil
         closed = true
         dispatch = .unstructured
+        releaseIdleWorkers()
         continuation.finish()
     }
 
-    /// Takes queued requests while handlers are free.
+    /// Takes queued requests while handlers are free: hands each to an idle worker, a new
+    /// worker, or (without ``RequestResponder/run()``) a task of its own.
     private func startJobs() {
-        while running < options.maxConcurrentHandlers, let job = pending.popFirst() {
+        while running < options.maxConcurrentHandlers, let job = takeJob() {
+            switch dispatch {
+            case .unstructured:
+                Task { [self] in
+                    let outcome = await Self.execute(job, core: self)
+                    eventLoop.execute { self.jobFinished(job, outcome) }
+                }
+            case .run(let continuation):
+                if let worker = idleWorkers.popLast() {
+                    worker.resume(returning: job)
+                } else {
+                    continuation.yield(.startWorker(job))
+                }
+            }
+        }
+    }
+
+    /// The next queued request a handler may start, acknowledged and counted as running; requests
+    /// that expired while queued are dropped (and counted) on the way.
+    func takeJob() -> Job? {
+        while let job = pending.popFirst() {
             job.acknowledgement?()
             if let deadline = job.request.deadline, deadline <= .now {
                 counters.droppedExpired += 1
@@ -260,19 +322,22 @@ final class RequestResponderCore: @unchecked Sendable {
             }
             running += 1
             counters.started += 1
+            counters.maxRunning = max(counters.maxRunning, running)
             job.metrics.inFlight.increment()
-            switch dispatch {
-            case .unstructured:
-                Task { await Self.execute(job, core: self) }
-            case .run(let continuation):
-                continuation.yield(.job(job))
-            }
+            return job
         }
-        counters.maxRunning = max(counters.maxRunning, running)
+        return nil
+    }
+
+    /// How a handler's run ended.
+    struct Outcome: Sendable {
+        var deadlineExceeded: Bool
+        /// The responses it queued with ``RequestResponder/reply(to:topic:payload:properties:)``.
+        var replies: [ResponderResponse]
     }
 
     /// Runs one handler (off the event loop) with its context, span and deadline.
-    static func execute(_ job: Job, core: RequestResponderCore) async {
+    static func execute(_ job: Job, core: RequestResponderCore) async -> Outcome {
         let request = job.request
         let context = RequestHandlerContext(request: request, logger: core.logger)
         let clock = ContinuousClock()
@@ -292,7 +357,7 @@ final class RequestResponderCore: @unchecked Sendable {
             return exceeded
         }
         job.metrics.duration.recordNanoseconds(Self.nanoseconds(start.duration(to: clock.now)))
-        core.eventLoop.execute { core.jobFinished(job, deadlineExceeded: deadlineExceeded) }
+        return Outcome(deadlineExceeded: deadlineExceeded, replies: request.replies?.close() ?? [])
     }
 
     /// Runs `body`, cancelling it at `deadline`; returns whether the deadline cut it short.
@@ -319,11 +384,13 @@ final class RequestResponderCore: @unchecked Sendable {
         }
     }
 
-    private func jobFinished(_ job: Job, deadlineExceeded: Bool) {
+    /// A handler returned (on the event loop): publishes what it queued and counts it finished.
+    func jobFinished(_ job: Job, _ outcome: Outcome) {
+        sendReplies(outcome.replies, for: job.request)
         running -= 1
         counters.completed += 1
         job.metrics.inFlight.decrement()
-        if deadlineExceeded {
+        if outcome.deadlineExceeded {
             counters.deadlineExceeded += 1
             job.metrics.deadlineExceeded.increment()
         } else {
@@ -399,6 +466,8 @@ final class RequestResponderCore: @unchecked Sendable {
             }
         }
         for registration in matched {
+            var request = request
+            request.replies = ResponderReplies()
             pending.append(
                 Job(
                     request: request, handler: registration.handler, operation: registration.operation,

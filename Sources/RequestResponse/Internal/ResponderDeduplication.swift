@@ -14,12 +14,7 @@ struct ResponderDeduplication {
         var correlation: ByteBuffer
     }
 
-    /// A response as published.
-    struct Response {
-        var topic: String
-        var payload: ByteBuffer
-        var properties: MQTTProperties
-    }
+    typealias Response = ResponderResponse
 
     enum Entry {
         /// The request runs; a retry is dropped (the running one answers it).

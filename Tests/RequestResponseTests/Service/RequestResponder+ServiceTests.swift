@@ -160,14 +160,17 @@ struct RequestResponderServiceTests {
                 group.addTask { try await responder.run() }
                 try await bed.publishRequest(
                     topic: "svc/once", payload: "pay", responseTopic: "svc/once-replies", correlation: "c-1")
-                #expect(await eventually { probe.finished == 1 })
-                // The retry: same caller, same correlation.
+                var iterator = replies.makeAsyncIterator()
+                var received: [String] = []
+                if let reply = await iterator.next() {
+                    received.append(String(buffer: reply.properties.correlationData ?? ByteBuffer()))
+                }
+                // The retry, once the answer is out (a retry arriving while the original runs is
+                // dropped: the original's answer serves both): same caller, same correlation.
                 try await bed.publishRequest(
                     topic: "svc/once", payload: "pay", responseTopic: "svc/once-replies", correlation: "c-1")
-                var received: [String] = []
-                for await reply in replies {
+                if let reply = await iterator.next() {
                     received.append(String(buffer: reply.properties.correlationData ?? ByteBuffer()))
-                    if received.count == 2 { break }
                 }
                 #expect(received == ["c-1", "c-1"])
                 #expect(probe.started == 1)
