@@ -130,10 +130,37 @@ struct Throughput {
                     qos, row.publishRate, row.deliveryRate, row.received, count))
         }
 
-        // This client, public async API, one publish after the other.
+        // This client, public async API, one publish after the other: with QoS 0 write-behind (the
+        // default), then with it off (each publish waits for the event loop to take it).
         try await measure("MQTTClient async, sequential", qos: 0) { topic in
             for _ in 0..<n { try await publisher.publish(to: topic, payload: payload, qos: .atMostOnce) }
         }
+        // One awaited QoS 0 publish on its own: bursts of 200 (within the write-behind window),
+        // each after the pipeline went idle; the median cost per call.
+        do {
+            var perCall: [Double] = []
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(20))
+                let start = ContinuousClock.now
+                for _ in 0..<200 { try await publisher.publish(to: "bench/single", payload: payload, qos: .atMostOnce) }
+                perCall.append(seconds(ContinuousClock.now - start) / 200 * 1e6)
+            }
+            perCall.sort()
+            print(
+                String(
+                    format: "  one awaited QoS 0 publish (write-behind): median %.1f µs, best %.1f µs", perCall[25],
+                    perCall[0]))
+        }
+        var awaitingConfiguration = publisherConfiguration
+        awaitingConfiguration.clientIdentifier = "bench-publisher-awaiting"
+        awaitingConfiguration.qos0WriteBehindLimit = 0
+        let awaitingPublisher = MQTTClient(configuration: awaitingConfiguration)
+        awaitingPublisher.start()
+        try await awaitingPublisher.waitForConnection(timeout: .seconds(5))
+        try await measure("MQTTClient async, sequential, write-behind off", qos: 0) { topic in
+            for _ in 0..<n { try await awaitingPublisher.publish(to: topic, payload: payload, qos: .atMostOnce) }
+        }
+        await awaitingPublisher.stop()
         let sequentialQoS1 = min(n, 20_000)
         try await measure("MQTTClient async, sequential (\(sequentialQoS1))", qos: 1, count: sequentialQoS1) { topic in
             for _ in 0..<sequentialQoS1 { try await publisher.publish(to: topic, payload: payload, qos: .atLeastOnce) }

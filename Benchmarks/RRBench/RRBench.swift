@@ -20,7 +20,7 @@ struct RRBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rrbench",
         abstract: "Request-response benchmark: our client (the default) or our shadow service (`rrbench serve`).",
-        subcommands: [Client.self, Serve.self],
+        subcommands: [Client.self, Serve.self, Memory.self],
         defaultSubcommand: Client.self
     )
 }

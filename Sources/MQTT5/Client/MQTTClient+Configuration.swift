@@ -107,6 +107,19 @@ extension MQTTClient {
         /// applies ``MQTTFlowControl/awsIoTCore`` with ``MQTTExtendedValidation/awsIoTCore`` and
         /// no limit otherwise.
         public var flowControl: MQTTFlowControl? = nil
+        /// How many QoS 0 publishes may be waiting for the event loop while their callers have
+        /// already returned (256 by default; 0 turns it off).
+        ///
+        /// While connected, ``MQTTClient/publish(_:)`` at QoS 0 checks the publish where it is
+        /// called (topic, size and what the broker's CONNACK allows, so a publish that cannot be
+        /// sent still throws) and returns as soon as it is handed to the event loop, instead of
+        /// waiting for the event loop to take it: a loop of awaited QoS 0 publishes does not wait
+        /// for a thread hand-off per message. Beyond this many not yet taken, a publish waits as
+        /// before, so memory stays bounded. A failure only the event loop can see (the connection
+        /// lost in between) is then logged instead of thrown: at QoS 0 the message is lost either
+        /// way. Not used with outbound topic aliases or flow-control limits, which the event loop
+        /// applies.
+        public var qos0WriteBehindLimit = 256
 
         /// Creates a configuration.
         ///

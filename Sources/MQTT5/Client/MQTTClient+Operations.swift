@@ -3,8 +3,9 @@ public import NIOCore
 extension MQTTClient {
     /// Publishes a message and waits for the end of its message flow.
     ///
-    /// QoS 0 completes once written to the connection; QoS 1 with the PUBACK; QoS 2 with PUBREC
-    /// and PUBCOMP. A negative acknowledgement is returned, not thrown (see
+    /// QoS 0 completes once handed to the connection (while connected and within
+    /// ``Configuration/qos0WriteBehindLimit``, without waiting for the event loop to take it);
+    /// QoS 1 with the PUBACK; QoS 2 with PUBREC and PUBCOMP. A negative acknowledgement is returned, not thrown (see
     /// ``MQTTPublishResult/isSuccess``). While disconnected the publish is queued or rejected per
     /// ``Configuration/offlineQueue``; QoS 1 and 2 publishes wait for the broker's Receive Maximum.
     ///
@@ -17,6 +18,7 @@ extension MQTTClient {
     ///   ``MQTTError/Code/queueFull``, ``MQTTError/Code/ackTimeout``, ``MQTTError/Code/sessionLost``,
     ///   ``MQTTError/Code/clientStopped`` or ``MQTTError/Code/cancelled``.
     public func publish(_ packet: MQTTPublishPacket) async throws(MQTTError) -> MQTTPublishResult {
+        if packet.qos == .atMostOnce, let result = try publishWriteBehind(packet) { return result }
         let promise = eventLoop.makePromise(of: MQTTPublishResult.self)
         execute { core in core.submit(.publish(packet), token: .publish(promise)) }
         return try await awaitCancellable(promise.futureResult)

@@ -70,19 +70,8 @@ extension MQTTConnectionStateMachine {
         do {
             switch operation {
             case .publish(let packet):
-                do {
-                    try MQTTTopic.validateName(packet.topic)
-                } catch {
-                    return .failure(
-                        MQTTError(code: .invalidArgument, message: "invalid topic name: \(error)", cause: error))
-                }
-                if let problem = configuration.extendedValidation.check(topic: packet.topic) {
-                    return .failure(MQTTError(code: .invalidArgument, message: problem))
-                }
-                var stripped = packet
-                stripped.properties.subscriptionIdentifiers = []
-                stripped.properties.topicAlias = nil
-                return .success(try MQTTPacketSize.publish(stripped, version: version))
+                return MQTTPublishChecks.validate(
+                    packet, version: version, extendedValidation: configuration.extendedValidation)
             case .subscribe(let packet):
                 guard !packet.subscriptions.isEmpty else {
                     return .failure(
@@ -135,6 +124,9 @@ extension MQTTConnectionStateMachine {
     /// Checks `operation` against what the broker allows on this connection.
     func checkAgainstBroker(_ operation: Operation, size: Int) -> MQTTError? {
         guard let negotiated else { return nil }
+        if case .publish(let packet) = operation {
+            return MQTTPublishChecks.check(packet, size: size, against: .init(negotiated))
+        }
         if size > Int(negotiated.maximumPacketSizeToServer) {
             return MQTTError(
                 code: .packetTooLarge,
@@ -143,15 +135,8 @@ extension MQTTConnectionStateMachine {
             )
         }
         switch operation {
-        case .publish(let packet):
-            if packet.qos > negotiated.maximumQoS {
-                return MQTTError(
-                    code: .notSupportedByServer,
-                    message: "the broker accepts publishes up to \(negotiated.maximumQoS), not \(packet.qos)")
-            }
-            if packet.retain && !negotiated.retainAvailable {
-                return MQTTError(code: .notSupportedByServer, message: "the broker does not support retained messages")
-            }
+        case .publish:
+            break
         case .subscribe(let packet):
             if !packet.properties.subscriptionIdentifiers.isEmpty && !negotiated.subscriptionIdentifiersAvailable {
                 return MQTTError(
@@ -378,7 +363,7 @@ extension MQTTConnectionStateMachine {
 
     static func describe(_ operation: Operation) -> String {
         switch operation {
-        case .publish(let packet): "\(packet.qos) PUBLISH to '\(packet.topic)'"
+        case .publish(let packet): MQTTPublishChecks.describe(packet)
         case .subscribe(let packet):
             "SUBSCRIBE to \(packet.subscriptions.map { "'\($0.topicFilter)'" }.joined(separator: ", "))"
         case .unsubscribe(let packet):

@@ -145,7 +145,9 @@ final class RequestResponderCore: @unchecked Sendable {
 
     // MARK: Publishing
 
-    func publish(_ response: ResponderResponse, for request: IncomingRequest?) async -> Result<Void, RequestResponseError> {
+    func publish(
+        _ response: ResponderResponse, for request: IncomingRequest?
+    ) async -> Result<Void, RequestResponseError> {
         let future = eventLoop.flatSubmit { [self] () -> EventLoopFuture<Void> in
             if let request { remember(response, for: request) }
             return publishOnLoop(topic: response.topic, payload: response.payload, properties: response.properties)

@@ -51,7 +51,8 @@ struct RequestResponderReplyTests {
             #expect(String(buffer: direct.payload) == "direct")
 
             let late = Task {
-                try await bed.rr.request(.correlationData(publishTopic: "svc/late", payload: ByteBuffer(string: "late")))
+                try await bed.rr.request(
+                    .correlationData(publishTopic: "svc/late", payload: ByteBuffer(string: "late")))
             }
             #expect(await eventually { kept.withLock { $0 != nil } })
             try await Task.sleep(for: .milliseconds(50))
@@ -89,4 +90,3 @@ struct RequestResponderReplyTests {
         }
     }
 }
-

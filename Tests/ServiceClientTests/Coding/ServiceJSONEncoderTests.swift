@@ -23,7 +23,8 @@ import Testing
         var uint32: UInt32 = .max
         var uint64: UInt64 = .max
         var doubles: [Double] = [
-            0, -0.0, 1, 1.5, 0.1, 1e20, 1e-7, 1e16, 123_456_789_012, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -2.5e-300,
+            0, -0.0, 1, 1.5, 0.1, 1e20, 1e-7, 1e16, 123_456_789_012, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+            -2.5e-300,
             9_007_199_254_740_992 * 4,
         ]
         var floats: [Float] = [1.1, 3, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 16_777_216 * 8]

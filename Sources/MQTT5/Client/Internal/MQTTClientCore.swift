@@ -131,10 +131,11 @@ final class MQTTClientCore: @unchecked Sendable {
                 deliver(publish, acknowledgement: acknowledgement)
             }
         case .succeedPublish(let token, let result):
-            if case .publish(let promise) = token {
-                promise.succeed(result)
-            } else if case .recovered(let sequence) = token {
-                recoveredPublishFinished(sequence, .success(result))
+            switch token {
+            case .publish(let promise): promise.succeed(result)
+            case .recovered(let sequence): recoveredPublishFinished(sequence, .success(result))
+            case .writeBehind: shared.releaseWriteBehind()
+            case .subscribe, .unsubscribe, .auth: break
             }
         case .succeedSubscribe(let token, let subAck):
             if case .subscribe(let promise) = token { promise.succeed(subAck) }
@@ -143,9 +144,14 @@ final class MQTTClientCore: @unchecked Sendable {
         case .succeedAuth(let token, let auth):
             if case .auth(let promise) = token { promise.succeed(auth) }
         case .fail(let token, let error):
-            if case .recovered(let sequence) = token {
+            switch token {
+            case .recovered(let sequence):
                 recoveredPublishFinished(sequence, .failure(error))
-            } else {
+            case .writeBehind:
+                shared.releaseWriteBehind()
+                logger.debug(
+                    "a QoS 0 publish handed to the connection was not sent", metadata: ["mqtt.error": "\(error)"])
+            default:
                 token.fail(error)
             }
         case .connected(let connAck, let settings):

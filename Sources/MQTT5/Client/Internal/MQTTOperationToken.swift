@@ -10,6 +10,9 @@ enum MQTTOperationToken: Sendable {
     /// A publish recovered from a session store (its caller was in an earlier process); the
     /// outcome goes to ``MQTTClient/recoveredPublishes()``.
     case recovered(UInt64)
+    /// A QoS 0 publish whose caller did not wait (``MQTTClient/Configuration/qos0WriteBehindLimit``):
+    /// the core frees its place in the window and logs a failure.
+    case writeBehind
 
     /// Identifies the operation (for cancellation): its future.
     var identity: ObjectIdentifier {
@@ -19,6 +22,7 @@ enum MQTTOperationToken: Sendable {
         case .unsubscribe(let promise): ObjectIdentifier(promise.futureResult)
         case .auth(let promise): ObjectIdentifier(promise.futureResult)
         case .recovered: ObjectIdentifier(MQTTRecoveredPublish.self)
+        case .writeBehind: ObjectIdentifier(MQTTPublishResult.self)
         }
     }
 
@@ -28,7 +32,7 @@ enum MQTTOperationToken: Sendable {
         case .subscribe(let promise): promise.fail(error)
         case .unsubscribe(let promise): promise.fail(error)
         case .auth(let promise): promise.fail(error)
-        case .recovered: break  // reported by the core
+        case .recovered, .writeBehind: break  // reported by the core
         }
     }
 }

@@ -58,7 +58,8 @@ struct ServiceJSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainer
             nested = ServiceJSONArrayStorage()
             set(.array(nested), key)
         }
-        return ServiceJSONUnkeyedEncodingContainer(encoder: encoder.child(key: key, output: .array(nested)), storage: nested)
+        return ServiceJSONUnkeyedEncodingContainer(
+            encoder: encoder.child(key: key, output: .array(nested)), storage: nested)
     }
 
     mutating func superEncoder() -> any Encoder {

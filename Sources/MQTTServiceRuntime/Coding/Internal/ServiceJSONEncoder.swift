@@ -15,7 +15,9 @@ struct ServiceJSONEncoder {
     var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Encodes `value` as a JSON payload.
-    func encode<Value: Encodable>(_ value: Value, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws
+    func encode<Value: Encodable>(
+        _ value: Value, allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) throws
         -> ByteBuffer
     {
         let output = try ServiceJSONTreeEncoder.box(value, parent: nil, key: nil, userInfo: userInfo)
