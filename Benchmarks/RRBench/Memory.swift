@@ -12,8 +12,8 @@ extension RRBench {
     /// subscription) and measures the growth of the process's resident set once all are
     /// subscribed; then it keeps `--requests` requests in flight to a topic nobody answers (one
     /// shared response subscription, correlation tokens) and measures again. A request is issued
-    /// from a task of its own, as an application would; the figure includes that task. Prints
-    /// one JSON line.
+    /// from a task of its own, as an application would; the figure includes that task, and the
+    /// cost of as many tasks waiting in a sleep is printed beside it. Prints one JSON line.
     struct Memory: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resident memory per open stream and per in-flight request, one JSON line.")
@@ -53,6 +53,15 @@ extension RRBench {
             try await settle(rr) { $0.streamingSubscriptions == streamCount && $0.queueLength == 0 }
             let withStreams = residentBytes()
 
+            // What a task waiting in a sleep costs, to tell the request's own share from its task's.
+            let sleepers = (0..<requests).map { _ in Task { try? await Task.sleep(for: .seconds(600)) } }
+            try await Task.sleep(for: .milliseconds(500))
+            let withSleepers = residentBytes()
+            for task in sleepers { task.cancel() }
+            for task in sleepers { await task.value }
+            try await Task.sleep(for: .milliseconds(200))
+            let afterSleepers = residentBytes()
+
             let requestCount = requests
             let tasks = (0..<requests).map { index in
                 Task {
@@ -78,7 +87,8 @@ extension RRBench {
             await mqtt.stop()
 
             let perStream = Double(withStreams - baseline) / Double(max(1, streams))
-            let perRequest = Double(withRequests - withStreams) / Double(max(1, requests))
+            let perRequest = Double(withRequests - afterSleepers) / Double(max(1, requests))
+            let perSleepingTask = Double(withSleepers - withStreams) / Double(max(1, requests))
             print(
                 JSONLiteral.object([
                     ("streams", .int(streams)),
@@ -88,6 +98,7 @@ extension RRBench {
                     ("rss_with_requests_bytes", .int(withRequests)),
                     ("bytes_per_open_stream", .double(perStream.rounded())),
                     ("bytes_per_in_flight_request", .double(perRequest.rounded())),
+                    ("bytes_per_sleeping_task", .double(perSleepingTask.rounded())),
                 ]).rendered)
         }
 

@@ -40,7 +40,9 @@ struct MQTTClientWriteBehindTests {
         }
     }
 
-    @Test("Within the limit QoS 0 publishes return while the event loop is busy; beyond it they wait; all arrive in order")
+    @Test(
+        "Within the limit QoS 0 publishes return while the event loop is busy; beyond it they wait; all arrive in order"
+    )
     func returnsWithoutTheEventLoop() async throws {
         try await withMQTTTestBroker { broker in
             let client = try await Self.start(broker, "write-behind", limit: 3)
@@ -84,7 +86,9 @@ struct MQTTClientWriteBehindTests {
         }
     }
 
-    @Test("What the event loop would refuse still throws: bad topic, above the broker's maximum packet size, retain unavailable")
+    @Test(
+        "What the event loop would refuse still throws: bad topic, above the broker's maximum packet size, retain unavailable"
+    )
     func refusalsStillThrow() async throws {
         var brokerConfiguration = MQTTTestBroker.Configuration()
         brokerConfiguration.capabilities.maximumPacketSize = 64

@@ -57,7 +57,8 @@ enum MQTTPublishChecks {
         if size > Int(limits.maximumPacketSize) {
             return MQTTError(
                 code: .packetTooLarge,
-                message: "the \(describe(packet)) is \(size) bytes; the broker accepts at most \(limits.maximumPacketSize)"
+                message:
+                    "the \(describe(packet)) is \(size) bytes; the broker accepts at most \(limits.maximumPacketSize)"
             )
         }
         if packet.qos > limits.maximumQoS {
