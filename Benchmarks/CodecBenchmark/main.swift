@@ -4,6 +4,11 @@
 //
 // Each case runs for a fixed time (default 1 s) and reports operations per second; the codec
 // cases also report MB/s of frame bytes, beside a plain memcpy of the same bytes in the same run.
+//
+// With MQTT5_BENCH_BATCHES=N each case instead runs exactly N batches, so that an instruction
+// count (valgrind --tool=callgrind) divided by the operations printed does not depend on load:
+//
+//   MQTT5_BENCH_BATCHES=200 valgrind --tool=callgrind .build/release/mqtt5-bench 1 'decode PUBLISH'
 
 #if canImport(Glibc)
     import Glibc
@@ -16,6 +21,7 @@ import NIOCore
 let secondsPerCase = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 1.0
 let caseDuration = Duration.milliseconds(Int64(secondsPerCase * 1_000))
 let nameFilter = CommandLine.arguments.dropFirst(2).first
+let fixedBatches = getenv("MQTT5_BENCH_BATCHES").flatMap { Int(String(cString: $0)) }
 
 /// Accumulated so the optimiser cannot drop the measured work.
 nonisolated(unsafe) var sink = 0
@@ -28,10 +34,17 @@ func measure(_ name: String, batch: Int, bytesPerOperation: Int? = nil, _ body: 
     var operations = 0
     let start = clock.now
     var elapsed = Duration.zero
-    while elapsed < caseDuration {
-        body()
-        operations += batch
+    if let fixedBatches {
+        for _ in 0..<fixedBatches { body() }
+        operations = fixedBatches * batch
         elapsed = clock.now - start
+        print("\(name): \(operations) operations")
+    } else {
+        while elapsed < caseDuration {
+            body()
+            operations += batch
+            elapsed = clock.now - start
+        }
     }
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let rate = Double(operations) / seconds

@@ -6,71 +6,264 @@ public import NIOCore
 /// (spec table 2.2.2.2): encoding a packet with a property its type may not carry throws a
 /// ``MQTTCodecError``, and so does decoding one. MQTT 3.1.1 packets have no properties; when a
 /// packet is encoded for 3.1.1 its properties are ignored.
+///
+/// The properties live in one copy-on-write storage, so a packet carries an 8-byte reference
+/// rather than about 240 bytes of fields, and copying a packet (into actions, queues, in-flight
+/// tables) copies no property; packets without properties share one empty storage.
 public struct MQTTProperties: Hashable, Sendable {
-    /// Payload Format Indicator (0x01). PUBLISH, will.
-    public var payloadFormatIndicator: MQTTPayloadFormat?
-    /// Message Expiry Interval in seconds (0x02). PUBLISH, will.
-    public var messageExpiryInterval: UInt32?
-    /// Content Type (0x03). PUBLISH, will.
-    public var contentType: String?
-    /// Response Topic (0x08), a topic name without wildcards. PUBLISH, will.
-    public var responseTopic: String?
-    /// Correlation Data (0x09). PUBLISH, will.
-    public var correlationData: ByteBuffer?
-    /// Subscription Identifiers (0x0B), each 1 to 268,435,455. A PUBLISH may carry several, a
-    /// SUBSCRIBE at most one.
-    public var subscriptionIdentifiers: [UInt32]
-    /// Session Expiry Interval in seconds (0x11). CONNECT, CONNACK, DISCONNECT.
-    public var sessionExpiryInterval: UInt32?
-    /// Assigned Client Identifier (0x12). CONNACK.
-    public var assignedClientIdentifier: String?
-    /// Server Keep Alive in seconds (0x13). CONNACK.
-    public var serverKeepAlive: UInt16?
-    /// Authentication Method (0x15). CONNECT, CONNACK, AUTH.
-    public var authenticationMethod: String?
-    /// Authentication Data (0x16); only valid with an authentication method. CONNECT, CONNACK, AUTH.
-    public var authenticationData: ByteBuffer?
-    /// Request Problem Information (0x17). CONNECT.
-    public var requestProblemInformation: Bool?
-    /// Will Delay Interval in seconds (0x18). Will properties.
-    public var willDelayInterval: UInt32?
-    /// Request Response Information (0x19). CONNECT.
-    public var requestResponseInformation: Bool?
-    /// Response Information (0x1A). CONNACK.
-    public var responseInformation: String?
-    /// Server Reference (0x1C). CONNACK, DISCONNECT.
-    public var serverReference: String?
-    /// Reason String (0x1F). CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT, AUTH.
-    public var reasonString: String?
-    /// Receive Maximum (0x21), never 0. CONNECT, CONNACK.
-    public var receiveMaximum: UInt16?
-    /// Topic Alias Maximum (0x22). CONNECT, CONNACK.
-    public var topicAliasMaximum: UInt16?
-    /// Topic Alias (0x23), never 0. PUBLISH.
-    public var topicAlias: UInt16?
-    /// Maximum QoS (0x24), QoS 0 or 1 (absent means QoS 2). CONNACK.
-    public var maximumQoS: MQTTQoS?
-    /// Retain Available (0x25). CONNACK.
-    public var retainAvailable: Bool?
-    /// User Properties (0x26), in order, duplicates allowed. Every packet that has properties, and will.
-    public var userProperties: [MQTTUserProperty]
-    /// Maximum Packet Size in bytes (0x27), never 0. CONNECT, CONNACK.
-    public var maximumPacketSize: UInt32?
-    /// Wildcard Subscription Available (0x28). CONNACK.
-    public var wildcardSubscriptionAvailable: Bool?
-    /// Subscription Identifiers Available (0x29). CONNACK.
-    public var subscriptionIdentifiersAvailable: Bool?
-    /// Shared Subscription Available (0x2A). CONNACK.
-    public var sharedSubscriptionAvailable: Bool?
+    /// The fields, in one value.
+    struct Fields: Hashable, Sendable {
+        var payloadFormatIndicator: MQTTPayloadFormat?
+        var messageExpiryInterval: UInt32?
+        var contentType: String?
+        var responseTopic: String?
+        var correlationData: ByteBuffer?
+        var subscriptionIdentifiers: [UInt32] = []
+        var sessionExpiryInterval: UInt32?
+        var assignedClientIdentifier: String?
+        var serverKeepAlive: UInt16?
+        var authenticationMethod: String?
+        var authenticationData: ByteBuffer?
+        var requestProblemInformation: Bool?
+        var willDelayInterval: UInt32?
+        var requestResponseInformation: Bool?
+        var responseInformation: String?
+        var serverReference: String?
+        var reasonString: String?
+        var receiveMaximum: UInt16?
+        var topicAliasMaximum: UInt16?
+        var topicAlias: UInt16?
+        var maximumQoS: MQTTQoS?
+        var retainAvailable: Bool?
+        var userProperties: [MQTTUserProperty] = []
+        var maximumPacketSize: UInt32?
+        var wildcardSubscriptionAvailable: Bool?
+        var subscriptionIdentifiersAvailable: Bool?
+        var sharedSubscriptionAvailable: Bool?
+    }
+
+    /// The copy-on-write box of the fields; mutated only while uniquely referenced.
+    ///
+    /// Exclusivity is not checked at run time: a shared box is only read, and a box is written
+    /// only through the one ``MQTTProperties`` that references it, so accesses cannot overlap.
+    /// (Checked, each property read cost a `swift_beginAccess`, about 7% of encoding a PUBLISH.)
+    final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked)
+        var fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+    }
+
+    /// The storage every empty set of properties shares until its first change.
+    static let emptyStorage = Storage(Fields())
+
+    /// The fields' box, shared between copies until one of them changes.
+    private(set) var storage: Storage
+
+    /// The fields, mutable: copies the storage first when it is shared.
+    private var fields: Fields {
+        get { storage.fields }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            yield &storage.fields
+        }
+    }
 
     /// Creates an empty set of properties: every property absent.
     public init() {
-        self.subscriptionIdentifiers = []
-        self.userProperties = []
+        storage = Self.emptyStorage
+    }
+
+    /// Creates properties holding `fields` (the decoder builds them first, then boxes them once).
+    init(fields: Fields) {
+        storage = Storage(fields)
     }
 
     /// Whether no property is present.
     public var isEmpty: Bool {
-        self == MQTTProperties()
+        storage === Self.emptyStorage || storage.fields == Fields()
+    }
+
+    /// Equal when every property is.
+    public static func == (lhs: MQTTProperties, rhs: MQTTProperties) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    /// Hashes every property.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
+    }
+
+    /// Payload Format Indicator (0x01). PUBLISH, will.
+    public var payloadFormatIndicator: MQTTPayloadFormat? {
+        get { storage.fields.payloadFormatIndicator }
+        _modify { yield &fields.payloadFormatIndicator }
+        set { fields.payloadFormatIndicator = newValue }
+    }
+    /// Message Expiry Interval in seconds (0x02). PUBLISH, will.
+    public var messageExpiryInterval: UInt32? {
+        get { storage.fields.messageExpiryInterval }
+        _modify { yield &fields.messageExpiryInterval }
+        set { fields.messageExpiryInterval = newValue }
+    }
+    /// Content Type (0x03). PUBLISH, will.
+    public var contentType: String? {
+        get { storage.fields.contentType }
+        _modify { yield &fields.contentType }
+        set { fields.contentType = newValue }
+    }
+    /// Response Topic (0x08), a topic name without wildcards. PUBLISH, will.
+    public var responseTopic: String? {
+        get { storage.fields.responseTopic }
+        _modify { yield &fields.responseTopic }
+        set { fields.responseTopic = newValue }
+    }
+    /// Correlation Data (0x09). PUBLISH, will.
+    public var correlationData: ByteBuffer? {
+        get { storage.fields.correlationData }
+        _modify { yield &fields.correlationData }
+        set { fields.correlationData = newValue }
+    }
+    /// Subscription Identifiers (0x0B), each 1 to 268,435,455. A PUBLISH may carry several, a
+    /// SUBSCRIBE at most one.
+    public var subscriptionIdentifiers: [UInt32] {
+        get { storage.fields.subscriptionIdentifiers }
+        _modify { yield &fields.subscriptionIdentifiers }
+        set { fields.subscriptionIdentifiers = newValue }
+    }
+    /// Session Expiry Interval in seconds (0x11). CONNECT, CONNACK, DISCONNECT.
+    public var sessionExpiryInterval: UInt32? {
+        get { storage.fields.sessionExpiryInterval }
+        _modify { yield &fields.sessionExpiryInterval }
+        set { fields.sessionExpiryInterval = newValue }
+    }
+    /// Assigned Client Identifier (0x12). CONNACK.
+    public var assignedClientIdentifier: String? {
+        get { storage.fields.assignedClientIdentifier }
+        _modify { yield &fields.assignedClientIdentifier }
+        set { fields.assignedClientIdentifier = newValue }
+    }
+    /// Server Keep Alive in seconds (0x13). CONNACK.
+    public var serverKeepAlive: UInt16? {
+        get { storage.fields.serverKeepAlive }
+        _modify { yield &fields.serverKeepAlive }
+        set { fields.serverKeepAlive = newValue }
+    }
+    /// Authentication Method (0x15). CONNECT, CONNACK, AUTH.
+    public var authenticationMethod: String? {
+        get { storage.fields.authenticationMethod }
+        _modify { yield &fields.authenticationMethod }
+        set { fields.authenticationMethod = newValue }
+    }
+    /// Authentication Data (0x16); only valid with an authentication method. CONNECT, CONNACK, AUTH.
+    public var authenticationData: ByteBuffer? {
+        get { storage.fields.authenticationData }
+        _modify { yield &fields.authenticationData }
+        set { fields.authenticationData = newValue }
+    }
+    /// Request Problem Information (0x17). CONNECT.
+    public var requestProblemInformation: Bool? {
+        get { storage.fields.requestProblemInformation }
+        _modify { yield &fields.requestProblemInformation }
+        set { fields.requestProblemInformation = newValue }
+    }
+    /// Will Delay Interval in seconds (0x18). Will properties.
+    public var willDelayInterval: UInt32? {
+        get { storage.fields.willDelayInterval }
+        _modify { yield &fields.willDelayInterval }
+        set { fields.willDelayInterval = newValue }
+    }
+    /// Request Response Information (0x19). CONNECT.
+    public var requestResponseInformation: Bool? {
+        get { storage.fields.requestResponseInformation }
+        _modify { yield &fields.requestResponseInformation }
+        set { fields.requestResponseInformation = newValue }
+    }
+    /// Response Information (0x1A). CONNACK.
+    public var responseInformation: String? {
+        get { storage.fields.responseInformation }
+        _modify { yield &fields.responseInformation }
+        set { fields.responseInformation = newValue }
+    }
+    /// Server Reference (0x1C). CONNACK, DISCONNECT.
+    public var serverReference: String? {
+        get { storage.fields.serverReference }
+        _modify { yield &fields.serverReference }
+        set { fields.serverReference = newValue }
+    }
+    /// Reason String (0x1F). CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT, AUTH.
+    public var reasonString: String? {
+        get { storage.fields.reasonString }
+        _modify { yield &fields.reasonString }
+        set { fields.reasonString = newValue }
+    }
+    /// Receive Maximum (0x21), never 0. CONNECT, CONNACK.
+    public var receiveMaximum: UInt16? {
+        get { storage.fields.receiveMaximum }
+        _modify { yield &fields.receiveMaximum }
+        set { fields.receiveMaximum = newValue }
+    }
+    /// Topic Alias Maximum (0x22). CONNECT, CONNACK.
+    public var topicAliasMaximum: UInt16? {
+        get { storage.fields.topicAliasMaximum }
+        _modify { yield &fields.topicAliasMaximum }
+        set { fields.topicAliasMaximum = newValue }
+    }
+    /// Topic Alias (0x23), never 0. PUBLISH.
+    public var topicAlias: UInt16? {
+        get { storage.fields.topicAlias }
+        _modify { yield &fields.topicAlias }
+        set { fields.topicAlias = newValue }
+    }
+    /// Maximum QoS (0x24), QoS 0 or 1 (absent means QoS 2). CONNACK.
+    public var maximumQoS: MQTTQoS? {
+        get { storage.fields.maximumQoS }
+        _modify { yield &fields.maximumQoS }
+        set { fields.maximumQoS = newValue }
+    }
+    /// Retain Available (0x25). CONNACK.
+    public var retainAvailable: Bool? {
+        get { storage.fields.retainAvailable }
+        _modify { yield &fields.retainAvailable }
+        set { fields.retainAvailable = newValue }
+    }
+    /// User Properties (0x26), in order, duplicates allowed. Every packet that has properties, and will.
+    public var userProperties: [MQTTUserProperty] {
+        get { storage.fields.userProperties }
+        _modify { yield &fields.userProperties }
+        set { fields.userProperties = newValue }
+    }
+    /// Maximum Packet Size in bytes (0x27), never 0. CONNECT, CONNACK.
+    public var maximumPacketSize: UInt32? {
+        get { storage.fields.maximumPacketSize }
+        _modify { yield &fields.maximumPacketSize }
+        set { fields.maximumPacketSize = newValue }
+    }
+    /// Wildcard Subscription Available (0x28). CONNACK.
+    public var wildcardSubscriptionAvailable: Bool? {
+        get { storage.fields.wildcardSubscriptionAvailable }
+        _modify { yield &fields.wildcardSubscriptionAvailable }
+        set { fields.wildcardSubscriptionAvailable = newValue }
+    }
+    /// Subscription Identifiers Available (0x29). CONNACK.
+    public var subscriptionIdentifiersAvailable: Bool? {
+        get { storage.fields.subscriptionIdentifiersAvailable }
+        _modify { yield &fields.subscriptionIdentifiersAvailable }
+        set { fields.subscriptionIdentifiersAvailable = newValue }
+    }
+    /// Shared Subscription Available (0x2A). CONNACK.
+    public var sharedSubscriptionAvailable: Bool? {
+        get { storage.fields.sharedSubscriptionAvailable }
+        _modify { yield &fields.sharedSubscriptionAvailable }
+        set { fields.sharedSubscriptionAvailable = newValue }
+    }
+}
+
+extension MQTTProperties: CustomReflectable {
+    /// Reflects the properties themselves, not their storage (for `dump` and interpolation).
+    public var customMirror: Mirror {
+        Mirror(reflecting: storage.fields)
     }
 }

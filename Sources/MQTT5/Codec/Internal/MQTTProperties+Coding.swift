@@ -1,8 +1,9 @@
 import NIOCore
 
-extension MQTTProperties {
-    // MARK: Encoding
+// The codec works on `MQTTProperties.Fields` so that encoding or decoding a property list makes
+// one access to the copy-on-write storage, not one per property.
 
+extension MQTTProperties {
     /// Validates the properties for `context` and returns the length of the property list
     /// (without the property length field itself).
     ///
@@ -10,7 +11,51 @@ extension MQTTProperties {
     ///   out-of-range value, a string or binary value too long, or authentication data without
     ///   an authentication method.
     func encodedLength(in context: MQTTPropertyContext) throws(MQTTCodecError) -> Int {
-        if subscriptionIdentifiers.isEmpty && userProperties.isEmpty && self == MQTTProperties() { return 0 }
+        if storage === Self.emptyStorage { return 0 }
+        return try storage.fields.encodedLength(in: context)
+    }
+
+    /// Writes the property length (`length`, from ``encodedLength(in:)``) and the properties,
+    /// in ascending identifier order (user properties and subscription identifiers in order).
+    func write(into buffer: inout ByteBuffer, length: Int) {
+        guard length > 0 else {
+            buffer.writeInteger(UInt8(0))
+            return
+        }
+        storage.fields.write(into: &buffer, length: length)
+    }
+
+    /// Reads a property length and the property list that follows, checking each property is
+    /// known (else malformed), allowed in `context`, not duplicated and in range (else protocol
+    /// error).
+    static func read(
+        from buffer: inout ByteBuffer, in context: MQTTPropertyContext
+    ) throws(MQTTCodecError) -> MQTTProperties {
+        let length = try buffer.readMQTTVariableByteInteger("property length of \(context)")
+        guard length > 0 else { return MQTTProperties() }
+        guard let list = buffer.readSlice(length: Int(length)) else {
+            throw .malformedPacket("property length \(length) of \(context) exceeds the remaining length")
+        }
+        // One buffer access for the whole list (see MQTTRawReader).
+        let result = list.withUnsafeReadableBytes { memory -> Result<Fields, MQTTCodecError> in
+            var reader = MQTTRawReader(memory, of: list)
+            var fields = Fields()
+            do throws(MQTTCodecError) {
+                try fields.readList(from: &reader, in: context)
+                return .success(fields)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return MQTTProperties(fields: try result.get())
+    }
+}
+
+extension MQTTProperties.Fields {
+    // MARK: Encoding
+
+    /// See ``MQTTProperties/encodedLength(in:)``.
+    func encodedLength(in context: MQTTPropertyContext) throws(MQTTCodecError) -> Int {
         var length = 0
 
         @inline(__always)
@@ -151,13 +196,8 @@ extension MQTTProperties {
         return length
     }
 
-    /// Writes the property length (`length`, from ``encodedLength(in:)``) and the properties,
-    /// in ascending identifier order (user properties and subscription identifiers in order).
+    /// Writes the property length and the properties (see ``MQTTProperties/write(into:length:)``).
     func write(into buffer: inout ByteBuffer, length: Int) {
-        guard length > 0 else {
-            buffer.writeInteger(UInt8(0))
-            return
-        }
         let total = MQTTVariableByteInteger.size(length) + length
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { memory in
             var writer = MQTTRawWriter(memory)
@@ -287,32 +327,9 @@ extension MQTTProperties {
 
     // MARK: Decoding
 
-    /// Reads a property length and the property list that follows, checking each property is
-    /// known (else malformed), allowed in `context`, not duplicated and in range (else protocol
-    /// error).
-    static func read(
-        from buffer: inout ByteBuffer, in context: MQTTPropertyContext
-    ) throws(MQTTCodecError) -> MQTTProperties {
-        let length = try buffer.readMQTTVariableByteInteger("property length of \(context)")
-        var properties = MQTTProperties()
-        guard length > 0 else { return properties }
-        guard let list = buffer.readSlice(length: Int(length)) else {
-            throw .malformedPacket("property length \(length) of \(context) exceeds the remaining length")
-        }
-        // One buffer access for the whole list (see MQTTRawReader).
-        let result = list.withUnsafeReadableBytes { memory -> Result<MQTTProperties, MQTTCodecError> in
-            var reader = MQTTRawReader(memory, of: list)
-            do throws(MQTTCodecError) {
-                try properties.readList(from: &reader, in: context)
-                return .success(properties)
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
-    private mutating func readList(
+    /// Reads the properties of one list, checking each is known, allowed in `context`, not
+    /// duplicated and in range.
+    mutating func readList(
         from list: inout MQTTRawReader, in context: MQTTPropertyContext
     ) throws(MQTTCodecError) {
         var seen: UInt64 = 0
