@@ -138,6 +138,9 @@ struct RequestResponseStateMachine {
     var reservedRequestResponse = 0
     var reservedStreaming = 0
     var queueDirty = false
+    /// The subscription manager's ``SubscriptionManager/joinVersion`` when every operation in
+    /// `blockedQueue` was last found unable to join without capacity.
+    var blockedQueueJoinVersion: UInt64?
     var waitingForConnection: Deque<OperationID> = []
     var timers = DeadlineHeap<TimerEvent>()
     var correlationCounter: UInt64 = 0

@@ -132,13 +132,20 @@ struct SubscriptionManager {
     private(set) var records: [String: Record] = [:]
     private(set) var isOnline: Bool
     private(set) var isShutDown = false
-    private var counts: [Kind: Int] = [.requestResponse: 0, .streaming: 0]
+    /// Records per kind (two fields, not a dictionary: read on every acquire).
+    private var requestResponseCount = 0
+    private var streamingCount = 0
     private var nextGeneration: UInt64 = 1
     private var idleSweepScheduled = false
     /// Set when something changed that may let a blocked acquire proceed (a record was
     /// created, removed, became unused or failed to unsubscribe, or the connection came up).
     /// The caller clears it after rescanning its queue.
     var admissionMayProceed = false
+    /// Bumped whenever a filter may have become joinable without new capacity (a record was
+    /// created, or went back to subscribed after a refused UNSUBSCRIBE) or a record was removed.
+    /// While it is unchanged, an operation that could not join before still cannot, so the
+    /// caller need not look again (see ``canJoinWithoutCapacity(_:kind:)``).
+    private(set) var joinVersion: UInt64 = 0
 
     init(configuration: Configuration, isOnline: Bool) {
         self.configuration = configuration
@@ -146,7 +153,15 @@ struct SubscriptionManager {
     }
 
     /// The number of records of `kind` (what the budget counts).
-    func count(_ kind: Kind) -> Int { counts[kind, default: 0] }
+    func count(_ kind: Kind) -> Int { kind == .requestResponse ? requestResponseCount : streamingCount }
+
+    private mutating func adjustCount(_ kind: Kind, by delta: Int) {
+        if kind == .requestResponse {
+            requestResponseCount += delta
+        } else {
+            streamingCount += delta
+        }
+    }
 
     func record(_ filter: String) -> Record? { records[filter] }
 
@@ -219,8 +234,9 @@ struct SubscriptionManager {
                 record.listeners.insert(listener)
                 if isOnline { record.status = startSubscribe(filter, actions: &actions) }
                 records[filter] = record
-                counts[kind, default: 0] += 1
+                adjustCount(kind, by: 1)
                 admissionMayProceed = true
+                joinVersion &+= 1
                 pending.append(filter)
             }
         }
@@ -314,6 +330,7 @@ struct SubscriptionManager {
             record.lastUsed = now
             records[filter] = record
             admissionMayProceed = true
+            joinVersion &+= 1
         }
         return []
     }
@@ -429,7 +446,9 @@ struct SubscriptionManager {
             }
         }
         records.removeAll()
-        counts = [.requestResponse: 0, .streaming: 0]
+        requestResponseCount = 0
+        streamingCount = 0
+        joinVersion &+= 1
         return actions
     }
 
@@ -474,8 +493,9 @@ struct SubscriptionManager {
 
     private mutating func remove(_ filter: String) {
         guard let record = records.removeValue(forKey: filter) else { return }
-        counts[record.kind, default: 0] -= 1
+        adjustCount(record.kind, by: -1)
         admissionMayProceed = true
+        joinVersion &+= 1
     }
 
     private mutating func evict(_ filter: String, actions: inout [Action]) {

@@ -108,6 +108,53 @@ extension RRSuite {
         }
 
         @Test(
+            "churn: 256 requests over 64 things with budget 8 all succeed, one SUBSCRIBE per thing, capacity in arrival order"
+        )
+        func churnOverADeepQueue() throws {
+            var machine = Self.make(rr: 8)
+            var thingOf: [UInt64: String] = [:]
+            var pending: [Action] = []
+            for id in UInt64(1)...256 {
+                let thing = "thing\((id - 1) % 64)"
+                thingOf[id] = thing
+                pending += try Self.submit(&machine, id, thing)
+            }
+            #expect(machine.statistics.queueLength == 256 - 32)  // 8 things subscribed, 4 requests each
+            // Play broker and service: acknowledge everything, answer every request, in order.
+            var subscribedThings: [String] = []
+            var succeeded = 0
+            var steps = 0
+            while !pending.isEmpty, steps < 100_000 {
+                steps += 1
+                let action = pending.removeFirst()
+                switch action {
+                case .subscribe(let filter, let generation):
+                    subscribedThings.append(filter)
+                    pending += machine.subscribeCompleted(
+                        filter: filter, generation: generation, outcome: .granted, now: Self.ms(Int64(steps)))
+                case .unsubscribe(let filter, let generation):
+                    pending += machine.unsubscribeCompleted(
+                        filter: filter, generation: generation, outcome: .success, now: Self.ms(Int64(steps)))
+                case .publish(let id, _, _, _):
+                    let now = Self.ms(Int64(steps))
+                    pending += machine.publishCompleted(id: id, outcome: .acknowledged(.success), now: now)
+                    pending += machine.incomingPublish(Self.response(thingOf[id]!, token: "t\(id)"), now: now)
+                case .completeRequest(_, let outcome):
+                    if case .success = outcome { succeeded += 1 } else { Issue.record("\(outcome)") }
+                default:
+                    break
+                }
+            }
+            #expect(succeeded == 256)
+            #expect(machine.statistics.queueLength == 0)
+            // Every request for a thing waited together and shared its one SUBSCRIBE.
+            #expect(subscribedThings.count == 64)
+            #expect(Set(subscribedThings).count == 64)
+            // Capacity went to the things in the order their first requests arrived.
+            #expect(subscribedThings == (0..<64).map { "things/thing\($0)/get/+" })
+        }
+
+        @Test(
             "no head-of-line blocking: requests on subscribed filters pass a blocked one, in the queue and at submission"
         )
         func noHeadOfLineBlocking() throws {
