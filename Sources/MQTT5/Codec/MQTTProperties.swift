@@ -62,13 +62,13 @@ public struct MQTTProperties: Hashable, Sendable {
     /// The fields' box, shared between copies until one of them changes.
     private(set) var storage: Storage
 
-    /// The fields, mutable: copies the storage first when it is shared.
-    private var fields: Fields {
-        get { storage.fields }
-        _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            yield &storage.fields
-        }
+    /// Copies the storage first when it is shared, before a change.
+    ///
+    /// Out of line, so that the accessors' coroutine frames do not hold a copy of the fields
+    /// (a frame that large is allocated on the heap on every change).
+    @inline(never)
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
     }
 
     /// Creates an empty set of properties: every property absent.
@@ -99,165 +99,354 @@ public struct MQTTProperties: Hashable, Sendable {
     /// Payload Format Indicator (0x01). PUBLISH, will.
     public var payloadFormatIndicator: MQTTPayloadFormat? {
         get { storage.fields.payloadFormatIndicator }
-        _modify { yield &fields.payloadFormatIndicator }
-        set { fields.payloadFormatIndicator = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.payloadFormatIndicator
+        }
+        set {
+            if newValue == nil && storage.fields.payloadFormatIndicator == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.payloadFormatIndicator = newValue
+        }
     }
     /// Message Expiry Interval in seconds (0x02). PUBLISH, will.
     public var messageExpiryInterval: UInt32? {
         get { storage.fields.messageExpiryInterval }
-        _modify { yield &fields.messageExpiryInterval }
-        set { fields.messageExpiryInterval = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.messageExpiryInterval
+        }
+        set {
+            if newValue == nil && storage.fields.messageExpiryInterval == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.messageExpiryInterval = newValue
+        }
     }
     /// Content Type (0x03). PUBLISH, will.
     public var contentType: String? {
         get { storage.fields.contentType }
-        _modify { yield &fields.contentType }
-        set { fields.contentType = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.contentType
+        }
+        set {
+            if newValue == nil && storage.fields.contentType == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.contentType = newValue
+        }
     }
     /// Response Topic (0x08), a topic name without wildcards. PUBLISH, will.
     public var responseTopic: String? {
         get { storage.fields.responseTopic }
-        _modify { yield &fields.responseTopic }
-        set { fields.responseTopic = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.responseTopic
+        }
+        set {
+            if newValue == nil && storage.fields.responseTopic == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.responseTopic = newValue
+        }
     }
     /// Correlation Data (0x09). PUBLISH, will.
     public var correlationData: ByteBuffer? {
         get { storage.fields.correlationData }
-        _modify { yield &fields.correlationData }
-        set { fields.correlationData = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.correlationData
+        }
+        set {
+            if newValue == nil && storage.fields.correlationData == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.correlationData = newValue
+        }
     }
     /// Subscription Identifiers (0x0B), each 1 to 268,435,455. A PUBLISH may carry several, a
     /// SUBSCRIBE at most one.
     public var subscriptionIdentifiers: [UInt32] {
         get { storage.fields.subscriptionIdentifiers }
-        _modify { yield &fields.subscriptionIdentifiers }
-        set { fields.subscriptionIdentifiers = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.subscriptionIdentifiers
+        }
+        set {
+            if newValue.isEmpty && storage.fields.subscriptionIdentifiers.isEmpty { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.subscriptionIdentifiers = newValue
+        }
     }
     /// Session Expiry Interval in seconds (0x11). CONNECT, CONNACK, DISCONNECT.
     public var sessionExpiryInterval: UInt32? {
         get { storage.fields.sessionExpiryInterval }
-        _modify { yield &fields.sessionExpiryInterval }
-        set { fields.sessionExpiryInterval = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.sessionExpiryInterval
+        }
+        set {
+            if newValue == nil && storage.fields.sessionExpiryInterval == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.sessionExpiryInterval = newValue
+        }
     }
     /// Assigned Client Identifier (0x12). CONNACK.
     public var assignedClientIdentifier: String? {
         get { storage.fields.assignedClientIdentifier }
-        _modify { yield &fields.assignedClientIdentifier }
-        set { fields.assignedClientIdentifier = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.assignedClientIdentifier
+        }
+        set {
+            if newValue == nil && storage.fields.assignedClientIdentifier == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.assignedClientIdentifier = newValue
+        }
     }
     /// Server Keep Alive in seconds (0x13). CONNACK.
     public var serverKeepAlive: UInt16? {
         get { storage.fields.serverKeepAlive }
-        _modify { yield &fields.serverKeepAlive }
-        set { fields.serverKeepAlive = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.serverKeepAlive
+        }
+        set {
+            if newValue == nil && storage.fields.serverKeepAlive == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.serverKeepAlive = newValue
+        }
     }
     /// Authentication Method (0x15). CONNECT, CONNACK, AUTH.
     public var authenticationMethod: String? {
         get { storage.fields.authenticationMethod }
-        _modify { yield &fields.authenticationMethod }
-        set { fields.authenticationMethod = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.authenticationMethod
+        }
+        set {
+            if newValue == nil && storage.fields.authenticationMethod == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.authenticationMethod = newValue
+        }
     }
     /// Authentication Data (0x16); only valid with an authentication method. CONNECT, CONNACK, AUTH.
     public var authenticationData: ByteBuffer? {
         get { storage.fields.authenticationData }
-        _modify { yield &fields.authenticationData }
-        set { fields.authenticationData = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.authenticationData
+        }
+        set {
+            if newValue == nil && storage.fields.authenticationData == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.authenticationData = newValue
+        }
     }
     /// Request Problem Information (0x17). CONNECT.
     public var requestProblemInformation: Bool? {
         get { storage.fields.requestProblemInformation }
-        _modify { yield &fields.requestProblemInformation }
-        set { fields.requestProblemInformation = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.requestProblemInformation
+        }
+        set {
+            if newValue == nil && storage.fields.requestProblemInformation == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.requestProblemInformation = newValue
+        }
     }
     /// Will Delay Interval in seconds (0x18). Will properties.
     public var willDelayInterval: UInt32? {
         get { storage.fields.willDelayInterval }
-        _modify { yield &fields.willDelayInterval }
-        set { fields.willDelayInterval = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.willDelayInterval
+        }
+        set {
+            if newValue == nil && storage.fields.willDelayInterval == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.willDelayInterval = newValue
+        }
     }
     /// Request Response Information (0x19). CONNECT.
     public var requestResponseInformation: Bool? {
         get { storage.fields.requestResponseInformation }
-        _modify { yield &fields.requestResponseInformation }
-        set { fields.requestResponseInformation = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.requestResponseInformation
+        }
+        set {
+            if newValue == nil && storage.fields.requestResponseInformation == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.requestResponseInformation = newValue
+        }
     }
     /// Response Information (0x1A). CONNACK.
     public var responseInformation: String? {
         get { storage.fields.responseInformation }
-        _modify { yield &fields.responseInformation }
-        set { fields.responseInformation = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.responseInformation
+        }
+        set {
+            if newValue == nil && storage.fields.responseInformation == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.responseInformation = newValue
+        }
     }
     /// Server Reference (0x1C). CONNACK, DISCONNECT.
     public var serverReference: String? {
         get { storage.fields.serverReference }
-        _modify { yield &fields.serverReference }
-        set { fields.serverReference = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.serverReference
+        }
+        set {
+            if newValue == nil && storage.fields.serverReference == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.serverReference = newValue
+        }
     }
     /// Reason String (0x1F). CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT, AUTH.
     public var reasonString: String? {
         get { storage.fields.reasonString }
-        _modify { yield &fields.reasonString }
-        set { fields.reasonString = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.reasonString
+        }
+        set {
+            if newValue == nil && storage.fields.reasonString == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.reasonString = newValue
+        }
     }
     /// Receive Maximum (0x21), never 0. CONNECT, CONNACK.
     public var receiveMaximum: UInt16? {
         get { storage.fields.receiveMaximum }
-        _modify { yield &fields.receiveMaximum }
-        set { fields.receiveMaximum = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.receiveMaximum
+        }
+        set {
+            if newValue == nil && storage.fields.receiveMaximum == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.receiveMaximum = newValue
+        }
     }
     /// Topic Alias Maximum (0x22). CONNECT, CONNACK.
     public var topicAliasMaximum: UInt16? {
         get { storage.fields.topicAliasMaximum }
-        _modify { yield &fields.topicAliasMaximum }
-        set { fields.topicAliasMaximum = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.topicAliasMaximum
+        }
+        set {
+            if newValue == nil && storage.fields.topicAliasMaximum == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.topicAliasMaximum = newValue
+        }
     }
     /// Topic Alias (0x23), never 0. PUBLISH.
     public var topicAlias: UInt16? {
         get { storage.fields.topicAlias }
-        _modify { yield &fields.topicAlias }
-        set { fields.topicAlias = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.topicAlias
+        }
+        set {
+            if newValue == nil && storage.fields.topicAlias == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.topicAlias = newValue
+        }
     }
     /// Maximum QoS (0x24), QoS 0 or 1 (absent means QoS 2). CONNACK.
     public var maximumQoS: MQTTQoS? {
         get { storage.fields.maximumQoS }
-        _modify { yield &fields.maximumQoS }
-        set { fields.maximumQoS = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.maximumQoS
+        }
+        set {
+            if newValue == nil && storage.fields.maximumQoS == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.maximumQoS = newValue
+        }
     }
     /// Retain Available (0x25). CONNACK.
     public var retainAvailable: Bool? {
         get { storage.fields.retainAvailable }
-        _modify { yield &fields.retainAvailable }
-        set { fields.retainAvailable = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.retainAvailable
+        }
+        set {
+            if newValue == nil && storage.fields.retainAvailable == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.retainAvailable = newValue
+        }
     }
     /// User Properties (0x26), in order, duplicates allowed. Every packet that has properties, and will.
     public var userProperties: [MQTTUserProperty] {
         get { storage.fields.userProperties }
-        _modify { yield &fields.userProperties }
-        set { fields.userProperties = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.userProperties
+        }
+        set {
+            if newValue.isEmpty && storage.fields.userProperties.isEmpty { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.userProperties = newValue
+        }
     }
     /// Maximum Packet Size in bytes (0x27), never 0. CONNECT, CONNACK.
     public var maximumPacketSize: UInt32? {
         get { storage.fields.maximumPacketSize }
-        _modify { yield &fields.maximumPacketSize }
-        set { fields.maximumPacketSize = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.maximumPacketSize
+        }
+        set {
+            if newValue == nil && storage.fields.maximumPacketSize == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.maximumPacketSize = newValue
+        }
     }
     /// Wildcard Subscription Available (0x28). CONNACK.
     public var wildcardSubscriptionAvailable: Bool? {
         get { storage.fields.wildcardSubscriptionAvailable }
-        _modify { yield &fields.wildcardSubscriptionAvailable }
-        set { fields.wildcardSubscriptionAvailable = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.wildcardSubscriptionAvailable
+        }
+        set {
+            if newValue == nil && storage.fields.wildcardSubscriptionAvailable == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.wildcardSubscriptionAvailable = newValue
+        }
     }
     /// Subscription Identifiers Available (0x29). CONNACK.
     public var subscriptionIdentifiersAvailable: Bool? {
         get { storage.fields.subscriptionIdentifiersAvailable }
-        _modify { yield &fields.subscriptionIdentifiersAvailable }
-        set { fields.subscriptionIdentifiersAvailable = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.subscriptionIdentifiersAvailable
+        }
+        set {
+            if newValue == nil && storage.fields.subscriptionIdentifiersAvailable == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.subscriptionIdentifiersAvailable = newValue
+        }
     }
     /// Shared Subscription Available (0x2A). CONNACK.
     public var sharedSubscriptionAvailable: Bool? {
         get { storage.fields.sharedSubscriptionAvailable }
-        _modify { yield &fields.sharedSubscriptionAvailable }
-        set { fields.sharedSubscriptionAvailable = newValue }
+        _modify {
+            makeUnique()
+            yield &storage.fields.sharedSubscriptionAvailable
+        }
+        set {
+            if newValue == nil && storage.fields.sharedSubscriptionAvailable == nil { return }  // no change: keep sharing
+            makeUnique()
+            storage.fields.sharedSubscriptionAvailable = newValue
+        }
     }
 }
 

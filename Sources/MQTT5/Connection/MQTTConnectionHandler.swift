@@ -14,6 +14,13 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
     private let version: MQTTProtocolVersion
     private var context: ChannelHandlerContext?
     private var pending: ByteBuffer?
+    /// The buffer last handed to the channel, reused (cleared) for the next writes: once the
+    /// channel has written it out it is ours alone again, and clearing it allocates nothing
+    /// (a fresh buffer per flush was one to two allocations per request). Still shared, clearing
+    /// copies nothing either: it allocates, as a new buffer would.
+    private var spare: ByteBuffer?
+    /// A spare larger than this is dropped rather than kept for the connection's lifetime.
+    private static let maximumSpareCapacity = 64 * 1024
     private var reading = false
     private var needsFlush = false
     private var closed = false
@@ -72,7 +79,8 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
     /// Encodes `packet` into the pending write buffer.
     func write(_ packet: MQTTPacket) {
         guard !closed, let context else { return }
-        var buffer = pending.take() ?? context.channel.allocator.buffer(capacity: Self.capacityHint(packet))
+        var buffer =
+            pending.take() ?? takeSpare() ?? context.channel.allocator.buffer(capacity: Self.capacityHint(packet))
         do {
             try packet.encode(into: &buffer, version: version)
         } catch {
@@ -102,6 +110,13 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
         }
         guard let context, let buffer = pending.take() else { return }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        if buffer.capacity <= Self.maximumSpareCapacity { spare = buffer }
+    }
+
+    private func takeSpare() -> ByteBuffer? {
+        guard var buffer = spare.take() else { return nil }
+        buffer.clear()
+        return buffer
     }
 
     /// Writes bytes whose session changes are committed (with a session store).

@@ -54,8 +54,8 @@ enum ClientRequestInstrumentation {
         let start = clock.now
         let result = await withSpan(request.publishTopic, ofKind: .client) { span in
             var request = request
-            span.attributes["messaging.destination.name"] = request.publishTopic
-            TraceContextPropagation.inject(span.context, into: &request.properties.userProperties)
+            if span.isRecording { span.attributes["messaging.destination.name"] = request.publishTopic }
+            TraceContextPropagation.inject(span.context, into: &request.properties)
             let result = await send(request)
             if case .failure(let error) = result {
                 span.setStatus(SpanStatus(code: .error, message: "\(error.code)"))

@@ -37,7 +37,11 @@ package enum JSONTokenScanner {
         /// Splits `dotted` on `.`.
         package init(_ dotted: String) {
             self.dotted = dotted
-            self.segments = dotted.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
+            if dotted.utf8.contains(UInt8(ascii: ".")) {
+                self.segments = dotted.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
+            } else {
+                self.segments = [Array(dotted.utf8)]  // the common `clientToken`: no split
+            }
         }
 
         /// Paths are equal when their dotted forms are (the segments follow from it).

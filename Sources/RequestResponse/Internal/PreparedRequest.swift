@@ -53,7 +53,8 @@ struct PreparedRequest: Sendable {
             throw .invalidArgument("a request needs at least one subscription topic filter")
         }
         var distinct: [String] = []
-        var seen: Set<String> = []
+        distinct.reserveCapacity(options.subscriptionTopicFilters.count)
+        var seen: Set<String> = []  // an empty set allocates nothing
         for filter in options.subscriptionTopicFilters {
             do {
                 try MQTTTopic.validateFilter(filter)
@@ -64,7 +65,14 @@ struct PreparedRequest: Sendable {
                 throw .invalidArgument(
                     "subscription topic filter '\(filter)' is a shared subscription, which cannot carry responses")
             }
-            if seen.insert(filter).inserted { distinct.append(filter) }
+            // Usually one or two filters: a linear check, without a set to allocate and hash into,
+            // until there are many.
+            if distinct.count < 16 {
+                if !distinct.contains(filter) { distinct.append(filter) }
+            } else {
+                if seen.isEmpty { seen = Set(distinct) }
+                if seen.insert(filter).inserted { distinct.append(filter) }
+            }
         }
         guard distinct.count <= maxRequestResponseSubscriptions else {
             throw RequestResponseError(
@@ -87,6 +95,8 @@ struct PreparedRequest: Sendable {
             correlation = .tokenless
         }
         var paths: [Path] = []
+        paths.reserveCapacity(options.responsePaths.count)
+        var lastTokenPath: JSONTokenScanner.Path?  // response paths usually share one token path
         for path in options.responsePaths {
             do {
                 try MQTTTopic.validateName(path.topic)
@@ -103,11 +113,16 @@ struct PreparedRequest: Sendable {
                         "response path '\(path.topic)' has no correlation token JSON path but the request has a correlation token"
                     )
                 }
-                let parsed = JSONTokenScanner.Path(dotted)
-                guard parsed.segments.allSatisfy({ !$0.isEmpty }) else {
-                    throw .invalidArgument("invalid correlation token JSON path '\(dotted)': empty key")
+                if let lastTokenPath, lastTokenPath.dotted == dotted {
+                    tokenPath = lastTokenPath
+                } else {
+                    let parsed = JSONTokenScanner.Path(dotted)
+                    guard parsed.segments.allSatisfy({ !$0.isEmpty }) else {
+                        throw .invalidArgument("invalid correlation token JSON path '\(dotted)': empty key")
+                    }
+                    tokenPath = parsed
+                    lastTokenPath = parsed
                 }
-                tokenPath = parsed
             }
             // Kept in the caller's order, duplicates included: `Response.responsePathIndex` indexes them.
             paths.append(Path(topic: path.topic, token: tokenPath))

@@ -346,8 +346,10 @@ final class RequestResponderCore: @unchecked Sendable {
         let start = clock.now
         let parent = TraceContextPropagation.extract(from: request.userProperties)
         let deadlineExceeded = await withSpan(job.operation, context: parent, ofKind: .server) { span in
-            span.attributes["messaging.destination.name"] = request.topic
-            if let caller = request.callerClientID { span.attributes["messaging.client.id"] = caller }
+            if span.isRecording {
+                span.attributes["messaging.destination.name"] = request.topic
+                if let caller = request.callerClientID { span.attributes["messaging.client.id"] = caller }
+            }
             let exceeded = await RequestHandlerContext.$current.withValue(context) { () async -> Bool in
                 guard let deadline = request.deadline else {
                     await job.handler(request)

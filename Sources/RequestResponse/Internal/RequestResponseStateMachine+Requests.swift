@@ -45,7 +45,7 @@ extension RequestResponseStateMachine {
         var actions: [Action] = []
         switch outcome {
         case .acknowledged(let code) where !code.isError:
-            operations[id]?.state = .awaitingResponse
+            withOperation(id) { $0.state = .awaitingResponse }
         case .acknowledged(let code):
             let error = RequestResponseError(
                 code: .publishFailure,
@@ -57,7 +57,7 @@ extension RequestResponseStateMachine {
         case .transportFailure where !subscriptions.isOnline:
             // The connection dropped with the PUBLISH in flight: publish again when it is back
             // (after resubscribing if the session is lost). The deadline keeps running.
-            operations[id]?.state = .waitingForConnection
+            withOperation(id) { $0.state = .waitingForConnection }
             waitingForConnection.append(id)
         case .transportFailure(let cause):
             let error = RequestResponseError(
@@ -77,7 +77,9 @@ extension RequestResponseStateMachine {
         operation.ownsKey = true
         operations[id] = operation
         for path in operation.request.responsePaths {
-            var entry = responseTopics[path.topic] ?? ResponseTopicEntry()
+            // Moved out and back, not copied: a copy would share `tokenPaths`' storage and make
+            // the change below copy the whole dictionary (twice per request).
+            var entry = responseTopics.removeValue(forKey: path.topic) ?? ResponseTopicEntry()
             switch operation.key {
             case .token: entry.tokenPaths[path.token!, default: 0] += 1
             case .tokenless: entry.tokenless += 1
@@ -89,7 +91,7 @@ extension RequestResponseStateMachine {
 
     mutating func releaseKey(_ operation: RequestOperation, now: NIODeadline, actions: inout [Action]) {
         for path in operation.request.responsePaths {
-            guard var entry = responseTopics[path.topic] else { continue }
+            guard var entry = responseTopics.removeValue(forKey: path.topic) else { continue }  // moved (see takeKey)
             switch operation.key {
             case .token:
                 let count = entry.tokenPaths[path.token!, default: 1] - 1
@@ -101,14 +103,14 @@ extension RequestResponseStateMachine {
         }
         keyOwners[operation.key] = nil
         // Hand the key to the next request waiting for it.
-        while let next = keyWaiters[operation.key]?.popFirst() {
-            if keyWaiters[operation.key]?.isEmpty == true { keyWaiters[operation.key] = nil }
+        guard !keyWaiters.isEmpty, var waiters = keyWaiters.removeValue(forKey: operation.key) else { return }
+        while let next = waiters.popFirst() {
             guard operations[next]?.state == .waitingForKey else { continue }
+            if !waiters.isEmpty { keyWaiters[operation.key] = waiters }
             takeKey(next)
             startAcquire(next, now: now, actions: &actions)
             return
         }
-        keyWaiters[operation.key] = nil
     }
 
     mutating func startAcquire(_ id: OperationID, now: NIODeadline, actions: inout [Action]) {
@@ -119,7 +121,7 @@ extension RequestResponseStateMachine {
         )
         apply(managerActions, now: now, actions: &actions)
         if case .blocked(let needed) = result {
-            operations[id]?.state = .blocked
+            withOperation(id) { $0.state = .blocked }
             blockedQueue.append(id)
             reservedRequestResponse += needed
         } else {
@@ -132,11 +134,11 @@ extension RequestResponseStateMachine {
     ) {
         switch result {
         case .subscribed:
-            operations[id]?.holdsSubscriptions = true
+            withOperation(id) { $0.holdsSubscriptions = true }
             readyToPublish(id, now: now, actions: &actions)
         case .subscribing(let pending):
-            operations[id]?.holdsSubscriptions = true
-            operations[id]?.state = .subscribing(pending: Set(pending))
+            withOperation(id) { $0.holdsSubscriptions = true }
+            withOperation(id) { $0.state = .subscribing(pending: Set(pending)) }
         case .blocked:
             break  // handled by the callers
         case .noCapacity:

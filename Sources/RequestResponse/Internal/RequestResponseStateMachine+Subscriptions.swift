@@ -44,7 +44,7 @@ extension RequestResponseStateMachine {
                         if pending.isEmpty {
                             readyToPublish(id, now: now, actions: &actions)
                         } else {
-                            operations[id]?.state = .subscribing(pending: pending)
+                            withOperation(id) { $0.state = .subscribing(pending: pending) }
                         }
                     } else if streams[id]?.state == .subscribing {
                         streams[id]?.state = .established
@@ -68,9 +68,9 @@ extension RequestResponseStateMachine {
                             finishRequest(id, .failure(error), now: now, actions: &actions)
                         case .subscribing(var pending):
                             pending.insert(filter)
-                            operations[id]?.state = .subscribing(pending: pending)
+                            withOperation(id) { $0.state = .subscribing(pending: pending) }
                         case .waitingForConnection:
-                            operations[id]?.state = .subscribing(pending: [filter])
+                            withOperation(id) { $0.state = .subscribing(pending: [filter]) }
                         case .waitingForKey, .blocked:
                             break
                         }

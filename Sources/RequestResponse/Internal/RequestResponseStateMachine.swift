@@ -148,6 +148,16 @@ struct RequestResponseStateMachine {
     var isShutDown = false
     var counters = RequestResponseStatistics()
 
+    /// Changes the operation `id` in place, if it exists.
+    ///
+    /// Through `values[index]` rather than `operations[id]?.…`: the dictionary's keyed `_modify`
+    /// holds an optional copy of the value in its coroutine frame, which for a value this large
+    /// is allocated on the heap on every call (several times per request).
+    mutating func withOperation(_ id: OperationID, _ body: (inout RequestOperation) -> Void) {
+        guard let index = operations.index(forKey: id) else { return }
+        body(&operations.values[index])
+    }
+
     init(configuration: Configuration, isOnline: Bool, supportsProperties: Bool) {
         self.configuration = configuration
         self.subscriptions = SubscriptionManager(configuration: configuration.subscriptions, isOnline: isOnline)

@@ -20,9 +20,13 @@ struct UserPropertiesExtractor: Extractor {
 }
 
 enum TraceContextPropagation {
-    /// Adds the current span's context to `userProperties`.
-    static func inject(_ context: InstrumentationContext, into userProperties: inout [MQTTUserProperty]) {
+    /// Adds the current span's context to the user properties of `properties`, leaving them
+    /// untouched (and their storage shared) when the instrument adds nothing, as the default
+    /// no-op one does.
+    static func inject(_ context: InstrumentationContext, into properties: inout MQTTProperties) {
+        var userProperties = properties.userProperties
         InstrumentationSystem.instrument.inject(context, into: &userProperties, using: UserPropertiesInjector())
+        if userProperties != properties.userProperties { properties.userProperties = userProperties }
     }
 
     /// The trace context a request carried, to parent the service span.
