@@ -65,7 +65,8 @@ public struct MQTTProperties: Hashable, Sendable {
     /// Copies the storage first when it is shared, before a change.
     ///
     /// Out of line, so that the accessors' coroutine frames do not hold a copy of the fields
-    /// (a frame that large is allocated on the heap on every change).
+    /// (a frame that large is allocated on the heap on every change). Setters skip it when the
+    /// value does not change (nil on nil, empty on empty), so shared storage stays shared.
     @inline(never)
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
