@@ -105,7 +105,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.payloadFormatIndicator
         }
         set {
-            if newValue == nil && storage.fields.payloadFormatIndicator == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.payloadFormatIndicator == nil { return }
             makeUnique()
             storage.fields.payloadFormatIndicator = newValue
         }
@@ -118,7 +118,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.messageExpiryInterval
         }
         set {
-            if newValue == nil && storage.fields.messageExpiryInterval == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.messageExpiryInterval == nil { return }
             makeUnique()
             storage.fields.messageExpiryInterval = newValue
         }
@@ -131,7 +131,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.contentType
         }
         set {
-            if newValue == nil && storage.fields.contentType == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.contentType == nil { return }
             makeUnique()
             storage.fields.contentType = newValue
         }
@@ -144,7 +144,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.responseTopic
         }
         set {
-            if newValue == nil && storage.fields.responseTopic == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.responseTopic == nil { return }
             makeUnique()
             storage.fields.responseTopic = newValue
         }
@@ -157,7 +157,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.correlationData
         }
         set {
-            if newValue == nil && storage.fields.correlationData == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.correlationData == nil { return }
             makeUnique()
             storage.fields.correlationData = newValue
         }
@@ -171,7 +171,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.subscriptionIdentifiers
         }
         set {
-            if newValue.isEmpty && storage.fields.subscriptionIdentifiers.isEmpty { return }  // no change: keep sharing
+            if newValue.isEmpty && storage.fields.subscriptionIdentifiers.isEmpty { return }
             makeUnique()
             storage.fields.subscriptionIdentifiers = newValue
         }
@@ -184,7 +184,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.sessionExpiryInterval
         }
         set {
-            if newValue == nil && storage.fields.sessionExpiryInterval == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.sessionExpiryInterval == nil { return }
             makeUnique()
             storage.fields.sessionExpiryInterval = newValue
         }
@@ -197,7 +197,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.assignedClientIdentifier
         }
         set {
-            if newValue == nil && storage.fields.assignedClientIdentifier == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.assignedClientIdentifier == nil { return }
             makeUnique()
             storage.fields.assignedClientIdentifier = newValue
         }
@@ -210,7 +210,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.serverKeepAlive
         }
         set {
-            if newValue == nil && storage.fields.serverKeepAlive == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.serverKeepAlive == nil { return }
             makeUnique()
             storage.fields.serverKeepAlive = newValue
         }
@@ -223,7 +223,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.authenticationMethod
         }
         set {
-            if newValue == nil && storage.fields.authenticationMethod == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.authenticationMethod == nil { return }
             makeUnique()
             storage.fields.authenticationMethod = newValue
         }
@@ -236,7 +236,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.authenticationData
         }
         set {
-            if newValue == nil && storage.fields.authenticationData == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.authenticationData == nil { return }
             makeUnique()
             storage.fields.authenticationData = newValue
         }
@@ -249,7 +249,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.requestProblemInformation
         }
         set {
-            if newValue == nil && storage.fields.requestProblemInformation == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.requestProblemInformation == nil { return }
             makeUnique()
             storage.fields.requestProblemInformation = newValue
         }
@@ -262,7 +262,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.willDelayInterval
         }
         set {
-            if newValue == nil && storage.fields.willDelayInterval == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.willDelayInterval == nil { return }
             makeUnique()
             storage.fields.willDelayInterval = newValue
         }
@@ -275,7 +275,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.requestResponseInformation
         }
         set {
-            if newValue == nil && storage.fields.requestResponseInformation == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.requestResponseInformation == nil { return }
             makeUnique()
             storage.fields.requestResponseInformation = newValue
         }
@@ -288,7 +288,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.responseInformation
         }
         set {
-            if newValue == nil && storage.fields.responseInformation == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.responseInformation == nil { return }
             makeUnique()
             storage.fields.responseInformation = newValue
         }
@@ -301,7 +301,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.serverReference
         }
         set {
-            if newValue == nil && storage.fields.serverReference == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.serverReference == nil { return }
             makeUnique()
             storage.fields.serverReference = newValue
         }
@@ -314,7 +314,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.reasonString
         }
         set {
-            if newValue == nil && storage.fields.reasonString == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.reasonString == nil { return }
             makeUnique()
             storage.fields.reasonString = newValue
         }
@@ -327,7 +327,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.receiveMaximum
         }
         set {
-            if newValue == nil && storage.fields.receiveMaximum == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.receiveMaximum == nil { return }
             makeUnique()
             storage.fields.receiveMaximum = newValue
         }
@@ -340,7 +340,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.topicAliasMaximum
         }
         set {
-            if newValue == nil && storage.fields.topicAliasMaximum == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.topicAliasMaximum == nil { return }
             makeUnique()
             storage.fields.topicAliasMaximum = newValue
         }
@@ -353,7 +353,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.topicAlias
         }
         set {
-            if newValue == nil && storage.fields.topicAlias == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.topicAlias == nil { return }
             makeUnique()
             storage.fields.topicAlias = newValue
         }
@@ -366,7 +366,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.maximumQoS
         }
         set {
-            if newValue == nil && storage.fields.maximumQoS == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.maximumQoS == nil { return }
             makeUnique()
             storage.fields.maximumQoS = newValue
         }
@@ -379,7 +379,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.retainAvailable
         }
         set {
-            if newValue == nil && storage.fields.retainAvailable == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.retainAvailable == nil { return }
             makeUnique()
             storage.fields.retainAvailable = newValue
         }
@@ -392,7 +392,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.userProperties
         }
         set {
-            if newValue.isEmpty && storage.fields.userProperties.isEmpty { return }  // no change: keep sharing
+            if newValue.isEmpty && storage.fields.userProperties.isEmpty { return }
             makeUnique()
             storage.fields.userProperties = newValue
         }
@@ -405,7 +405,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.maximumPacketSize
         }
         set {
-            if newValue == nil && storage.fields.maximumPacketSize == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.maximumPacketSize == nil { return }
             makeUnique()
             storage.fields.maximumPacketSize = newValue
         }
@@ -418,7 +418,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.wildcardSubscriptionAvailable
         }
         set {
-            if newValue == nil && storage.fields.wildcardSubscriptionAvailable == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.wildcardSubscriptionAvailable == nil { return }
             makeUnique()
             storage.fields.wildcardSubscriptionAvailable = newValue
         }
@@ -431,7 +431,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.subscriptionIdentifiersAvailable
         }
         set {
-            if newValue == nil && storage.fields.subscriptionIdentifiersAvailable == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.subscriptionIdentifiersAvailable == nil { return }
             makeUnique()
             storage.fields.subscriptionIdentifiersAvailable = newValue
         }
@@ -444,7 +444,7 @@ public struct MQTTProperties: Hashable, Sendable {
             yield &storage.fields.sharedSubscriptionAvailable
         }
         set {
-            if newValue == nil && storage.fields.sharedSubscriptionAvailable == nil { return }  // no change: keep sharing
+            if newValue == nil && storage.fields.sharedSubscriptionAvailable == nil { return }
             makeUnique()
             storage.fields.sharedSubscriptionAvailable = newValue
         }
