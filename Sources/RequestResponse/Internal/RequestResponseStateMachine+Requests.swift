@@ -137,8 +137,10 @@ extension RequestResponseStateMachine {
             withOperation(id) { $0.holdsSubscriptions = true }
             readyToPublish(id, now: now, actions: &actions)
         case .subscribing(let pending):
-            withOperation(id) { $0.holdsSubscriptions = true }
-            withOperation(id) { $0.state = .subscribing(pending: Set(pending)) }
+            withOperation(id) { operation in
+                operation.holdsSubscriptions = true
+                operation.state = .subscribing(pending: Set(pending))
+            }
         case .blocked:
             break  // handled by the callers
         case .noCapacity:
