@@ -38,8 +38,27 @@ import Testing
         }
     }
 
-    @Test func boundsNesting() {
+    @Test func boundsNesting() throws {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: RRGenError.self) { try JSONParser.parse(deep) }
+        let nested = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        #expect(throws: RRGenError.self) { try JSONParser.parse(nested) }
+        _ = try JSONParser.parse(nested.utf8, maximumDepth: 300)
+        #expect(throws: RRGenError.self) { try JSONParser.parse(nested.utf8, maximumDepth: 299) }
+    }
+
+    /// RFC 8259 allows a name twice in one object (names only SHOULD be unique): refused by
+    /// default, where a schema never means it, and kept in order when asked for.
+    @Test func duplicateKeysOnRequest() throws {
+        let text = #"{"t":1e400,"t":"a","u":{"v":1,"v":2}}"#
+        #expect(throws: RRGenError.self) { try JSONParser.parse(text) }
+        let node = try JSONParser.parse(text.utf8, allowingDuplicateKeys: true)
+        guard case .object(let members) = node.value, case .object(let inner) = members[2].value.value else {
+            Issue.record("expected nested objects")
+            return
+        }
+        #expect(members.map(\.key) == ["t", "t", "u"])
+        #expect(members[1].value.value == .string("a"))
+        #expect(inner.map(\.key) == ["v", "v"])
     }
 }

@@ -4,7 +4,8 @@
 /// stopped making sense. Nesting is bounded (``maximumDepth``) so hostile input cannot exhaust
 /// the stack.
 public struct JSONParser {
-    /// How deeply arrays and objects may nest.
+    /// How deeply arrays and objects may nest unless ``parse(_:allowingDuplicateKeys:maximumDepth:)``
+    /// says otherwise.
     public static let maximumDepth = 256
 
     private let bytes: [UInt8]
@@ -13,14 +14,24 @@ public struct JSONParser {
     private var lineStart = 0
     private var path = JSONPath.root
     private var depth = 0
+    private let allowsDuplicateKeys: Bool
+    private let maximumDepth: Int
 
     /// Parses a whole document.
     ///
-    /// - Parameter bytes: UTF-8 text; a leading byte-order mark is skipped.
+    /// - Parameters:
+    ///   - bytes: UTF-8 text; a leading byte-order mark is skipped.
+    ///   - allowingDuplicateKeys: Whether an object may name a member twice. RFC 8259's grammar
+    ///     allows it (names only SHOULD be unique); a schema never means it, so by default it is an
+    ///     error naming the key. When allowed, every member is kept in order.
+    ///   - maximumDepth: How deeply arrays and objects may nest before the text is refused.
     /// - Returns: The root value.
     /// - Throws: ``RRGenError`` naming where the text is not valid JSON.
-    public static func parse(_ bytes: some Sequence<UInt8>) throws(RRGenError) -> JSONNode {
-        var parser = JSONParser(bytes: Array(bytes))
+    public static func parse(
+        _ bytes: some Sequence<UInt8>, allowingDuplicateKeys: Bool = false, maximumDepth: Int = Self.maximumDepth
+    ) throws(RRGenError) -> JSONNode {
+        var parser = JSONParser(
+            bytes: Array(bytes), allowsDuplicateKeys: allowingDuplicateKeys, maximumDepth: maximumDepth)
         return try parser.parseDocument()
     }
 
@@ -29,8 +40,10 @@ public struct JSONParser {
         try parse(text.utf8)
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], allowsDuplicateKeys: Bool, maximumDepth: Int) {
         self.bytes = bytes
+        self.allowsDuplicateKeys = allowsDuplicateKeys
+        self.maximumDepth = maximumDepth
     }
 
     private var location: SourceLocation {
@@ -116,8 +129,8 @@ public struct JSONParser {
 
     private mutating func enterContainer() throws(RRGenError) {
         depth += 1
-        if depth > Self.maximumDepth {
-            throw fail("values nest deeper than \(Self.maximumDepth) levels")
+        if depth > maximumDepth {
+            throw fail("values nest deeper than \(maximumDepth) levels")
         }
     }
 
@@ -141,7 +154,7 @@ public struct JSONParser {
             }
             let keyLocation = location
             let key = try parseString()
-            if !seen.insert(key).inserted {
+            if !allowsDuplicateKeys, !seen.insert(key).inserted {
                 path = containerPath
                 throw RRGenError(
                     path: containerPath,

@@ -121,6 +121,25 @@ extension RRSuite {
                     == .malformed)
         }
 
+        /// Found by `JSONTokenScannerFuzzer` (CI's 60 s run): a name twice and a number beyond
+        /// `Double`'s range. The document is RFC 8259 JSON (names only SHOULD be unique); the
+        /// scanner takes the last member of that name, as `JSONSerialization` does where it
+        /// accepts the document.
+        @Test("a duplicated name: the last member's value is the token")
+        func duplicatedName() {
+            let document =
+                #"{"st\\d":-0.5e+10239999999999,"clientToken":99999999999999999999,"clientToken":"\\dΝ0"}"#
+            #expect(scan(document) == .found(#"\dΝ0"#))
+            #expect(
+                JSONTokenScanner.foundationExtract(from: ByteBuffer(string: document), path: .init("clientToken"))
+                    == .malformed)
+            let inRange = #"{"clientToken":1,"clientToken":"second"}"#
+            #expect(scan(inRange) == .found("second"))
+            #expect(
+                JSONTokenScanner.foundationExtract(from: ByteBuffer(string: inRange), path: .init("clientToken"))
+                    == .found("second"))
+        }
+
         @Test("rejects invalid UTF-8")
         func invalidUTF8() {
             let sequences: [[UInt8]] = [
