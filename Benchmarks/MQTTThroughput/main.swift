@@ -165,6 +165,23 @@ struct Throughput {
         try await measure("MQTTClient async, sequential (\(sequentialQoS1))", qos: 1, count: sequentialQoS1) { topic in
             for _ in 0..<sequentialQoS1 { try await publisher.publish(to: topic, payload: payload, qos: .atLeastOnce) }
         }
+        // The same sequential loops from a task that prefers the client's event loop
+        // (`MQTTClient.taskExecutor`): no thread hand-off per awaited publish.
+        try await measure("MQTTClient async on its event loop, sequential", qos: 0) { topic in
+            try await withTaskExecutorPreference(publisher.taskExecutor) {
+                for _ in 0..<n { try await publisher.publish(to: topic, payload: payload, qos: .atMostOnce) }
+            }
+        }
+        try await measure(
+            "MQTTClient async on its event loop, sequential (\(sequentialQoS1))", qos: 1, count: sequentialQoS1
+        ) {
+            topic in
+            try await withTaskExecutorPreference(publisher.taskExecutor) {
+                for _ in 0..<sequentialQoS1 {
+                    try await publisher.publish(to: topic, payload: payload, qos: .atLeastOnce)
+                }
+            }
+        }
         // Public async API, up to 1,000 publishes awaiting at once (the broker allows 20 in flight).
         try await measure("MQTTClient async, window 1000", qos: 1) { topic in
             try await withThrowingTaskGroup(of: Void.self) { group in

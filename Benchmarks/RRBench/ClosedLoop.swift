@@ -44,12 +44,13 @@ final class ClosedLoop: Sendable {
     /// Runs the loop; `issue` performs one request and returns nil on success or a failure kind.
     func run(
         warmup: Double, duration: Double, drain: Double, watch: [(String, Int32)],
+        executor: (any TaskExecutor)? = nil,
         issue: @escaping @Sendable (Int) async -> String?
     ) async -> Result {
         let workers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency {
-                    group.addTask { await self.worker(issue) }
+                    group.addTask(executorPreference: executor) { await self.worker(issue) }
                 }
             }
         }

@@ -36,6 +36,13 @@ extension RRBench {
             case generated
         }
 
+        enum Executor: String, ExpressibleByArgument, CaseIterable {
+            /// The default executor (Swift's global concurrent pool).
+            case global
+            /// `MQTTClient.taskExecutor`: the request loop runs on the connection's event loop.
+            case eventLoop = "event-loop"
+        }
+
         static let configuration = CommandConfiguration(
             commandName: "client",
             abstract: "Shadow get requests kept in flight, one JSON line of results."
@@ -69,6 +76,11 @@ extension RRBench {
         @Option(name: .customLong("label-suffix")) var labelSuffix = ""
         @Option(help: "raw: RequestResponseClient with hand-built requests; generated: IoTShadow.Client.getShadow.")
         var api = API.raw
+        @Option(
+            help:
+                "Where the request loop runs: global (the default executor) or event-loop (MQTTClient.taskExecutor: no thread hand-off per request)."
+        )
+        var executor = Executor.global
 
         func run() async throws {
             var logger = Logger(label: "rrbench")
@@ -139,7 +151,9 @@ extension RRBench {
                 }
             }
             let result = await loop.run(
-                warmup: warmup, duration: duration, drain: drain, watch: parseWatch(), issue: issue)
+                warmup: warmup, duration: duration, drain: drain, watch: parseWatch(),
+                executor: executor == .eventLoop ? mqtt.taskExecutor : nil,
+                issue: issue)
             let statistics = await rr.statistics
             await rr.close()
             await mqtt.stop()

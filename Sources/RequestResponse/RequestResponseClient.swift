@@ -1,5 +1,5 @@
 public import Logging
-import MQTT5
+public import MQTT5
 import NIOCore
 import Synchronization
 
@@ -172,4 +172,15 @@ public final class RequestResponseClient: Sendable {
     public var statistics: RequestResponseStatistics {
         get async { await core.statistics() }
     }
+
+    /// A task executor on the transport's event loop, for a latency-bound caller that opts in to
+    /// running its own code there: a request then costs no thread hand-off in either direction
+    /// (see ``MQTT5/EventLoopTaskExecutor`` for the price).
+    ///
+    /// ```swift
+    /// try await withTaskExecutorPreference(client.taskExecutor) {
+    ///     for request in requests { _ = try await client.request(request) }
+    /// }
+    /// ```
+    public var taskExecutor: EventLoopTaskExecutor { EventLoopTaskExecutor(core.eventLoop) }
 }
