@@ -50,7 +50,14 @@ final class ClosedLoop: Sendable {
         let workers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency {
-                    group.addTask(executorPreference: executor) { await self.worker(issue) }
+                    // `addTask(executorPreference: nil)` is not free: every resume of such a task
+                    // looks up its preference under the task's status lock (perf at c=256: 1.1% of
+                    // the samples against 2.3%), so the default executor gets the plain `addTask`.
+                    if let executor {
+                        group.addTask(executorPreference: executor) { await self.worker(issue) }
+                    } else {
+                        group.addTask { await self.worker(issue) }
+                    }
                 }
             }
         }
