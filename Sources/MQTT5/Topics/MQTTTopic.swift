@@ -17,23 +17,12 @@ public enum MQTTTopic {
     ///
     /// - Throws: ``MQTTTopicError`` when it is empty, too long, contains U+0000 or a wildcard.
     public static func validateName(_ topic: String) throws(MQTTTopicError) {
-        var count = 0
-        for byte in topic.utf8 {
-            count += 1
-            switch byte {
-            case 0: throw MQTTTopicError(kind: .containsNull, topic: topic)
-            case plus, hash: throw MQTTTopicError(kind: .wildcardInTopicName, topic: topic)
-            default: break
-            }
-        }
-        if count == 0 { throw MQTTTopicError(kind: .empty, topic: topic) }
-        if count > maximumLength { throw MQTTTopicError(kind: .tooLong, topic: topic) }
+        if let kind = withUTF8(of: topic, nameProblem) { throw MQTTTopicError(kind: kind, topic: topic) }
     }
 
     /// Whether `topic` is a valid topic name.
     public static func isValidName(_ topic: String) -> Bool {
-        do { try validateName(topic) } catch { return false }
-        return true
+        withUTF8(of: topic, nameProblem) == nil
     }
 
     /// Checks that `filter` may be used in SUBSCRIBE or UNSUBSCRIBE, including the
@@ -41,45 +30,67 @@ public enum MQTTTopic {
     ///
     /// - Throws: ``MQTTTopicError`` describing the first problem found.
     public static func validateFilter(_ filter: String) throws(MQTTTopicError) {
-        let bytes = Array(filter.utf8)
-        if bytes.isEmpty { throw MQTTTopicError(kind: .empty, topic: filter) }
-        if bytes.count > maximumLength { throw MQTTTopicError(kind: .tooLong, topic: filter) }
+        if let kind = withUTF8(of: filter, filterProblem) { throw MQTTTopicError(kind: kind, topic: filter) }
+    }
+
+    /// Runs `body` on the UTF-8 bytes of `string`: in place for a native string (no copy, no
+    /// allocation), from a copy for a bridged one.
+    @inline(__always)
+    static func withUTF8<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(string.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// What is wrong with the topic name `bytes`, if anything.
+    static func nameProblem(_ bytes: UnsafeBufferPointer<UInt8>) -> MQTTTopicError.Kind? {
+        for byte in bytes {
+            switch byte {
+            case 0: return .containsNull
+            case plus, hash: return .wildcardInTopicName
+            default: break
+            }
+        }
+        if bytes.isEmpty { return .empty }
+        if bytes.count > maximumLength { return .tooLong }
+        return nil
+    }
+
+    /// What is wrong with the topic filter `bytes`, if anything (the first problem found).
+    static func filterProblem(_ bytes: UnsafeBufferPointer<UInt8>) -> MQTTTopicError.Kind? {
+        if bytes.isEmpty { return .empty }
+        if bytes.count > maximumLength { return .tooLong }
         var start = 0
-        if filter.hasPrefix(sharedSubscriptionPrefix) {
-            let nameStart = sharedSubscriptionPrefix.utf8.count
+        let prefix = sharedSubscriptionPrefix.utf8
+        if bytes.count >= prefix.count, bytes[0..<prefix.count].elementsEqual(prefix) {
+            let nameStart = prefix.count
             guard let nameEnd = bytes[nameStart...].firstIndex(of: slash), nameEnd > nameStart,
                 nameEnd + 1 < bytes.count,
                 !bytes[nameStart..<nameEnd].contains(where: { $0 == plus || $0 == hash || $0 == 0 })
-            else { throw MQTTTopicError(kind: .invalidSharedSubscription, topic: filter) }
+            else { return .invalidSharedSubscription }
             start = nameEnd + 1
         }
         var levelStart = start
         for index in start..<bytes.count {
-            let byte = bytes[index]
-            switch byte {
+            switch bytes[index] {
             case 0:
-                throw MQTTTopicError(kind: .containsNull, topic: filter)
+                return .containsNull
             case slash:
                 levelStart = index + 1
             case plus:
                 let endsLevel = index + 1 == bytes.count || bytes[index + 1] == slash
-                guard index == levelStart, endsLevel else {
-                    throw MQTTTopicError(kind: .misplacedWildcard, topic: filter)
-                }
+                guard index == levelStart, endsLevel else { return .misplacedWildcard }
             case hash:
-                guard index == levelStart, index + 1 == bytes.count else {
-                    throw MQTTTopicError(kind: .misplacedWildcard, topic: filter)
-                }
+                guard index == levelStart, index + 1 == bytes.count else { return .misplacedWildcard }
             default:
                 break
             }
         }
+        return nil
     }
 
     /// Whether `filter` is a valid topic filter.
     public static func isValidFilter(_ filter: String) -> Bool {
-        do { try validateFilter(filter) } catch { return false }
-        return true
+        withUTF8(of: filter, filterProblem) == nil
     }
 
     /// Whether `filter` contains a `+` or `#` wildcard.
