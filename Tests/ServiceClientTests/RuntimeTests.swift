@@ -31,6 +31,21 @@ import Testing
     }
 
     @Test(arguments: [
+        ("{a}", "x"), ("{a}/{b}", "x/y"), ("/{a}/", "/x/"), ("p/x{a}/q", "p/x{a}/q"), ("", ""),
+        ("lit/only", "lit/only"),
+        ("{a}/mid/{a}", "x/mid/x"), ("{}/{a}", "{}/x"), ("é/{b}/ü", "é/y/ü"),
+    ])
+    func topicTemplatesRenderEveryShape(_ template: String, _ expected: String) throws {
+        #expect(try ServiceTopicTemplate(template).render(["a": "x", "b": "y"]) == expected)
+    }
+
+    @Test func aMissingOrNulValueIsRefused() throws {
+        #expect(throws: TopicPlaceholderError.self) { try ServiceTopicTemplate("t/{a}/{b}").render(["a": "x"]) }
+        #expect(throws: TopicPlaceholderError.self) { try ServiceTopicTemplate("t/{a}").render(["a": "x\u{0}y"]) }
+        #expect(try ServiceTopicTemplate("t/{a}").render(["a": "é😀"]) == "t/é😀")
+    }
+
+    @Test(arguments: [
         (
             "a/b",
             "placeholder {thingName} of topic 'things/{thingName}' cannot contain '/', which would add topic levels: 'a/b'"

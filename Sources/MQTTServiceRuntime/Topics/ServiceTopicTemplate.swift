@@ -12,20 +12,44 @@ public struct ServiceTopicTemplate: Sendable, Hashable, CustomStringConvertible 
         case placeholder(String)
     }
 
+    /// What ``render(_:)`` appends: the literal text between placeholders (separators included)
+    /// joined once here, so rendering allocates only its result.
+    enum Piece: Sendable, Hashable {
+        case text(String)
+        case placeholder(String)
+    }
+
     /// The template as written.
     public let text: String
     let levels: [Level]
+    let pieces: [Piece]
 
     /// Parses a template: a level written `{name}` is a placeholder, every other level is literal
     /// (wildcard levels of a filter stay as they are).
     public init(_ text: String) {
         self.text = text
-        self.levels = text.split(separator: "/", omittingEmptySubsequences: false).map { level in
+        let levels: [Level] = text.split(separator: "/", omittingEmptySubsequences: false).map { level in
             if level.count > 2, level.first == "{", level.last == "}" {
                 return .placeholder(String(level.dropFirst().dropLast()))
             }
             return .literal(String(level))
         }
+        self.levels = levels
+        var pieces: [Piece] = []
+        var literal = ""
+        for (index, level) in levels.enumerated() {
+            if index > 0 { literal += "/" }
+            switch level {
+            case .literal(let text):
+                literal += text
+            case .placeholder(let name):
+                if !literal.isEmpty { pieces.append(.text(literal)) }
+                literal = ""
+                pieces.append(.placeholder(name))
+            }
+        }
+        if !literal.isEmpty { pieces.append(.text(literal)) }
+        self.pieces = pieces
     }
 
     /// The template as written.
@@ -46,21 +70,21 @@ public struct ServiceTopicTemplate: Sendable, Hashable, CustomStringConvertible 
     /// - Throws: ``TopicPlaceholderError`` when a value is missing, empty, or contains `/`, `+`,
     ///   `#` or NUL (any of which would change the topic's shape or make it invalid).
     public func render(_ values: [String: String]) throws(TopicPlaceholderError) -> String {
-        var parts: [String] = []
-        parts.reserveCapacity(levels.count)
-        for level in levels {
-            switch level {
-            case .literal(let text):
-                parts.append(text)
+        var topic = ""
+        topic.reserveCapacity(text.utf8.count + 32)
+        for piece in pieces {
+            switch piece {
+            case .text(let literal):
+                topic += literal
             case .placeholder(let name):
                 guard let value = values[name] else {
                     throw TopicPlaceholderError(placeholder: name, value: nil, template: text, reason: .missing)
                 }
                 try Self.validate(value, placeholder: name, template: text)
-                parts.append(value)
+                topic += value
             }
         }
-        return parts.joined(separator: "/")
+        return topic
     }
 
     /// Checks that `value` can fill a placeholder level.
@@ -68,12 +92,13 @@ public struct ServiceTopicTemplate: Sendable, Hashable, CustomStringConvertible 
         if value.isEmpty {
             throw TopicPlaceholderError(placeholder: placeholder, value: value, template: template, reason: .empty)
         }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "/", "+", "#", "\u{0}":
+        // The forbidden characters are ASCII, and no byte of a multi-byte UTF-8 sequence is.
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "/"), UInt8(ascii: "+"), UInt8(ascii: "#"), 0:
                 throw TopicPlaceholderError(
                     placeholder: placeholder, value: value, template: template,
-                    reason: .forbiddenCharacter(Character(scalar)))
+                    reason: .forbiddenCharacter(Character(Unicode.Scalar(byte))))
             default:
                 continue
             }

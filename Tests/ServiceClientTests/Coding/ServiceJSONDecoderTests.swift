@@ -44,6 +44,12 @@ import Testing
         #"{"name":"é😀 raw UTF-8","count":1}"#,
         #"{"name":"a","count":1e3}"#,
         #"{"name":"a","count":10.0}"#,
+        // Optionals: null and absent are nil; a present value of the wrong type is an error.
+        #"{"name":"a","count":1,"ratio":null,"flags":null,"nested":null,"big":null,"document":null,"url":null}"#,
+        #"{"name":"a","count":1,"nested":{"level":1,"items":null}}"#,
+        #"{"name":"a","count":1,"ratio":"x"}"#,
+        #"{"name":"a","count":1,"big":"1"}"#,
+        #"{"name":"a","count":1,"nested":{"level":1,"items":[{"level":2,"items":{}}]}}"#,
         // Failures: shape.
         #"{"count":1}"#,
         #"{"name":null,"count":1}"#,

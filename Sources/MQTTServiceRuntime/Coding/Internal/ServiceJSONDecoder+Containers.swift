@@ -103,6 +103,41 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
         try decoder.child(node(key), key: key).decodeValue(type)
     }
 
+    // `decodeIfPresent`: one lookup, where the protocol's default makes three (`contains`,
+    // `decodeNil`, `decode`); the same answers (absent or null is nil).
+
+    /// The value for `key` unless it is absent or null.
+    private func presentNode(_ key: Key) -> ServiceJSONNode? {
+        guard let node = lookup(key.stringValue) else { return nil }
+        if case .null = node { return nil }
+        return node
+    }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let node = presentNode(key) else { return nil }
+        return try decoder.child(node, key: key).decodeValue(type)
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        guard let node = presentNode(key) else { return nil }
+        return try decoder.unboxString(node, path(key))
+    }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        guard let node = presentNode(key) else { return nil }
+        return try decoder.unboxBool(node, path(key))
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        guard let node = presentNode(key) else { return nil }
+        return try decoder.unboxFloatingPoint(type, node, path(key))
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        guard let node = presentNode(key) else { return nil }
+        return try decoder.unboxInteger(type, node, path(key))
+    }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        guard let node = presentNode(key) else { return nil }
+        return try decoder.unboxInteger(type, node, path(key))
+    }
+
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
