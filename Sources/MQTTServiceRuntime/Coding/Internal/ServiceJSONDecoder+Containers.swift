@@ -13,6 +13,7 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     init(decoder: ServiceJSONTreeDecoder, members: [(key: String, value: ServiceJSONNode)]) {
         self.decoder = decoder
         self.members = members
+        self.codingPath = decoder.codingPath
         if members.count > Self.linearSearchLimit {
             var index: [String: Int] = [:]
             index.reserveCapacity(members.count)
@@ -23,7 +24,8 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
         }
     }
 
-    var codingPath: [any CodingKey] { decoder.codingPath }
+    /// The path of this container, computed once: every child's starts with it.
+    let codingPath: [any CodingKey]
 
     var allKeys: [Key] {
         if let index { return index.keys.compactMap(Key.init(stringValue:)) }
@@ -100,7 +102,7 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try decoder.child(node(key), key: key).decodeValue(type)
+        try decoder.child(node(key), key: key, in: codingPath).decodeValue(type)
     }
 
     // `decodeIfPresent`: one lookup, where the protocol's default makes three (`contains`,
@@ -115,7 +117,7 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let node = presentNode(key) else { return nil }
-        return try decoder.child(node, key: key).decodeValue(type)
+        return try decoder.child(node, key: key, in: codingPath).decodeValue(type)
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
         guard let node = presentNode(key) else { return nil }
@@ -141,19 +143,19 @@ struct ServiceJSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        try decoder.child(node(key), key: key).container(keyedBy: type)
+        try decoder.child(node(key), key: key, in: codingPath).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try decoder.child(node(key), key: key).unkeyedContainer()
+        try decoder.child(node(key), key: key, in: codingPath).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder {
-        decoder.child(lookup("super") ?? .null, key: ServiceJSONSuperKey())
+        decoder.child(lookup("super") ?? .null, key: ServiceJSONSuperKey(), in: codingPath)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        decoder.child(lookup(key.stringValue) ?? .null, key: key)
+        decoder.child(lookup(key.stringValue) ?? .null, key: key, in: codingPath)
     }
 }
 
@@ -174,9 +176,11 @@ struct ServiceJSONUnkeyedContainer: UnkeyedDecodingContainer {
     init(decoder: ServiceJSONTreeDecoder, elements: [ServiceJSONNode]) {
         self.decoder = decoder
         self.elements = elements
+        self.codingPath = decoder.codingPath
     }
 
-    var codingPath: [any CodingKey] { decoder.codingPath }
+    /// The path of this container, computed once: every element's starts with it.
+    let codingPath: [any CodingKey]
     var count: Int? { elements.count }
     var isAtEnd: Bool { currentIndex >= elements.count }
 
@@ -235,29 +239,29 @@ struct ServiceJSONUnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let key = self.key
-        return try next(type) { decoder, node, _ in try decoder.child(node, key: key).decodeValue(type) }
+        let (key, path) = (self.key, codingPath)
+        return try next(type) { decoder, node, _ in try decoder.child(node, key: key, in: path).decodeValue(type) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        let key = self.key
+        let (key, path) = (self.key, codingPath)
         return try next(KeyedDecodingContainer<NestedKey>.self) { decoder, node, _ in
-            try decoder.child(node, key: key).container(keyedBy: type)
+            try decoder.child(node, key: key, in: path).container(keyedBy: type)
         }
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let key = self.key
+        let (key, path) = (self.key, codingPath)
         return try next((any UnkeyedDecodingContainer).self) { decoder, node, _ in
-            try decoder.child(node, key: key).unkeyedContainer()
+            try decoder.child(node, key: key, in: path).unkeyedContainer()
         }
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let key = self.key
-        return try next((any Decoder).self) { decoder, node, _ in decoder.child(node, key: key) }
+        let (key, path) = (self.key, codingPath)
+        return try next((any Decoder).self) { decoder, node, _ in decoder.child(node, key: key, in: path) }
     }
 }
 

@@ -35,13 +35,30 @@ struct ServiceJSONDecoder {
 /// A `Decoder` over one value of the parsed tree.
 struct ServiceJSONTreeDecoder: Decoder {
     let node: ServiceJSONNode
-    let codingPath: [any CodingKey]
+    /// The coding path of the container this value is in; with ``key``, the value's own path,
+    /// built only when read (errors, `init(from:)` that asks): a nested value costs no array.
+    let parentPath: [any CodingKey]
+    /// This value's key in its container (`nil` at the root).
+    let key: (any CodingKey)?
     let sendableUserInfo: [CodingUserInfoKey: any Sendable]
 
     init(node: ServiceJSONNode, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.init(node: node, parentPath: codingPath, key: nil, userInfo: userInfo)
+    }
+
+    init(
+        node: ServiceJSONNode, parentPath: [any CodingKey], key: (any CodingKey)?,
+        userInfo: [CodingUserInfoKey: any Sendable]
+    ) {
         self.node = node
-        self.codingPath = codingPath
+        self.parentPath = parentPath
+        self.key = key
         self.sendableUserInfo = userInfo
+    }
+
+    var codingPath: [any CodingKey] {
+        guard let key else { return parentPath }
+        return parentPath + [key]
     }
 
     var userInfo: [CodingUserInfoKey: Any] { sendableUserInfo }
@@ -66,9 +83,11 @@ struct ServiceJSONTreeDecoder: Decoder {
 
     // MARK: Unboxing, shared by the three containers
 
-    /// A child decoder for a nested value.
-    func child(_ node: ServiceJSONNode, key: any CodingKey) -> ServiceJSONTreeDecoder {
-        ServiceJSONTreeDecoder(node: node, codingPath: codingPath + [key], userInfo: sendableUserInfo)
+    /// A child decoder for a nested value of the container at `containerPath` (this decoder's
+    /// ``codingPath``, which the container computed once for all its children).
+    func child(_ node: ServiceJSONNode, key: any CodingKey, in containerPath: [any CodingKey]) -> ServiceJSONTreeDecoder
+    {
+        ServiceJSONTreeDecoder(node: node, parentPath: containerPath, key: key, userInfo: sendableUserInfo)
     }
 
     /// Decodes this decoder's node as `Value`, with Foundation's special cases.

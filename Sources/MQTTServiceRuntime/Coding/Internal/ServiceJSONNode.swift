@@ -33,9 +33,15 @@ enum ServiceJSONNode: Sendable {
         case .number(let text): .number(Double(text) ?? .nan)
         case .string(let value): .string(value)
         case .array(let elements): .array(elements.map(\.jsonValue))
-        case .object(let members):
-            .object(
-                Dictionary(members.lazy.map { ($0.key, $0.value.jsonValue) }, uniquingKeysWith: { _, last in last }))
+        case .object(let members): .object(Self.dictionary(members))
         }
+    }
+
+    /// The members as a dictionary, the last of a repeated name winning.
+    private static func dictionary(_ members: [(key: String, value: ServiceJSONNode)]) -> [String: ServiceJSONValue] {
+        var dictionary: [String: ServiceJSONValue] = [:]
+        dictionary.reserveCapacity(members.count)
+        for member in members { dictionary[member.key] = member.value.jsonValue }
+        return dictionary
     }
 }
