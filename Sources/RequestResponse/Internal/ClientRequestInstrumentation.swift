@@ -52,15 +52,20 @@ enum ClientRequestInstrumentation {
     ) async -> Result<RequestResponseClient.Response, RequestResponseError> {
         let clock = ContinuousClock()
         let start = clock.now
-        let result = await withSpan(request.publishTopic, ofKind: .client) { span in
-            var request = request
-            if span.isRecording { span.attributes["messaging.destination.name"] = request.publishTopic }
-            TraceContextPropagation.inject(span.context, into: &request.properties)
-            let result = await send(request)
-            if case .failure(let error) = result {
-                span.setStatus(SpanStatus(code: .error, message: "\(error.code)"))
+        let result: Result<RequestResponseClient.Response, RequestResponseError>
+        if TraceContextPropagation.instrumentIsNoOp {
+            result = await send(request)
+        } else {
+            result = await withSpan(request.publishTopic, ofKind: .client) { span in
+                var request = request
+                if span.isRecording { span.attributes["messaging.destination.name"] = request.publishTopic }
+                TraceContextPropagation.inject(span.context, into: &request.properties)
+                let result = await send(request)
+                if case .failure(let error) = result {
+                    span.setStatus(SpanStatus(code: .error, message: "\(error.code)"))
+                }
+                return result
             }
-            return result
         }
         let elapsed = start.duration(to: clock.now).components
         metrics.duration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)

@@ -344,21 +344,29 @@ final class RequestResponderCore: @unchecked Sendable {
         let context = RequestHandlerContext(request: request, logger: core.logger)
         let clock = ContinuousClock()
         let start = clock.now
-        let parent = TraceContextPropagation.extract(from: request.userProperties)
-        let deadlineExceeded = await withSpan(job.operation, context: parent, ofKind: .server) { span in
-            if span.isRecording {
-                span.attributes["messaging.destination.name"] = request.topic
-                if let caller = request.callerClientID { span.attributes["messaging.client.id"] = caller }
-            }
-            let exceeded = await RequestHandlerContext.$current.withValue(context) { () async -> Bool in
+        @Sendable func run() async -> Bool {
+            await RequestHandlerContext.$current.withValue(context) { () async -> Bool in
                 guard let deadline = request.deadline else {
                     await job.handler(request)
                     return false
                 }
                 return await runUntil(deadline) { await job.handler(request) }
             }
-            if exceeded { span.setStatus(SpanStatus(code: .error, message: "deadline exceeded")) }
-            return exceeded
+        }
+        let deadlineExceeded: Bool
+        if TraceContextPropagation.instrumentIsNoOp {
+            deadlineExceeded = await run()
+        } else {
+            let parent = TraceContextPropagation.extract(from: request.userProperties)
+            deadlineExceeded = await withSpan(job.operation, context: parent, ofKind: .server) { span in
+                if span.isRecording {
+                    span.attributes["messaging.destination.name"] = request.topic
+                    if let caller = request.callerClientID { span.attributes["messaging.client.id"] = caller }
+                }
+                let exceeded = await run()
+                if exceeded { span.setStatus(SpanStatus(code: .error, message: "deadline exceeded")) }
+                return exceeded
+            }
         }
         job.metrics.duration.recordNanoseconds(Self.nanoseconds(start.duration(to: clock.now)))
         return Outcome(deadlineExceeded: deadlineExceeded, replies: request.replies?.close() ?? [])
