@@ -13,6 +13,11 @@ public import NIOCore
 /// default executor, which spreads work over all cores.
 ///
 /// Hummingbird runs request handlers on their channel's event loop the same way.
+///
+/// The event loop must outlive the tasks that prefer it: NIO drops a job enqueued on a loop that
+/// has shut down, and that task never resumes. The default group of ``MQTTClient``
+/// (`MultiThreadedEventLoopGroup.singleton`) is never shut down; with a group of your own, end
+/// those tasks before shutting it down.
 public final class EventLoopTaskExecutor: TaskExecutor {
     /// The event loop the jobs run on.
     public let eventLoop: any EventLoop
