@@ -47,21 +47,67 @@ extension MQTTPublishPacket {
         }
         let dup = flags & 0x08 != 0
         if dup && qos == .atMostOnce { throw .malformedPacket("PUBLISH with DUP and QoS 0") }
-        let topic = try body.readMQTTTopicName("PUBLISH topic")
-        let packetIdentifier = qos == .atMostOnce ? nil : try body.readMQTTPacketIdentifier(.publish)
-        let properties = version == .v5_0 ? try MQTTProperties.read(from: &body, in: .publish) : MQTTProperties()
-        if topic.isEmpty && properties.topicAlias == nil {
+        // The variable header in one access to the buffer (see MQTTRawReader).
+        let bytes = body
+        let header = bytes.withUnsafeReadableBytes { memory -> Result<VariableHeader, MQTTCodecError> in
+            var reader = MQTTRawReader(memory, of: bytes)
+            do throws(MQTTCodecError) {
+                return .success(try VariableHeader(from: &reader, qos: qos, version: version))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let variableHeader = try header.get()
+        var properties = MQTTProperties()
+        if let range = variableHeader.properties {
+            properties = MQTTProperties(
+                received: .init(
+                    bytes: body.getSlice(at: body.readerIndex + range.lowerBound, length: range.count)!,
+                    context: .publish))
+        }
+        if variableHeader.topic.isEmpty && properties.topicAlias == nil {
             throw .protocolError("PUBLISH with an empty topic and no Topic Alias")
         }
+        body.moveReaderIndex(forwardBy: variableHeader.length)
         let payload = body.readSlice(length: body.readableBytes) ?? ByteBuffer()
         return MQTTPublishPacket(
-            topic: topic,
+            topic: variableHeader.topic,
             payload: payload,
             qos: qos,
             retain: flags & 0x01 != 0,
             dup: dup,
-            packetIdentifier: packetIdentifier,
+            packetIdentifier: variableHeader.packetIdentifier,
             properties: properties
         )
+    }
+
+    /// What comes before the payload: topic, packet identifier and (MQTT 5) the property list,
+    /// checked, with where the list is.
+    private struct VariableHeader {
+        var topic: String
+        var packetIdentifier: UInt16?
+        /// The property list's bytes (without its length), relative to the body.
+        var properties: Range<Int>?
+        /// The length of the variable header.
+        var length: Int
+
+        init(from reader: inout MQTTRawReader, qos: MQTTQoS, version: MQTTProtocolVersion) throws(MQTTCodecError) {
+            topic = try reader.topicName("PUBLISH topic")
+            packetIdentifier = qos == .atMostOnce ? nil : try reader.packetIdentifier(.publish)
+            if version == .v5_0 {
+                let length = Int(try reader.variableByteInteger("property length of PUBLISH"))
+                guard length <= reader.remaining else {
+                    throw .malformedPacket("property length \(length) of PUBLISH exceeds the remaining length")
+                }
+                if length > 0 {
+                    let start = reader.offset
+                    var list = try reader.subReader(length, "PUBLISH properties")
+                    var scratch = MQTTProperties.Fields()
+                    try scratch.readList(from: &list, in: .publish, keepingValues: false)
+                    properties = start..<start + length
+                }
+            }
+            length = reader.offset
+        }
     }
 }

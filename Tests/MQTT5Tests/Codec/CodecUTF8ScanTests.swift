@@ -37,4 +37,24 @@ struct CodecUTF8ScanTests {
             }
         }
     }
+
+    @Test("checking without building a string agrees with decoding")
+    func validateAgreesWithDecode() async {
+        let specials: [UInt8] = [
+            0x00, 0x23, 0x2B, 0x61, 0x7F, 0x80, 0xBF, 0xC3, 0xA4, 0xE2, 0x82, 0xAC, 0xED, 0xA0, 0xF4, 0xFF,
+        ]
+        let byte = Gen<UInt8?>.element(of: specials)
+        await propertyCheck(count: 2_000, input: byte.array(of: 0...24), Gen.bool) { input, rejectWildcards in
+            let bytes = input.compactMap { $0 }
+            bytes.withUnsafeBytes { raw in
+                let problem = MQTTUTF8.validate(raw, rejectWildcards: rejectWildcards)
+                switch MQTTUTF8.decode(raw, rejectWildcards: rejectWildcards) {
+                case .string: #expect(problem == nil, "\(bytes)")
+                case .containsNull: #expect(problem == .containsNull, "\(bytes)")
+                case .containsWildcard: #expect(problem == .containsWildcard, "\(bytes)")
+                case .invalidUTF8: #expect(problem == .invalidUTF8, "\(bytes)")
+                }
+            }
+        }
+    }
 }

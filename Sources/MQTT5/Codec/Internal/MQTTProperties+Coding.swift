@@ -1,7 +1,8 @@
 import NIOCore
 
-// The codec works on `MQTTProperties.Fields` so that encoding or decoding a property list makes
-// one access to the copy-on-write storage, not one per property.
+// The codec works on `MQTTProperties.Fields` so that encoding a property list makes one access
+// to the copy-on-write storage, not one per property. Decoding validates a list and keeps its
+// bytes (`MQTTProperties.ReceivedList`); reading a property decodes it from them.
 
 extension MQTTProperties {
     /// Validates the properties for `context` and returns the length of the property list
@@ -12,14 +13,27 @@ extension MQTTProperties {
     ///   an authentication method.
     func encodedLength(in context: MQTTPropertyContext) throws(MQTTCodecError) -> Int {
         if storage === Self.emptyStorage { return 0 }
+        if let received = storage.received {
+            if received.context == context { return received.bytes.readableBytes }
+            // Validated for another packet type: check every property against this one. The
+            // length is the same (each property encodes one way), so the bytes are reused.
+            return try received.decodingAll().encodedLength(in: context)
+        }
         return try storage.fields.encodedLength(in: context)
     }
 
     /// Writes the property length (`length`, from ``encodedLength(in:)``) and the properties,
-    /// in ascending identifier order (user properties and subscription identifiers in order).
+    /// in ascending identifier order (user properties and subscription identifiers in order);
+    /// a list as received is written as it came.
     func write(into buffer: inout ByteBuffer, length: Int) {
         guard length > 0 else {
             buffer.writeInteger(UInt8(0))
+            return
+        }
+        if let received = storage.received {
+            assert(received.bytes.readableBytes == length, "property length mismatch")
+            buffer.writeMQTTVariableByteInteger(UInt32(length))
+            buffer.writeImmutableBuffer(received.bytes)
             return
         }
         storage.fields.write(into: &buffer, length: length)
@@ -27,7 +41,7 @@ extension MQTTProperties {
 
     /// Reads a property length and the property list that follows, checking each property is
     /// known (else malformed), allowed in `context`, not duplicated and in range (else protocol
-    /// error).
+    /// error). The properties are kept as received and decoded when read.
     static func read(
         from buffer: inout ByteBuffer, in context: MQTTPropertyContext
     ) throws(MQTTCodecError) -> MQTTProperties {
@@ -37,17 +51,59 @@ extension MQTTProperties {
             throw .malformedPacket("property length \(length) of \(context) exceeds the remaining length")
         }
         // One buffer access for the whole list (see MQTTRawReader).
-        let result = list.withUnsafeReadableBytes { memory -> Result<Fields, MQTTCodecError> in
+        let result = list.withUnsafeReadableBytes { memory -> Result<Void, MQTTCodecError> in
             var reader = MQTTRawReader(memory, of: list)
-            var fields = Fields()
+            var scratch = Fields()
             do throws(MQTTCodecError) {
-                try fields.readList(from: &reader, in: context)
-                return .success(fields)
+                try scratch.readList(from: &reader, in: context, keepingValues: false)
+                return .success(())
             } catch {
                 return .failure(error)
             }
         }
-        return MQTTProperties(fields: try result.get())
+        try result.get()
+        return MQTTProperties(received: ReceivedList(bytes: list, context: context))
+    }
+}
+
+extension MQTTProperties.ReceivedList {
+    /// The properties with `identifier` (every user property or subscription identifier), the
+    /// other fields absent.
+    func decoding(only identifier: MQTTPropertyIdentifier) -> MQTTProperties.Fields {
+        bytes.withUnsafeReadableBytes { memory in
+            var reader = MQTTRawReader(memory, of: bytes)
+            var fields = MQTTProperties.Fields()
+            do throws(MQTTCodecError) {
+                while !reader.isAtEnd {
+                    // Known and well-formed: the list was validated when it was received.
+                    guard let next = MQTTPropertyIdentifier(rawValue: try reader.byte("property identifier")) else {
+                        break
+                    }
+                    if next == identifier {
+                        try fields.readValue(of: next, from: &reader, keepingValue: true)
+                    } else {
+                        try reader.skipValue(of: next)
+                    }
+                }
+            } catch {
+                assertionFailure("a received property list failed to decode again: \(error)")
+            }
+            return fields
+        }
+    }
+
+    /// Every property.
+    func decodingAll() -> MQTTProperties.Fields {
+        bytes.withUnsafeReadableBytes { memory in
+            var reader = MQTTRawReader(memory, of: bytes)
+            var fields = MQTTProperties.Fields()
+            do throws(MQTTCodecError) {
+                try fields.readList(from: &reader, in: context, keepingValues: true)
+            } catch {
+                assertionFailure("a received property list failed to decode again: \(error)")
+            }
+            return fields
+        }
     }
 }
 
@@ -328,9 +384,10 @@ extension MQTTProperties.Fields {
     // MARK: Decoding
 
     /// Reads the properties of one list, checking each is known, allowed in `context`, not
-    /// duplicated and in range.
+    /// duplicated and in range. Without `keepingValues` it only checks: strings, binary data
+    /// and the lists of user properties and subscription identifiers are not built.
     mutating func readList(
-        from list: inout MQTTRawReader, in context: MQTTPropertyContext
+        from list: inout MQTTRawReader, in context: MQTTPropertyContext, keepingValues: Bool
     ) throws(MQTTCodecError) {
         var seen: UInt64 = 0
         while !list.isAtEnd {
@@ -348,9 +405,11 @@ extension MQTTProperties.Fields {
                 throw .protocolError("\(identifier) included more than once in \(context)")
             }
             seen |= bit
-            try readValue(of: identifier, from: &list)
+            try readValue(of: identifier, from: &list, keepingValue: keepingValues)
         }
-        if authenticationData != nil && authenticationMethod == nil {
+        let authenticationDataBit: UInt64 = 1 << UInt64(MQTTPropertyIdentifier.authenticationData.rawValue)
+        let authenticationMethodBit: UInt64 = 1 << UInt64(MQTTPropertyIdentifier.authenticationMethod.rawValue)
+        if seen & authenticationDataBit != 0 && seen & authenticationMethodBit == 0 {
             throw .protocolError("Authentication Data without Authentication Method in \(context)")
         }
     }
@@ -365,8 +424,10 @@ extension MQTTProperties.Fields {
         }
     }
 
-    private mutating func readValue(
-        of identifier: MQTTPropertyIdentifier, from list: inout MQTTRawReader
+    /// Reads one property's value; without `keepingValue`, a string, binary data, user property
+    /// or subscription identifier is checked and skipped, not stored.
+    mutating func readValue(
+        of identifier: MQTTPropertyIdentifier, from list: inout MQTTRawReader, keepingValue keep: Bool
     ) throws(MQTTCodecError) {
         switch identifier {
         case .payloadFormatIndicator:
@@ -378,27 +439,43 @@ extension MQTTProperties.Fields {
         case .messageExpiryInterval:
             messageExpiryInterval = try list.uint32("\(identifier)")
         case .contentType:
-            contentType = try list.string("\(identifier)")
+            if keep { contentType = try list.string("\(identifier)") } else { try list.skipString("\(identifier)") }
         case .responseTopic:
-            let topic = try list.topicName("\(identifier)")
-            guard !topic.isEmpty else { throw .protocolError("empty \(identifier)") }
-            responseTopic = topic
+            if keep {
+                let topic = try list.topicName("\(identifier)")
+                guard !topic.isEmpty else { throw .protocolError("empty \(identifier)") }
+                responseTopic = topic
+            } else {
+                guard try list.skipTopicName("\(identifier)") > 0 else { throw .protocolError("empty \(identifier)") }
+            }
         case .correlationData:
-            correlationData = try list.binary("\(identifier)")
+            if keep { correlationData = try list.binary("\(identifier)") } else { try list.skipBinary("\(identifier)") }
         case .subscriptionIdentifier:
             let value = try list.variableByteInteger("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-            subscriptionIdentifiers.append(value)
+            if keep { subscriptionIdentifiers.append(value) }
         case .sessionExpiryInterval:
             sessionExpiryInterval = try list.uint32("\(identifier)")
         case .assignedClientIdentifier:
-            assignedClientIdentifier = try list.string("\(identifier)")
+            if keep {
+                assignedClientIdentifier = try list.string("\(identifier)")
+            } else {
+                try list.skipString("\(identifier)")
+            }
         case .serverKeepAlive:
             serverKeepAlive = try list.uint16("\(identifier)")
         case .authenticationMethod:
-            authenticationMethod = try list.string("\(identifier)")
+            if keep {
+                authenticationMethod = try list.string("\(identifier)")
+            } else {
+                try list.skipString("\(identifier)")
+            }
         case .authenticationData:
-            authenticationData = try list.binary("\(identifier)")
+            if keep {
+                authenticationData = try list.binary("\(identifier)")
+            } else {
+                try list.skipBinary("\(identifier)")
+            }
         case .requestProblemInformation:
             requestProblemInformation = try Self.readBoolean(identifier, from: &list)
         case .willDelayInterval:
@@ -406,11 +483,15 @@ extension MQTTProperties.Fields {
         case .requestResponseInformation:
             requestResponseInformation = try Self.readBoolean(identifier, from: &list)
         case .responseInformation:
-            responseInformation = try list.string("\(identifier)")
+            if keep {
+                responseInformation = try list.string("\(identifier)")
+            } else {
+                try list.skipString("\(identifier)")
+            }
         case .serverReference:
-            serverReference = try list.string("\(identifier)")
+            if keep { serverReference = try list.string("\(identifier)") } else { try list.skipString("\(identifier)") }
         case .reasonString:
-            reasonString = try list.string("\(identifier)")
+            if keep { reasonString = try list.string("\(identifier)") } else { try list.skipString("\(identifier)") }
         case .receiveMaximum:
             let value = try list.uint16("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }
@@ -430,9 +511,14 @@ extension MQTTProperties.Fields {
         case .retainAvailable:
             retainAvailable = try Self.readBoolean(identifier, from: &list)
         case .userProperty:
-            let name = try list.string("User Property name")
-            let value = try list.string("User Property value")
-            userProperties.append(MQTTUserProperty(name: name, value: value))
+            if keep {
+                let name = try list.string("User Property name")
+                let value = try list.string("User Property value")
+                userProperties.append(MQTTUserProperty(name: name, value: value))
+            } else {
+                try list.skipString("User Property name")
+                try list.skipString("User Property value")
+            }
         case .maximumPacketSize:
             let value = try list.uint32("\(identifier)")
             guard value != 0 else { throw .protocolError("\(identifier) of 0") }

@@ -10,15 +10,37 @@ struct MQTTRawReader {
     private let memory: UnsafeRawBufferPointer
     /// The buffer `memory` belongs to, for Binary Data slices that share its storage.
     private let buffer: ByteBuffer
+    /// Where `memory` starts in the readable bytes of `buffer`.
+    private let base: Int
     private(set) var offset = 0
 
-    /// A reader of `memory`, the readable bytes of `buffer`.
-    init(_ memory: UnsafeRawBufferPointer, of buffer: ByteBuffer) {
+    /// A reader of `memory`, the readable bytes of `buffer` from `base` on.
+    init(_ memory: UnsafeRawBufferPointer, of buffer: ByteBuffer, at base: Int = 0) {
         self.memory = memory
         self.buffer = buffer
+        self.base = base
     }
 
     var isAtEnd: Bool { offset >= memory.count }
+
+    /// The bytes left to read.
+    var remaining: Int { memory.count - offset }
+
+    /// A reader of the next `count` bytes (checked to be there), and moves past them.
+    mutating func subReader(_ count: Int, _ what: @autoclosure () -> String) throws(MQTTCodecError) -> MQTTRawReader {
+        try need(count, what)
+        defer { offset += count }
+        return MQTTRawReader(
+            UnsafeRawBufferPointer(rebasing: memory[offset..<offset + count]), of: buffer, at: base + offset)
+    }
+
+    /// A non-zero packet identifier.
+    @inline(__always)
+    mutating func packetIdentifier(_ packetType: MQTTPacketType) throws(MQTTCodecError) -> UInt16 {
+        let identifier = try uint16("packet identifier of \(packetType)")
+        guard identifier != 0 else { throw .protocolError("\(packetType) with packet identifier 0") }
+        return identifier
+    }
 
     @inline(__always)
     private func need(_ count: Int, _ what: () -> String) throws(MQTTCodecError) {
@@ -90,12 +112,69 @@ struct MQTTRawReader {
         }
     }
 
+    /// Checks a UTF-8 Encoded String (well-formed, without U+0000) and moves past it without
+    /// building it.
+    mutating func skipString(_ what: @autoclosure () -> String) throws(MQTTCodecError) {
+        _ = try skipUTF8(rejectWildcards: false, what)
+    }
+
+    /// Checks a topic name (a UTF-8 Encoded String without `+` and `#`) and moves past it
+    /// without building it.
+    ///
+    /// - Returns: Its length in bytes.
+    mutating func skipTopicName(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> Int {
+        try skipUTF8(rejectWildcards: true, what)
+    }
+
+    private mutating func skipUTF8(rejectWildcards: Bool, _ what: () -> String) throws(MQTTCodecError) -> Int {
+        let length = Int(try uint16("length of \(what())"))
+        try need(length, what)
+        let bytes = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + length])
+        switch MQTTUTF8.validate(bytes, rejectWildcards: rejectWildcards) {
+        case nil:
+            offset += length
+            return length
+        case .containsNull: throw .malformedPacket("\(what()) contains U+0000")
+        case .containsWildcard: throw .protocolError("\(what()) contains a wildcard")
+        case .invalidUTF8: throw .malformedPacket("\(what()) is not well-formed UTF-8")
+        }
+    }
+
+    /// Moves past Binary Data (a two-byte length and that many bytes).
+    mutating func skipBinary(_ what: @autoclosure () -> String) throws(MQTTCodecError) {
+        let length = Int(try uint16("length of \(what())"))
+        try need(length, what)
+        offset += length
+    }
+
+    /// Moves past the value of a property, by its wire type only (for a list already checked).
+    mutating func skipValue(of identifier: MQTTPropertyIdentifier) throws(MQTTCodecError) {
+        switch identifier {
+        case .payloadFormatIndicator, .requestProblemInformation, .requestResponseInformation, .maximumQoS,
+            .retainAvailable, .wildcardSubscriptionAvailable, .subscriptionIdentifiersAvailable,
+            .sharedSubscriptionAvailable:
+            _ = try byte("\(identifier)")
+        case .serverKeepAlive, .receiveMaximum, .topicAliasMaximum, .topicAlias:
+            _ = try uint16("\(identifier)")
+        case .messageExpiryInterval, .sessionExpiryInterval, .willDelayInterval, .maximumPacketSize:
+            _ = try uint32("\(identifier)")
+        case .subscriptionIdentifier:
+            _ = try variableByteInteger("\(identifier)")
+        case .contentType, .responseTopic, .assignedClientIdentifier, .authenticationMethod, .responseInformation,
+            .serverReference, .reasonString, .correlationData, .authenticationData:
+            try skipBinary("\(identifier)")
+        case .userProperty:
+            try skipBinary("User Property name")
+            try skipBinary("User Property value")
+        }
+    }
+
     /// Binary Data: a two-byte length and that many bytes, as a slice sharing the buffer's storage.
     mutating func binary(_ what: @autoclosure () -> String) throws(MQTTCodecError) -> ByteBuffer {
         let length = Int(try uint16("length of \(what())"))
         try need(length, what)
         defer { offset += length }
         // In range: `memory` is the buffer's readable bytes.
-        return buffer.getSlice(at: buffer.readerIndex + offset, length: length)!
+        return buffer.getSlice(at: buffer.readerIndex + base + offset, length: length)!
     }
 }

@@ -29,6 +29,30 @@ enum MQTTUTF8 {
         return .string(string)
     }
 
+    /// What makes bytes unacceptable as an MQTT string.
+    enum Problem {
+        case containsNull
+        case containsWildcard
+        case invalidUTF8
+    }
+
+    /// Checks `bytes` as `decode(_:rejectWildcards:)` does, without building a string for
+    /// ASCII (the common case).
+    ///
+    /// - Returns: `nil` when the bytes are acceptable.
+    @inline(__always)
+    static func validate(_ bytes: UnsafeRawBufferPointer, rejectWildcards: Bool) -> Problem? {
+        let scan = scan(bytes)
+        if scan.hasNull { return .containsNull }
+        if rejectWildcards && scan.hasWildcard { return .containsWildcard }
+        if scan.isASCII { return nil }
+        return validateNonASCII(bytes)
+    }
+
+    private static func validateNonASCII(_ bytes: UnsafeRawBufferPointer) -> Problem? {
+        bytes.withMemoryRebound(to: UInt8.self) { String(validating: $0, as: UTF8.self) == nil ? .invalidUTF8 : nil }
+    }
+
     struct Scan {
         var hasNull = false
         var hasWildcard = false
@@ -36,38 +60,54 @@ enum MQTTUTF8 {
     }
 
     /// One pass over the bytes noting U+0000, wildcards and non-ASCII bytes, eight bytes at a
-    /// time (exact "has a zero byte" test: `(x - 0x01…) & ~x & 0x80…`).
+    /// time (exact "has a zero byte" test: `(x - 0x01…) & ~x & 0x80…`). The last 1 to 7 bytes
+    /// of a string of 8 or more are the last eight bytes, read again in part (a byte checked
+    /// twice changes nothing); a shorter string is checked byte by byte.
     @inline(__always)
     static func scan(_ buffer: UnsafeBufferPointer<UInt8>) -> Scan {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        scan(UnsafeRawBufferPointer(buffer))
+    }
 
-        var result = Scan()
-        var index = 0
-        if let base = buffer.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while index + 8 <= buffer.count {
+    /// The same scan over untyped bytes (a packet buffer's memory, read without binding it).
+    @inline(__always)
+    static func scan(_ buffer: UnsafeRawBufferPointer) -> Scan {
+        let count = buffer.count
+        guard let raw = buffer.baseAddress else { return Scan() }
+        if count >= 8 {
+            // Branch-free: each mask is non-zero once a word had such a byte.
+            var nulls: UInt64 = 0
+            var wildcards: UInt64 = 0
+            var all: UInt64 = 0
+            var index = 0
+            while true {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if word & highs != 0 { result.isASCII = false }
-                if hasZeroByte(word) { result.hasNull = true }
-                if hasZeroByte(word ^ (ones &* 0x2B)) || hasZeroByte(word ^ (ones &* 0x23)) {
-                    result.hasWildcard = true
-                }
-                index += 8
+                all |= word
+                nulls |= zeroBytes(word)
+                wildcards |= zeroBytes(word ^ (ones &* 0x2B)) | zeroBytes(word ^ (ones &* 0x23))
+                if index + 8 == count { break }
+                // The next eight bytes, or the last eight when fewer are left.
+                index = min(index + 8, count - 8)
             }
+            return Scan(hasNull: nulls != 0, hasWildcard: wildcards != 0, isASCII: all & highs == 0)
         }
-        while index < buffer.count {
-            switch buffer[index] {
+        var result = Scan()
+        for index in 0..<count {
+            switch raw.load(fromByteOffset: index, as: UInt8.self) {
             case 0: result.hasNull = true
             case UInt8(ascii: "+"), UInt8(ascii: "#"): result.hasWildcard = true
             case 0x80...: result.isASCII = false
             default: break
             }
-            index += 1
         }
         return result
     }
+
+    private static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    private static var highs: UInt64 { 0x8080_8080_8080_8080 }
+
+    /// Non-zero exactly when `word` has a zero byte: `(x - 0x01…) & ~x & 0x80…`.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
 
     /// Scans the UTF-8 of `string` (contiguous for native strings, so no copy).
     @inline(__always)
