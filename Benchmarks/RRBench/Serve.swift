@@ -27,6 +27,11 @@ extension RRBench {
         var shareGroup: String?
         @Option(name: .customLong("max-concurrency"), help: "Most handlers running at once.")
         var maxConcurrency = 64
+        @Option(
+            help:
+                "Where handlers run: global (the default executor) or event-loop (MQTTClient.taskExecutor: no thread hand-off per request)."
+        )
+        var executor = Client.Executor.global
 
         func run() async throws {
             var logger = Logger(label: "rrbench-serve")
@@ -36,7 +41,9 @@ extension RRBench {
             let mqtt = MQTTClient(configuration: configuration, logger: logger)
             let responder = RequestResponder(
                 mqtt,
-                options: .init(maxConcurrentHandlers: maxConcurrency, sharedSubscriptionGroup: shareGroup),
+                options: .init(
+                    maxConcurrentHandlers: maxConcurrency, sharedSubscriptionGroup: shareGroup,
+                    handlerExecutor: executor == .eventLoop ? mqtt.taskExecutor : nil),
                 logger: logger)
             mqtt.start()
             try await mqtt.waitForConnection(timeout: .seconds(10))

@@ -21,6 +21,12 @@ extension RequestResponder {
         public var deduplicationWindow: Duration
         /// Bounds every SUBACK, UNSUBACK and PUBACK wait. 30 s by default.
         public var acknowledgementTimeout: Duration
+        /// Where handlers run: `nil` (the default) on Swift's default executor, else on this
+        /// executor. The client's `MQTTClient/taskExecutor` runs them on its event loop, which
+        /// saves the two thread hand-offs of every request (to a handler and back), for
+        /// handlers that are short and never block: while one computes, the connection reads
+        /// and writes nothing (see `EventLoopTaskExecutor`).
+        public var handlerExecutor: (any TaskExecutor)?
 
         /// Creates options.
         ///
@@ -31,10 +37,12 @@ extension RequestResponder {
         ///   - deduplicationCapacity: How many answers to remember for retries (0: off).
         ///   - deduplicationWindow: How long to remember an answer when the request has no expiry.
         ///   - acknowledgementTimeout: Bounds every acknowledgement wait.
+        ///   - handlerExecutor: Where handlers run (`nil`: the default executor).
         public init(
             maxConcurrentHandlers: Int = 64, shutdownGracePeriod: Duration = .seconds(10),
             sharedSubscriptionGroup: String? = nil, deduplicationCapacity: Int = 0,
-            deduplicationWindow: Duration = .seconds(60), acknowledgementTimeout: Duration = .seconds(30)
+            deduplicationWindow: Duration = .seconds(60), acknowledgementTimeout: Duration = .seconds(30),
+            handlerExecutor: (any TaskExecutor)? = nil
         ) {
             self.maxConcurrentHandlers = maxConcurrentHandlers
             self.shutdownGracePeriod = shutdownGracePeriod
@@ -42,6 +50,7 @@ extension RequestResponder {
             self.deduplicationCapacity = deduplicationCapacity
             self.deduplicationWindow = deduplicationWindow
             self.acknowledgementTimeout = acknowledgementTimeout
+            self.handlerExecutor = handlerExecutor
         }
     }
 }

@@ -3,7 +3,8 @@ public import ServiceLifecycle
 extension RequestResponder: Service {
     /// Serves until a graceful shutdown or the cancellation of the calling task, running every
     /// handler in this task's task group (at most ``Options/maxConcurrentHandlers`` at once, on
-    /// worker tasks that each run one handler after another).
+    /// worker tasks that each run one handler after another, on ``Options/handlerExecutor``
+    /// when it is set).
     ///
     /// On graceful shutdown it stops taking requests (unsubscribes every filter), lets the
     /// requests already received finish within ``Options/shutdownGracePeriod``, cancels the
@@ -23,7 +24,13 @@ extension RequestResponder: Service {
                 for await event in events {
                     switch event {
                     case .startWorker(let job):
-                        group.addTask { await core.work(first: job) }
+                        // Plain `addTask` without a preference: asking for no preference still
+                        // costs a look-up on every resume.
+                        if let executor = core.options.handlerExecutor {
+                            group.addTask(executorPreference: executor) { await core.work(first: job) }
+                        } else {
+                            group.addTask { await core.work(first: job) }
+                        }
                     case .cancelRemaining:
                         group.cancelAll()
                     }

@@ -147,6 +147,54 @@ struct RequestResponderServiceTests {
         }
     }
 
+    @Test("With handlerExecutor set to the event loop, handlers run there, across awaits, and deadlines still apply")
+    func handlersOnTheEventLoop() async throws {
+        try await ServiceTestBed.withBed { bed in
+            let responder = RequestResponder(
+                bed.service, options: .init(maxConcurrentHandlers: 4, handlerExecutor: bed.service.taskExecutor))
+            let onLoop = Mutex<[Bool]>([])
+            let probe = ConcurrencyProbe()
+            _ = try await responder.serve(topicFilter: "svc/where") { request in
+                onLoop.withLock { $0.append(bed.service.eventLoop.inEventLoop) }
+                try? await Task.sleep(for: .milliseconds(5))
+                onLoop.withLock { $0.append(bed.service.eventLoop.inEventLoop) }
+                try? await responder.respond(to: request, payload: request.payload)
+            }
+            _ = try await responder.serve(topicFilter: "svc/stuck") { _ in
+                probe.enter()
+                do {
+                    try await Task.sleep(for: .seconds(30))
+                    probe.leave()
+                } catch {
+                    probe.leave(cancelled: true)
+                }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await responder.run() }
+                let answers = try await withThrowingTaskGroup(of: String.self) { requests in
+                    for index in 0..<8 {
+                        requests.addTask {
+                            let response = try await bed.rr.request(
+                                .correlationData(publishTopic: "svc/where", payload: ByteBuffer(string: "r\(index)")))
+                            return String(buffer: response.payload)
+                        }
+                    }
+                    return try await requests.reduce(into: Set<String>()) { $0.insert($1) }
+                }
+                #expect(answers == Set((0..<8).map { "r\($0)" }))
+                await #expect(throws: RequestResponseError.self) {
+                    _ = try await bed.rr.request(
+                        .correlationData(publishTopic: "svc/stuck", payload: ByteBuffer(string: "x")),
+                        timeout: .milliseconds(500))
+                }
+                #expect(await eventually { probe.cancelled == 1 })
+                #expect(await responder.statistics.deadlineExceeded == 1)
+                group.cancelAll()
+            }
+            #expect(onLoop.withLock { $0 } == Array(repeating: true, count: 16))
+        }
+    }
+
     @Test("With the deduplication cache a retried request is answered again without running twice")
     func deduplicationAnswersRetry() async throws {
         try await ServiceTestBed.withBed { bed in
