@@ -28,6 +28,34 @@ struct RequestResponderServiceTests {
         }
     }
 
+    /// A handler body that never answers: it waits 30 s unless cancelled, as `probe` records.
+    static func stuck(_ probe: ConcurrencyProbe) async {
+        probe.enter()
+        do {
+            try await Task.sleep(for: .seconds(30))
+            probe.leave()
+        } catch {
+            probe.leave(cancelled: true)
+        }
+    }
+
+    /// Sends `count` requests at once (payloads `r0`, `r1`, ...) to an echo handler on `topic`;
+    /// whether every one came back with its own payload.
+    static func echoRequests(_ count: Int, to topic: String, through client: RequestResponseClient) async throws -> Bool
+    {
+        let answers = try await withThrowingTaskGroup(of: String.self) { requests in
+            for index in 0..<count {
+                requests.addTask {
+                    let response = try await client.request(
+                        .correlationData(publishTopic: topic, payload: ByteBuffer(string: "r\(index)")))
+                    return String(buffer: response.payload)
+                }
+            }
+            return try await requests.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        return answers == Set((0..<count).map { "r\($0)" })
+    }
+
     @Test("Never more than maxConcurrentHandlers run at once; the rest wait and all are answered")
     func boundedConcurrency() async throws {
         try await ServiceTestBed.withBed { bed in
@@ -37,17 +65,8 @@ struct RequestResponderServiceTests {
                 topicFilter: "svc/echo", handler: Self.echo(responder, probe: probe, hold: .milliseconds(40)))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await responder.run() }
-                let answers = try await withThrowingTaskGroup(of: String.self) { requests in
-                    for index in 0..<15 {
-                        requests.addTask {
-                            let response = try await bed.rr.request(
-                                .correlationData(publishTopic: "svc/echo", payload: ByteBuffer(string: "r\(index)")))
-                            return String(buffer: response.payload)
-                        }
-                    }
-                    return try await requests.reduce(into: Set<String>()) { $0.insert($1) }
-                }
-                #expect(answers == Set((0..<15).map { "r\($0)" }))
+                let allAnswered = try await Self.echoRequests(15, to: "svc/echo", through: bed.rr)
+                #expect(allAnswered)
                 group.cancelAll()
             }
             #expect(probe.maximum == 3)
@@ -118,13 +137,7 @@ struct RequestResponderServiceTests {
             let seen = Mutex<RequestHandlerContext?>(nil)
             _ = try await responder.serve(topicFilter: "svc/stuck") { request in
                 seen.withLock { $0 = RequestHandlerContext.current }
-                probe.enter()
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                    probe.leave()
-                } catch {
-                    probe.leave(cancelled: true)
-                }
+                await Self.stuck(probe)
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await responder.run() }
@@ -160,28 +173,11 @@ struct RequestResponderServiceTests {
                 onLoop.withLock { $0.append(bed.service.eventLoop.inEventLoop) }
                 try? await responder.respond(to: request, payload: request.payload)
             }
-            _ = try await responder.serve(topicFilter: "svc/stuck") { _ in
-                probe.enter()
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                    probe.leave()
-                } catch {
-                    probe.leave(cancelled: true)
-                }
-            }
+            _ = try await responder.serve(topicFilter: "svc/stuck") { _ in await Self.stuck(probe) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await responder.run() }
-                let answers = try await withThrowingTaskGroup(of: String.self) { requests in
-                    for index in 0..<8 {
-                        requests.addTask {
-                            let response = try await bed.rr.request(
-                                .correlationData(publishTopic: "svc/where", payload: ByteBuffer(string: "r\(index)")))
-                            return String(buffer: response.payload)
-                        }
-                    }
-                    return try await requests.reduce(into: Set<String>()) { $0.insert($1) }
-                }
-                #expect(answers == Set((0..<8).map { "r\($0)" }))
+                let allAnswered = try await Self.echoRequests(8, to: "svc/where", through: bed.rr)
+                #expect(allAnswered)
                 await #expect(throws: RequestResponseError.self) {
                     _ = try await bed.rr.request(
                         .correlationData(publishTopic: "svc/stuck", payload: ByteBuffer(string: "x")),

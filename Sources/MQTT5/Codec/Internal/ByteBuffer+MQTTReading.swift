@@ -65,12 +65,8 @@ extension ByteBuffer {
         case .string(let string):
             moveReaderIndex(forwardBy: length)
             return string
-        case .containsNull:
-            throw .malformedPacket("\(what()) contains U+0000")
-        case .containsWildcard:
-            throw .protocolError("\(what()) contains a wildcard")
-        case .invalidUTF8:
-            throw .malformedPacket("\(what()) is not well-formed UTF-8")
+        case .problem(let problem):
+            throw problem.error(what())
         }
     }
 

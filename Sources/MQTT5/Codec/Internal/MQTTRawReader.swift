@@ -99,16 +99,9 @@ struct MQTTRawReader {
     }
 
     private mutating func utf8(rejectWildcards: Bool, _ what: () -> String) throws(MQTTCodecError) -> String {
-        let length = Int(try uint16("length of \(what())"))
-        try need(length, what)
-        let bytes = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + length])
-        switch MQTTUTF8.decode(bytes, rejectWildcards: rejectWildcards) {
-        case .string(let string):
-            offset += length
-            return string
-        case .containsNull: throw .malformedPacket("\(what()) contains U+0000")
-        case .containsWildcard: throw .protocolError("\(what()) contains a wildcard")
-        case .invalidUTF8: throw .malformedPacket("\(what()) is not well-formed UTF-8")
+        switch MQTTUTF8.decode(try lengthPrefixedBytes(what), rejectWildcards: rejectWildcards) {
+        case .string(let string): return string
+        case .problem(let problem): throw problem.error(what())
         }
     }
 
@@ -127,24 +120,22 @@ struct MQTTRawReader {
     }
 
     private mutating func skipUTF8(rejectWildcards: Bool, _ what: () -> String) throws(MQTTCodecError) -> Int {
+        let bytes = try lengthPrefixedBytes(what)
+        if let problem = MQTTUTF8.validate(bytes, rejectWildcards: rejectWildcards) { throw problem.error(what()) }
+        return bytes.count
+    }
+
+    /// A two-byte length and that many bytes, which it moves past.
+    private mutating func lengthPrefixedBytes(_ what: () -> String) throws(MQTTCodecError) -> UnsafeRawBufferPointer {
         let length = Int(try uint16("length of \(what())"))
         try need(length, what)
-        let bytes = UnsafeRawBufferPointer(rebasing: memory[offset..<offset + length])
-        switch MQTTUTF8.validate(bytes, rejectWildcards: rejectWildcards) {
-        case nil:
-            offset += length
-            return length
-        case .containsNull: throw .malformedPacket("\(what()) contains U+0000")
-        case .containsWildcard: throw .protocolError("\(what()) contains a wildcard")
-        case .invalidUTF8: throw .malformedPacket("\(what()) is not well-formed UTF-8")
-        }
+        defer { offset += length }
+        return UnsafeRawBufferPointer(rebasing: memory[offset..<offset + length])
     }
 
     /// Moves past Binary Data (a two-byte length and that many bytes).
     mutating func skipBinary(_ what: @autoclosure () -> String) throws(MQTTCodecError) {
-        let length = Int(try uint16("length of \(what())"))
-        try need(length, what)
-        offset += length
+        _ = try lengthPrefixedBytes(what)
     }
 
     /// Moves past the value of a property, by its wire type only (for a list already checked).

@@ -5,9 +5,7 @@
 enum MQTTUTF8 {
     enum Result {
         case string(String)
-        case containsNull
-        case containsWildcard
-        case invalidUTF8
+        case problem(Problem)
     }
 
     /// Decodes `bytes` if they are well-formed UTF-8 without U+0000 (and, when
@@ -20,12 +18,12 @@ enum MQTTUTF8 {
     /// without `+` and `#`).
     static func decode(_ buffer: UnsafeBufferPointer<UInt8>, rejectWildcards: Bool) -> Result {
         let scan = scan(buffer)
-        if scan.hasNull { return .containsNull }
-        if rejectWildcards && scan.hasWildcard { return .containsWildcard }
+        if scan.hasNull { return .problem(.containsNull) }
+        if rejectWildcards && scan.hasWildcard { return .problem(.containsWildcard) }
         if scan.isASCII {
             return .string(String(decoding: buffer, as: UTF8.self))
         }
-        guard let string = String(validating: buffer, as: UTF8.self) else { return .invalidUTF8 }
+        guard let string = String(validating: buffer, as: UTF8.self) else { return .problem(.invalidUTF8) }
         return .string(string)
     }
 
@@ -34,6 +32,16 @@ enum MQTTUTF8 {
         case containsNull
         case containsWildcard
         case invalidUTF8
+
+        /// The codec error for a field (`what`) with this problem: a malformed packet, or a
+        /// protocol error for a wildcard in a topic name.
+        func error(_ what: String) -> MQTTCodecError {
+            switch self {
+            case .containsNull: .malformedPacket("\(what) contains U+0000")
+            case .containsWildcard: .protocolError("\(what) contains a wildcard")
+            case .invalidUTF8: .malformedPacket("\(what) is not well-formed UTF-8")
+            }
+        }
     }
 
     /// Checks `bytes` as `decode(_:rejectWildcards:)` does, without building a string for
