@@ -102,8 +102,7 @@ extension MQTTPublishPacket {
                 if length > 0 {
                     let start = reader.offset
                     var list = try reader.subReader(length, "PUBLISH properties")
-                    var scratch = MQTTProperties.Fields()
-                    try scratch.readList(from: &list, in: .publish, keepingValues: false)
+                    try MQTTProperties.Fields.checkList(from: &list, in: .publish)
                     properties = start..<start + length
                 }
             }

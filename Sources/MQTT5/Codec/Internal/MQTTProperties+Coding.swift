@@ -53,9 +53,8 @@ extension MQTTProperties {
         // One buffer access for the whole list (see MQTTRawReader).
         let result = list.withUnsafeReadableBytes { memory -> Result<Void, MQTTCodecError> in
             var reader = MQTTRawReader(memory, of: list)
-            var scratch = Fields()
             do throws(MQTTCodecError) {
-                try scratch.readList(from: &reader, in: context, keepingValues: false)
+                try Fields.checkList(from: &reader, in: context)
                 return .success(())
             } catch {
                 return .failure(error)
@@ -382,6 +381,13 @@ extension MQTTProperties.Fields {
     }
 
     // MARK: Decoding
+
+    /// Checks the properties of one list as ``readList(from:in:keepingValues:)`` does, building
+    /// none of them.
+    static func checkList(from list: inout MQTTRawReader, in context: MQTTPropertyContext) throws(MQTTCodecError) {
+        var scratch = Self()
+        try scratch.readList(from: &list, in: context, keepingValues: false)
+    }
 
     /// Reads the properties of one list, checking each is known, allowed in `context`, not
     /// duplicated and in range. Without `keepingValues` it only checks: strings, binary data
