@@ -109,24 +109,15 @@ extension RRBench {
             let issue: @Sendable (Int) async -> String?
             switch api {
             case .raw:
+                // What a device application keeps per thing: the topics, filters and response
+                // paths are built once; each request only writes its token and payload (as the C
+                // load generator formats into stack buffers).
+                let templates = thingNames.map { RawRequestTemplate(thing: $0) }
                 issue = { index in
-                    let thing = thingNames[index % thingNames.count]
+                    let template = templates[index % templates.count]
                     let token = "\(clientID)-\(index)"
-                    let base = "$aws/things/\(thing)/shadow/get"
-                    let request = RequestResponseClient.RequestOptions(
-                        subscriptionTopicFilters: [base + "/+"],
-                        responsePaths: [
-                            RequestResponseClient.ResponsePath(
-                                topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
-                            RequestResponseClient.ResponsePath(
-                                topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
-                        ],
-                        publishTopic: base,
-                        payload: ByteBuffer(string: #"{"clientToken":""# + token + #""}"#),
-                        correlationToken: token
-                    )
                     do throws(RequestResponseError) {
-                        let response = try await rr.request(request)
+                        let response = try await rr.request(template.request(token: token))
                         return response.topic.hasSuffix("/accepted") ? nil : "rejected"
                     } catch {
                         return "\(error.code)"
@@ -190,5 +181,34 @@ extension RRBench {
             }
             return watch
         }
+    }
+}
+
+/// The parts of a raw shadow "get" request that depend only on the thing name.
+struct RawRequestTemplate: Sendable {
+    let filters: [String]
+    let responsePaths: [RequestResponseClient.ResponsePath]
+    let publishTopic: String
+
+    init(thing: String) {
+        let base = "$aws/things/\(thing)/shadow/get"
+        filters = [base + "/+"]
+        responsePaths = [
+            RequestResponseClient.ResponsePath(topic: base + "/accepted", correlationTokenJSONPath: "clientToken"),
+            RequestResponseClient.ResponsePath(topic: base + "/rejected", correlationTokenJSONPath: "clientToken"),
+        ]
+        publishTopic = base
+    }
+
+    /// The request carrying `token`, with the payload `{"clientToken":"<token>"}`.
+    func request(token: String) -> RequestResponseClient.RequestOptions {
+        var payload = ByteBuffer()
+        payload.reserveCapacity(18 + token.utf8.count)
+        payload.writeStaticString(#"{"clientToken":""#)
+        payload.writeString(token)
+        payload.writeStaticString(#""}"#)
+        return RequestResponseClient.RequestOptions(
+            subscriptionTopicFilters: filters, responsePaths: responsePaths, publishTopic: publishTopic,
+            payload: payload, correlationToken: token)
     }
 }

@@ -54,6 +54,19 @@ public final class MQTTClientTransport: RequestResponseTransport {
         }
     }
 
+    public func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties,
+        completion: @escaping @Sendable (Result<MQTTPubAckReasonCode, any Error>) -> Void
+    ) {
+        let packet = MQTTPublishPacket(topic: topic, payload: payload, qos: .atLeastOnce, properties: properties)
+        client.publish(packet) { result in
+            switch result {
+            case .success(let result): completion(.success(result.pubAck?.reasonCode ?? .success))
+            case .failure(let error): completion(.failure(error))
+            }
+        }
+    }
+
     public func addListener(
         _ listener: @escaping @Sendable (RequestResponseTransportEvent) -> Void
     ) -> RequestResponseTransportListenerID {

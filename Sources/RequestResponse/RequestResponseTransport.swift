@@ -51,6 +51,22 @@ public protocol RequestResponseTransport: Sendable {
         topic: String, payload: ByteBuffer, properties: MQTTProperties
     ) -> EventLoopFuture<MQTTPubAckReasonCode>
 
+    /// Publishes at QoS 1 and calls `completion` with the outcome: ``publish(topic:payload:properties:)``
+    /// without a future. The layer calls this one for every request; the default implementation
+    /// forwards to ``publish(topic:payload:properties:)``. Implement it when a transport can
+    /// complete a publish without allocating a future.
+    ///
+    /// - Parameters:
+    ///   - topic: A valid topic name.
+    ///   - payload: The payload.
+    ///   - properties: PUBLISH properties; ignored on MQTT 3.1.1.
+    ///   - completion: Called once on ``eventLoop``, with the PUBACK reason code or the error
+    ///     with which ``publish(topic:payload:properties:)`` would fail its future.
+    func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties,
+        completion: @escaping @Sendable (Result<MQTTPubAckReasonCode, any Error>) -> Void
+    )
+
     /// Registers a listener for connection events and incoming publishes, invoked on
     /// ``eventLoop`` in the order they happen. Called on ``eventLoop``.
     ///
@@ -77,6 +93,15 @@ public protocol RequestResponseTransport: Sendable {
 extension RequestResponseTransport {
     /// The transport acknowledges every publish by itself.
     public func deferAcknowledgement() -> (@Sendable () -> Void)? { nil }
+
+    /// Forwards to ``RequestResponseTransport/publish(topic:payload:properties:)`` and completes
+    /// `completion` with its future.
+    public func publish(
+        topic: String, payload: ByteBuffer, properties: MQTTProperties,
+        completion: @escaping @Sendable (Result<MQTTPubAckReasonCode, any Error>) -> Void
+    ) {
+        publish(topic: topic, payload: payload, properties: properties).whenComplete(completion)
+    }
 }
 
 /// What a ``RequestResponseTransport`` reports to its listeners.

@@ -55,6 +55,37 @@ extension RRSuite {
             await client.close()
         }
 
+        @Test("each response path finds the token at its own JSON path, and reports which path matched")
+        func tokenPathPerResponsePath() async throws {
+            let transport = TestTransport()
+            let client = try RequestResponseClient(transport: transport, options: .test())
+            func request(_ token: String) -> RequestResponseClient.RequestOptions {
+                var request = ThingService.request(thing: "p", token: token)
+                request.responsePaths = [
+                    .init(topic: ThingService.accepted("p"), correlationTokenJSONPath: "clientToken"),
+                    .init(topic: ThingService.rejected("p"), correlationTokenJSONPath: "error.clientToken"),
+                    .init(topic: ThingService.accepted("p"), correlationTokenJSONPath: "meta.token"),
+                ]
+                return request
+            }
+            let first = Task { try await client.request(request("one")) }
+            let second = Task { try await client.request(request("two")) }
+            let third = Task { try await client.request(request("three")) }
+            try await waitUntil("published") { transport.publishes.count == 3 }
+            // On the rejected topic only `error.clientToken` counts: a top-level token is ignored.
+            transport.inject(response("p", #"{"clientToken":"one"}"#, rejected: true))
+            try await waitUntil("ignored") { await client.statistics.responsesIgnored == 1 }
+            transport.inject(response("p", #"{"error":{"clientToken":"one"}}"#, rejected: true))
+            transport.inject(response("p", #"{"meta":{"token":"two"}}"#))
+            transport.inject(response("p", #"{"clientToken":"three"}"#))
+            let one = try await first.value
+            #expect(one.topic == ThingService.rejected("p"))
+            #expect(one.responsePathIndex == 1)
+            #expect(try await second.value.responsePathIndex == 2)
+            #expect(try await third.value.responsePathIndex == 0)
+            await client.close()
+        }
+
         @Test("a response that arrives before the PUBACK completes the request")
         func responseBeforePubAck() async throws {
             let transport = TestTransport()

@@ -14,6 +14,23 @@ extension MQTTClient {
         return promise.futureResult
     }
 
+    /// Publishes (on ``eventLoop``) and calls `completion` on ``eventLoop`` with the outcome:
+    /// the future-returning `publish(_:)` above, without a promise or a future to chain on.
+    ///
+    /// - Parameters:
+    ///   - packet: The message; its packet identifier is ignored.
+    ///   - completion: Called exactly once, on ``eventLoop``, with the flow's acknowledgements or
+    ///     the ``MQTTError`` that ended it.
+    package func publish(
+        _ packet: MQTTPublishPacket, completion: @escaping @Sendable (Result<MQTTPublishResult, MQTTError>) -> Void
+    ) {
+        if eventLoop.inEventLoop {
+            core.submit(.publish(packet), token: .publishCallback(completion))
+        } else {
+            execute { core in core.submit(.publish(packet), token: .publishCallback(completion)) }
+        }
+    }
+
     /// Subscribes (on ``eventLoop``); the future completes on ``eventLoop``.
     ///
     /// - Parameters:

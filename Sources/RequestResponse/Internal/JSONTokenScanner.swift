@@ -27,24 +27,46 @@ package enum JSONTokenScanner {
         case unsupported
     }
 
-    /// A dotted path split into the UTF-8 bytes of its keys.
+    /// A dotted path such as `clientToken` or `meta.request.token`.
+    ///
+    /// Building one allocates nothing: the scanner finds the keys between the dots as it goes
+    /// (a request's path is parsed once per request).
     package struct Path: Hashable, Sendable {
-        /// The keys, outermost first.
-        package let segments: [[UInt8]]
         /// The dotted form, e.g. `clientToken`.
         package let dotted: String
+        /// How many keys the path has (one more than it has dots).
+        package let count: Int
 
-        /// Splits `dotted` on `.`.
+        /// Takes `dotted` as it is; keys are separated by `.`.
         package init(_ dotted: String) {
+            var dotted = dotted
+            dotted.makeContiguousUTF8()
             self.dotted = dotted
-            if dotted.utf8.contains(UInt8(ascii: ".")) {
-                self.segments = dotted.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) }
-            } else {
-                self.segments = [Array(dotted.utf8)]  // the common `clientToken`: no split
-            }
+            var dots = 0
+            for byte in dotted.utf8 where byte == Self.dot { dots += 1 }
+            self.count = dots + 1
         }
 
-        /// Paths are equal when their dotted forms are (the segments follow from it).
+        /// The keys, outermost first (allocates; the scanner does not use it).
+        package var segments: [[UInt8]] {
+            dotted.utf8.split(separator: Self.dot, omittingEmptySubsequences: false).map { Array($0) }
+        }
+
+        /// Whether a key is empty (`""`, `a.`, `.a`, `a..b`).
+        package var hasEmptyKey: Bool {
+            let utf8 = dotted.utf8
+            guard let first = utf8.first, let last = utf8.last, first != Self.dot, last != Self.dot else { return true }
+            var previous: UInt8 = 0
+            for byte in utf8 {
+                if byte == Self.dot, previous == Self.dot { return true }
+                previous = byte
+            }
+            return false
+        }
+
+        fileprivate static let dot = UInt8(ascii: ".")
+
+        /// Paths are equal when their dotted forms are (the keys follow from it).
         package static func == (lhs: Path, rhs: Path) -> Bool { lhs.dotted == rhs.dotted }
 
         /// Hashes the dotted form only.
@@ -73,7 +95,16 @@ package enum JSONTokenScanner {
         // UTF-16/32 documents (a zero in the first two bytes) and byte-order marks.
         if first == 0 || first == 0xEF || first == 0xFE || first == 0xFF { return .unsupported }
         if bytes.count >= 2, bytes[1] == 0 { return .unsupported }
-        var scanner = Scanner(bytes: bytes, path: path.segments)
+        // `Path.init` made the dotted form contiguous, so this never copies.
+        let outcome = path.dotted.utf8.withContiguousStorageIfAvailable { dotted in
+            scan(bytes, path: UnsafeRawBufferPointer(dotted), count: path.count)
+        }
+        if let outcome { return outcome }
+        return Array(path.dotted.utf8).withUnsafeBytes { scan(bytes, path: $0, count: path.count) }
+    }
+
+    private static func scan(_ bytes: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer, count: Int) -> Outcome {
+        var scanner = Scanner(bytes: bytes, path: path, pathCount: count)
         do {
             try scanner.scanValue(depth: 0, level: 0)
             scanner.skipWhitespace()
@@ -109,13 +140,33 @@ private enum ScanError: Error, Equatable {
 
 private struct Scanner {
     let bytes: UnsafeRawBufferPointer
-    let path: [[UInt8]]
+    /// The dotted path's UTF-8 bytes.
+    let path: UnsafeRawBufferPointer
+    /// How many keys `path` has.
+    let pathCount: Int
     var index = 0
     var result: JSONTokenScanner.Outcome = .notFound
 
-    init(bytes: UnsafeRawBufferPointer, path: [[UInt8]]) {
+    init(bytes: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer, pathCount: Int) {
         self.bytes = bytes
         self.path = path
+        self.pathCount = pathCount
+    }
+
+    /// The bytes of the path's key at `level` (between the `level`-th dot and the next).
+    func key(at level: Int) -> UnsafeRawBufferPointer {
+        var start = 0
+        var dots = 0
+        var position = 0
+        while position < path.count {
+            if path[position] == JSONTokenScanner.Path.dot {
+                if dots == level { break }
+                dots += 1
+                start = position + 1
+            }
+            position += 1
+        }
+        return UnsafeRawBufferPointer(rebasing: path[start..<position])
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -142,7 +193,7 @@ private struct Scanner {
     mutating func scanValue(depth: Int, level: Int) throws(ScanError) {
         skipWhitespace()
         guard index < bytes.count else { throw .malformed }
-        let isTarget = level == path.count
+        let isTarget = level == pathCount
         switch bytes[index] {
         case UInt8(ascii: "{"):
             guard depth < JSONTokenScanner.maximumDepth else { throw .unsupported }
@@ -154,8 +205,7 @@ private struct Scanner {
             if isTarget { result = .notString }
         case Self.quote:
             if isTarget {
-                let decoded = try decodeString()
-                result = .found(String(decoding: decoded, as: UTF8.self))
+                result = .found(try readString())
             } else {
                 try skipString()
             }
@@ -186,10 +236,10 @@ private struct Scanner {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == Self.quote else { throw .malformed }
-            let onPath = level >= 0 && level < path.count
+            let onPath = level >= 0 && level < pathCount
             var matched = false
             if onPath {
-                matched = try keyEquals(path[level])
+                matched = try keyEquals(key(at: level))
             } else {
                 try skipString()
             }
@@ -309,7 +359,7 @@ private struct Scanner {
     }
 
     /// Compares the string starting at its opening quote with `key`, consuming it.
-    private mutating func keyEquals(_ key: [UInt8]) throws(ScanError) -> Bool {
+    private mutating func keyEquals(_ key: UnsafeRawBufferPointer) throws(ScanError) -> Bool {
         let start = index
         index += 1
         var matched = 0
@@ -321,7 +371,7 @@ private struct Scanner {
                 return equal && matched == key.count
             } else if byte == Self.backslash {
                 index = start
-                return try decodeString() == key
+                return try decodeString().elementsEqual(key)
             } else if byte < 0x20 {
                 throw .malformed
             } else {
@@ -337,6 +387,17 @@ private struct Scanner {
             }
         }
         throw .malformed
+    }
+
+    /// Reads the string starting at its opening quote, consuming it. Without escapes (the usual
+    /// token) the string is made from the document's bytes directly.
+    private mutating func readString() throws(ScanError) -> String {
+        let start = index
+        try skipString()
+        let content = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
+        if !content.contains(Self.backslash) { return String(decoding: content, as: UTF8.self) }
+        index = start
+        return String(decoding: try decodeString(), as: UTF8.self)
     }
 
     /// Decodes the string starting at its opening quote into UTF-8 bytes, consuming it.

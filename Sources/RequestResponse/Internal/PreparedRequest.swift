@@ -3,10 +3,14 @@ import NIOCore
 
 /// A validated request, as the state machine handles it.
 struct PreparedRequest: Sendable {
-    struct Path: Sendable, Hashable {
-        var topic: String
-        /// `nil` for token-less and correlation-data requests.
-        var token: JSONTokenScanner.Path?
+    /// Where the correlation token is in the responses on each path.
+    enum TokenPaths: Sendable, Hashable {
+        /// Token-less and correlation-data requests.
+        case none
+        /// Every path has its token at this one (the usual `clientToken`).
+        case shared(JSONTokenScanner.Path)
+        /// One per response path, in their order.
+        case perPath([JSONTokenScanner.Path])
     }
 
     enum Correlation: Sendable, Hashable {
@@ -16,8 +20,12 @@ struct PreparedRequest: Sendable {
         case correlationData
     }
 
+    /// The distinct filters: the caller's array itself when it has no duplicates (no copy).
     var filters: [String]
-    var responsePaths: [Path]
+    /// The caller's response paths, in the caller's order (``RequestResponseClient/Response/responsePathIndex``
+    /// indexes them); their token paths are in ``tokenPaths``.
+    var responsePaths: [RequestResponseClient.ResponsePath]
+    var tokenPaths: TokenPaths
     var publishTopic: String
     var payload: ByteBuffer
     var properties: MQTTProperties
@@ -43,7 +51,8 @@ struct PreparedRequest: Sendable {
 
         if options.mode == .correlationData {
             filters = [correlationDataResponseTopic]
-            responsePaths = [Path(topic: correlationDataResponseTopic, token: nil)]
+            responsePaths = [.init(topic: correlationDataResponseTopic, correlationTokenJSONPath: nil)]
+            tokenPaths = .none
             correlation = .correlationData
             return
         }
@@ -81,7 +90,8 @@ struct PreparedRequest: Sendable {
                     "the request needs \(distinct.count) subscriptions but maxRequestResponseSubscriptions is \(maxRequestResponseSubscriptions)"
             )
         }
-        filters = distinct
+        // Share the caller's storage unless duplicates were dropped.
+        filters = distinct.count == options.subscriptionTopicFilters.count ? options.subscriptionTopicFilters : distinct
 
         guard !options.responsePaths.isEmpty else {
             throw .invalidArgument("a request needs at least one response path")
@@ -94,10 +104,9 @@ struct PreparedRequest: Sendable {
         } else {
             correlation = .tokenless
         }
-        var paths: [Path] = []
-        paths.reserveCapacity(options.responsePaths.count)
-        var lastTokenPath: JSONTokenScanner.Path?  // response paths usually share one token path
-        for path in options.responsePaths {
+        var shared: JSONTokenScanner.Path?  // response paths usually share one token path
+        var perPath: [JSONTokenScanner.Path] = []  // only when they do not
+        for (index, path) in options.responsePaths.enumerated() {
             do {
                 try MQTTTopic.validateName(path.topic)
             } catch {
@@ -106,27 +115,42 @@ struct PreparedRequest: Sendable {
             guard distinct.contains(where: { MQTTTopic.matches(filter: $0, topic: path.topic) }) else {
                 throw .invalidArgument("response topic '\(path.topic)' is not covered by any subscription topic filter")
             }
-            var tokenPath: JSONTokenScanner.Path?
-            if case .token = correlation {
-                guard let dotted = path.correlationTokenJSONPath else {
-                    throw .invalidArgument(
-                        "response path '\(path.topic)' has no correlation token JSON path but the request has a correlation token"
-                    )
-                }
-                if let lastTokenPath, lastTokenPath.dotted == dotted {
-                    tokenPath = lastTokenPath
-                } else {
-                    let parsed = JSONTokenScanner.Path(dotted)
-                    guard parsed.segments.allSatisfy({ !$0.isEmpty }) else {
-                        throw .invalidArgument("invalid correlation token JSON path '\(dotted)': empty key")
-                    }
-                    tokenPath = parsed
-                    lastTokenPath = parsed
-                }
+            guard case .token = correlation else { continue }
+            guard let dotted = path.correlationTokenJSONPath else {
+                throw .invalidArgument(
+                    "response path '\(path.topic)' has no correlation token JSON path but the request has a correlation token"
+                )
             }
-            // Kept in the caller's order, duplicates included: `Response.responsePathIndex` indexes them.
-            paths.append(Path(topic: path.topic, token: tokenPath))
+            if let shared, perPath.isEmpty, shared.dotted == dotted { continue }
+            let parsed = JSONTokenScanner.Path(dotted)
+            guard !parsed.hasEmptyKey else {
+                throw .invalidArgument("invalid correlation token JSON path '\(dotted)': empty key")
+            }
+            if let shared, perPath.isEmpty {
+                perPath = Array(repeating: shared, count: index)
+            }
+            if shared == nil {
+                shared = parsed
+            } else {
+                perPath.append(parsed)
+            }
         }
-        responsePaths = paths
+        responsePaths = options.responsePaths
+        if !perPath.isEmpty {
+            tokenPaths = .perPath(perPath)
+        } else if let shared {
+            tokenPaths = .shared(shared)
+        } else {
+            tokenPaths = .none
+        }
+    }
+
+    /// The token path of the response path at `index`; `nil` for token-less and correlation-data requests.
+    func tokenPath(at index: Int) -> JSONTokenScanner.Path? {
+        switch tokenPaths {
+        case .none: nil
+        case .shared(let path): path
+        case .perPath(let paths): paths[index]
+        }
     }
 }

@@ -166,23 +166,23 @@ final class RequestResponderCore: @unchecked Sendable {
         for response in replies {
             remember(response, for: request)
             unacknowledgedReplies += 1
-            transport.publish(topic: response.topic, payload: response.payload, properties: response.properties)
-                .whenComplete { [self] result in
-                    unacknowledgedReplies -= 1
-                    var failure: String?
-                    switch result {
-                    case .success(let code) where code.isError: failure = "\(code)"
-                    case .success: break
-                    case .failure(let error): failure = "\(error)"
-                    }
-                    if let failure {
-                        counters.failedResponses += 1
-                        logger.info(
-                            "could not publish a response",
-                            metadata: ["mqtt.topic": "\(response.topic)", "mqtt.error": "\(failure)"])
-                    }
-                    finishRunIfDrained()
+            transport.publish(topic: response.topic, payload: response.payload, properties: response.properties) {
+                [self] result in
+                unacknowledgedReplies -= 1
+                var failure: String?
+                switch result {
+                case .success(let code) where code.isError: failure = "\(code)"
+                case .success: break
+                case .failure(let error): failure = "\(error)"
                 }
+                if let failure {
+                    counters.failedResponses += 1
+                    logger.info(
+                        "could not publish a response",
+                        metadata: ["mqtt.topic": "\(response.topic)", "mqtt.error": "\(failure)"])
+                }
+                finishRunIfDrained()
+            }
         }
     }
 

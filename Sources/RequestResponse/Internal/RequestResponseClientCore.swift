@@ -20,6 +20,8 @@ final class RequestResponseClientCore: @unchecked Sendable {
     // Loop-confined state.
     private var machine: RequestResponseStateMachine
     private var continuations: [OperationID: Continuation] = [:]
+    /// The action buffer `run(_:)` lends to the machine for an event, kept between events.
+    private var spareActions: [RequestResponseStateMachine.Action] = []
     private var streamBuffers: [OperationID: StreamEventBuffer] = [:]
     private var listenerID: RequestResponseTransportListenerID?
     private var timer: Scheduled<Void>?
@@ -62,7 +64,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         switch event {
         case .publish(let publish):
-            run(machine.incomingPublish(publish, now: now()))
+            run { machine, actions in machine.incomingPublish(publish, now: now(), into: &actions) }
         case .connected(let sessionPresent):
             logger.debug("transport connected", metadata: ["mqtt.session_present": "\(sessionPresent)"])
             run(
@@ -91,9 +93,10 @@ final class RequestResponseClientCore: @unchecked Sendable {
                         return
                     }
                     continuations[id] = continuation
-                    run(
+                    run { machine, actions in
                         machine.submitRequest(
-                            id: id, request: request, timeout: timeout, deadline: deadline, now: now()))
+                            id: id, request: request, timeout: timeout, deadline: deadline, now: now(), into: &actions)
+                    }
                 }
             }
         } onCancel: {
@@ -177,6 +180,21 @@ final class RequestResponseClientCore: @unchecked Sendable {
         rescheduleTimer()
     }
 
+    /// Runs `event` on the machine with a reused action buffer (the per-request events: no
+    /// array to allocate), then performs the actions. An action may re-enter the machine (a
+    /// publish that fails at once); the inner call then finds no spare buffer and uses a new one.
+    private func run(
+        _ event: (inout RequestResponseStateMachine, inout [RequestResponseStateMachine.Action]) -> Void
+    ) {
+        var actions: [RequestResponseStateMachine.Action] = []
+        swap(&actions, &spareActions)
+        event(&machine, &actions)
+        for action in actions { perform(action) }
+        actions.removeAll(keepingCapacity: true)
+        swap(&actions, &spareActions)
+        rescheduleTimer()
+    }
+
     private func perform(_ action: RequestResponseStateMachine.Action) {
         switch action {
         case .subscribe(let filter, let generation):
@@ -208,7 +226,7 @@ final class RequestResponseClientCore: @unchecked Sendable {
                 subscriptionMetrics.record(machine.statistics)
             }
         case .publish(let id, let topic, let payload, let properties):
-            transport.publish(topic: topic, payload: payload, properties: properties).whenComplete { [self] result in
+            transport.publish(topic: topic, payload: payload, properties: properties) { [self] result in
                 let outcome: RequestResponseStateMachine.PublishOutcome
                 switch result {
                 case .success(let code): outcome = .acknowledged(code)
@@ -216,7 +234,9 @@ final class RequestResponseClientCore: @unchecked Sendable {
                     outcome = .transportFailure(error)
                     noteConnectionStateBeforeFailure()
                 }
-                run(machine.publishCompleted(id: id, outcome: outcome, now: now()))
+                run { machine, actions in
+                    machine.publishCompleted(id: id, outcome: outcome, now: now(), into: &actions)
+                }
             }
         case .completeRequest(let id, let result):
             continuations.removeValue(forKey: id)?.resume(returning: result)

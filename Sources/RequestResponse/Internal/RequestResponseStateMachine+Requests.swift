@@ -5,11 +5,13 @@ import DequeModule
 // Submitting requests, cancellation, the request PUBLISH, correlation keys and the end of a request.
 extension RequestResponseStateMachine {
     mutating func submitRequest(
-        id: OperationID, request: PreparedRequest, timeout: Duration, deadline: NIODeadline, now: NIODeadline
-    ) -> [Action] {
+        id: OperationID, request: PreparedRequest, timeout: Duration, deadline: NIODeadline, now: NIODeadline,
+        into actions: inout [Action]
+    ) {
         if isShutDown {
             counters.requestsFailed[.clientShutDown, default: 0] += 1
-            return [.completeRequest(id, .failure(.clientShutDown()))]
+            actions.append(.completeRequest(id, .failure(.clientShutDown())))
+            return
         }
         let key: CorrelationKey
         switch request.correlation {
@@ -17,7 +19,6 @@ extension RequestResponseStateMachine {
         case .tokenless: key = .tokenless
         case .correlationData: key = .data(nextCorrelationData())
         }
-        var actions: [Action] = []
         operations[id] = RequestOperation(
             id: id, request: request, key: key, deadline: deadline, timeout: timeout, state: .waitingForKey
         )
@@ -29,7 +30,6 @@ extension RequestResponseStateMachine {
             keyWaiters[key, default: []].append(id)
         }
         finishEvent(now: now, actions: &actions)
-        return actions
     }
 
     /// The calling task was cancelled.
@@ -40,9 +40,10 @@ extension RequestResponseStateMachine {
         return actions
     }
 
-    mutating func publishCompleted(id: OperationID, outcome: PublishOutcome, now: NIODeadline) -> [Action] {
-        guard let operation = operations[id], operation.state == .publishing else { return [] }
-        var actions: [Action] = []
+    mutating func publishCompleted(
+        id: OperationID, outcome: PublishOutcome, now: NIODeadline, into actions: inout [Action]
+    ) {
+        guard let operation = operations[id], operation.state == .publishing else { return }
         switch outcome {
         case .acknowledged(let code) where !code.isError:
             withOperation(id) { $0.state = .awaitingResponse }
@@ -68,7 +69,6 @@ extension RequestResponseStateMachine {
             finishRequest(id, .failure(error), now: now, actions: &actions)
         }
         finishEvent(now: now, actions: &actions)
-        return actions
     }
 
     mutating func takeKey(_ id: OperationID) {
@@ -76,30 +76,27 @@ extension RequestResponseStateMachine {
         keyOwners[operation.key] = id
         operation.ownsKey = true
         operations[id] = operation
-        for path in operation.request.responsePaths {
-            // Moved out and back, not copied: a copy would share `tokenPaths`' storage and make
-            // the change below copy the whole dictionary (twice per request).
-            var entry = responseTopics.removeValue(forKey: path.topic) ?? ResponseTopicEntry()
+        // Changed in place: one hash of the topic per path, and no copy of `tokenPaths`.
+        for (index, path) in operation.request.responsePaths.enumerated() {
             switch operation.key {
-            case .token: entry.tokenPaths[path.token!, default: 0] += 1
-            case .tokenless: entry.tokenless += 1
-            case .data: entry.correlationData += 1
+            case .token:
+                responseTopics[path.topic, default: ResponseTopicEntry()]
+                    .tokenPaths[operation.request.tokenPath(at: index)!, default: 0] += 1
+            case .tokenless: responseTopics[path.topic, default: ResponseTopicEntry()].tokenless += 1
+            case .data: responseTopics[path.topic, default: ResponseTopicEntry()].correlationData += 1
             }
-            responseTopics[path.topic] = entry
         }
     }
 
     mutating func releaseKey(_ operation: RequestOperation, now: NIODeadline, actions: inout [Action]) {
-        for path in operation.request.responsePaths {
-            guard var entry = responseTopics.removeValue(forKey: path.topic) else { continue }  // moved (see takeKey)
+        for (index, path) in operation.request.responsePaths.enumerated() {
+            guard let position = responseTopics.index(forKey: path.topic) else { continue }
             switch operation.key {
-            case .token:
-                let count = entry.tokenPaths[path.token!, default: 1] - 1
-                entry.tokenPaths[path.token!] = count > 0 ? count : nil
-            case .tokenless: entry.tokenless -= 1
-            case .data: entry.correlationData -= 1
+            case .token: responseTopics.values[position].removeTokenPath(operation.request.tokenPath(at: index)!)
+            case .tokenless: responseTopics.values[position].tokenless -= 1
+            case .data: responseTopics.values[position].correlationData -= 1
             }
-            responseTopics[path.topic] = entry.isEmpty ? nil : entry
+            if responseTopics.values[position].isEmpty { responseTopics.remove(at: position) }
         }
         keyOwners[operation.key] = nil
         // Hand the key to the next request waiting for it.

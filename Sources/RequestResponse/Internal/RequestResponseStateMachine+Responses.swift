@@ -10,21 +10,21 @@ extension RequestResponseStateMachine {
 
     /// Routes an incoming publish: to every open stream whose filter matches, and to the
     /// request whose correlation key it carries (one dictionary look-up by topic, then one by key).
-    mutating func incomingPublish(_ publish: RequestResponsePublish, now: NIODeadline) -> [Action] {
-        var actions: [Action] = []
+    mutating func incomingPublish(_ publish: RequestResponsePublish, now: NIODeadline, into actions: inout [Action]) {
         var deliveredToStream = false
         if streamTrie.count > 0 {
+            let before = actions.count
             streamTrie.forEachMatch(of: publish.topic) { id in
                 guard let stream = streams[id], stream.state != .halted else { return }
                 actions.append(.streamEvent(id, .publish(publish)))
                 deliveredToStream = true
             }
-            if deliveredToStream { counters.streamPublishesDelivered += actions.count }
+            if deliveredToStream { counters.streamPublishesDelivered += actions.count - before }
         }
 
         guard let entry = responseTopics[publish.topic] else {
             if !deliveredToStream, isRequestResponseTopic(publish.topic) { ignore(.unmatched) }
-            return actions
+            return
         }
         var reason = IgnoreReason.unmatched
         var completed: (id: OperationID, pathIndex: Int)?
@@ -74,7 +74,6 @@ extension RequestResponseStateMachine {
         } else {
             ignore(reason)
         }
-        return actions
     }
 
     mutating func ignore(_ reason: IgnoreReason) {

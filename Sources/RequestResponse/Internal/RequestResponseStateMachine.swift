@@ -98,7 +98,9 @@ struct RequestResponseStateMachine {
 
         /// The index of the response path a response on `topic` with its token at `path` matches.
         func responsePathIndex(topic: String, path: JSONTokenScanner.Path?) -> Int? {
-            request.responsePaths.firstIndex { $0.topic == topic && $0.token == path }
+            request.responsePaths.indices.first {
+                request.responsePaths[$0].topic == topic && request.tokenPath(at: $0) == path
+            }
         }
     }
 
@@ -123,6 +125,16 @@ struct RequestResponseStateMachine {
         var correlationData = 0
 
         var isEmpty: Bool { tokenPaths.isEmpty && tokenless == 0 && correlationData == 0 }
+
+        /// Counts one request fewer with its token at `path` (one look-up).
+        mutating func removeTokenPath(_ path: JSONTokenScanner.Path) {
+            guard let index = tokenPaths.index(forKey: path) else { return }
+            if tokenPaths.values[index] > 1 {
+                tokenPaths.values[index] -= 1
+            } else {
+                tokenPaths.remove(at: index)
+            }
+        }
     }
 
     let configuration: Configuration

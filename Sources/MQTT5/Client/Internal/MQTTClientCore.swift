@@ -133,6 +133,7 @@ final class MQTTClientCore: @unchecked Sendable {
         case .succeedPublish(let token, let result):
             switch token {
             case .publish(let promise): promise.succeed(result)
+            case .publishCallback(let completion): completion(.success(result))
             case .recovered(let sequence): recoveredPublishFinished(sequence, .success(result))
             case .writeBehind: shared.releaseWriteBehind()
             case .subscribe, .unsubscribe, .auth: break

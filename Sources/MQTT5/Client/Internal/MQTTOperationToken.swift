@@ -4,6 +4,9 @@ import NIOCore
 /// of the caller, typed by operation.
 enum MQTTOperationToken: Sendable {
     case publish(EventLoopPromise<MQTTPublishResult>)
+    /// A publish whose outcome goes to a callback on the event loop (the request-response hot
+    /// path: no promise, no future chain). It cannot be cancelled by identity.
+    case publishCallback(@Sendable (Result<MQTTPublishResult, MQTTError>) -> Void)
     case subscribe(EventLoopPromise<MQTTSubAckPacket>)
     case unsubscribe(EventLoopPromise<MQTTUnsubAckPacket>)
     case auth(EventLoopPromise<MQTTAuthPacket>)
@@ -22,13 +25,14 @@ enum MQTTOperationToken: Sendable {
         case .unsubscribe(let promise): ObjectIdentifier(promise.futureResult)
         case .auth(let promise): ObjectIdentifier(promise.futureResult)
         case .recovered: ObjectIdentifier(MQTTRecoveredPublish.self)
-        case .writeBehind: ObjectIdentifier(MQTTPublishResult.self)
+        case .writeBehind, .publishCallback: ObjectIdentifier(MQTTPublishResult.self)
         }
     }
 
     func fail(_ error: MQTTError) {
         switch self {
         case .publish(let promise): promise.fail(error)
+        case .publishCallback(let completion): completion(.failure(error))
         case .subscribe(let promise): promise.fail(error)
         case .unsubscribe(let promise): promise.fail(error)
         case .auth(let promise): promise.fail(error)
