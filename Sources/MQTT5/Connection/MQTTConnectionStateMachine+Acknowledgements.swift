@@ -33,24 +33,23 @@ struct MQTTInboundAcknowledgements {
         return id
     }
 
-    /// Releases `id` and returns the packets now sendable, in order: `id`'s own only when every
-    /// earlier one has been released, followed by later ones already released. Unknown
-    /// identifiers (acknowledged twice, or of a connection that has ended) release nothing.
-    mutating func release(_ id: MQTTInboundAcknowledgementID) -> [MQTTPacket] {
-        guard let first = entries.first else { return [] }
+    /// Releases `id` and passes the packets now sendable to `send`, in order: `id`'s own only
+    /// when every earlier one has been released, followed by later ones already released.
+    /// Unknown identifiers (acknowledged twice, or of a connection that has ended) release nothing.
+    mutating func release(_ id: MQTTInboundAcknowledgementID, _ send: (MQTTPacket) -> Void) {
+        guard let first = entries.first else { return }
         if first.id == id {
-            var packets = [entries.removeFirst().packet]
+            send(entries.removeFirst().packet)
             while let next = entries.first, next.released {
-                packets.append(entries.removeFirst().packet)
+                send(entries.removeFirst().packet)
             }
-            return packets
+            return
         }
         // Identifiers increase along the queue: search only where it can be.
         guard id.sequence > first.id.sequence,
             let index = entries.firstIndex(where: { $0.id == id })
-        else { return [] }
+        else { return }
         entries[index].released = true
-        return []
     }
 
     /// Whether `id` is still owed.
@@ -76,8 +75,12 @@ extension MQTTConnectionStateMachine {
     /// Does nothing when not connected or for an identifier of an earlier connection.
     mutating func acknowledge(_ id: MQTTInboundAcknowledgementID, now: NIODeadline, into actions: inout [Action]) {
         guard case .connected = phase else { return }
-        for packet in pendingAcknowledgements.release(id) {
-            send(packet, now: now, into: &actions)
+        var released: MQTTPacket?
+        var more: [MQTTPacket] = []  // allocates only when later acknowledgements were held back
+        pendingAcknowledgements.release(id) { packet in
+            if released == nil { released = packet } else { more.append(packet) }
         }
+        if let released { send(released, now: now, into: &actions) }
+        for packet in more { send(packet, now: now, into: &actions) }
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// Everything but the atomics is confined to `eventLoop` (hence `@unchecked Sendable`).
 final class RequestResponseClientCore: @unchecked Sendable {
     typealias OperationID = RequestResponseStateMachine.OperationID
-    typealias Continuation = CheckedContinuation<Result<RequestResponseClient.Response, RequestResponseError>, Never>
+    typealias Continuation = UnsafeContinuation<Result<RequestResponseClient.Response, RequestResponseError>, Never>
 
     let eventLoop: any EventLoop
     let transport: any RequestResponseTransport
@@ -81,29 +81,37 @@ final class RequestResponseClientCore: @unchecked Sendable {
     func request(
         _ request: PreparedRequest, timeout: Duration
     ) async -> Result<RequestResponseClient.Response, RequestResponseError> {
-        let id = makeID()
         let submitted = now()
-        let deadline = submitted + timeout
-        let cancellation = RequestCancellation()
+        let pending = PendingRequest(
+            core: self, id: makeID(), request: request, timeout: timeout, deadline: submitted + timeout)
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: Continuation) in
-                eventLoop.execute { [self] in
-                    guard !cancellation.isCancelled else {
-                        continuation.resume(returning: .failure(.cancelled()))
-                        return
-                    }
-                    continuations[id] = continuation
-                    run { machine, actions in
-                        machine.submitRequest(
-                            id: id, request: request, timeout: timeout, deadline: deadline, now: now(), into: &actions)
-                    }
-                }
+            await withUnsafeContinuation { (continuation: Continuation) in
+                pending.continuation = continuation
+                eventLoop.execute { pending.submit() }
             }
         } onCancel: {
-            cancellation.cancel()
-            eventLoop.execute { [self] in
-                run(machine.cancelRequest(id: id, now: now()))
-            }
+            pending.cancel()
+        }
+    }
+
+    /// Called on the loop by ``PendingRequest/submit()``.
+    fileprivate func submit(_ pending: PendingRequest, continuation: Continuation) {
+        guard !pending.isCancelled else {
+            continuation.resume(returning: .failure(.cancelled()))
+            return
+        }
+        continuations[pending.id] = continuation
+        run { machine, actions in
+            machine.submitRequest(
+                id: pending.id, request: pending.request, timeout: pending.timeout, deadline: pending.deadline,
+                now: now(), into: &actions)
+        }
+    }
+
+    /// Called by ``PendingRequest/cancel()`` when the caller's task is cancelled.
+    fileprivate func cancel(_ id: OperationID) {
+        eventLoop.execute { [self] in
+            run(machine.cancelRequest(id: id, now: now()))
         }
     }
 
@@ -269,12 +277,48 @@ final class RequestResponseClientCore: @unchecked Sendable {
     }
 }
 
-/// Shared between a request's cancellation handler and its submission on the loop, so a
-/// cancellation that overtakes the submission is not lost.
-final class RequestCancellation: Sendable {
-    private let flag = Atomic<Bool>(false)
+/// One request on its way from the caller's task to the loop: one allocation carries what the
+/// loop needs, the continuation and the cancellation flag, and is the submission closure's only
+/// capture.
+///
+/// `continuation` is written once by the caller before the loop is handed the request
+/// (`EventLoop.execute` orders the write before the loop's read), hence `@unchecked Sendable`.
+final class PendingRequest: @unchecked Sendable {
+    typealias OperationID = RequestResponseClientCore.OperationID
 
-    var isCancelled: Bool { flag.load(ordering: .acquiring) }
+    let core: RequestResponseClientCore
+    let id: OperationID
+    let request: PreparedRequest
+    let timeout: Duration
+    let deadline: NIODeadline
+    var continuation: RequestResponseClientCore.Continuation?
+    /// Shared between the cancellation handler and the submission on the loop, so a
+    /// cancellation that overtakes the submission is not lost.
+    private let cancelled = Atomic<Bool>(false)
 
-    func cancel() { flag.store(true, ordering: .releasing) }
+    init(
+        core: RequestResponseClientCore, id: OperationID, request: PreparedRequest, timeout: Duration,
+        deadline: NIODeadline
+    ) {
+        self.core = core
+        self.id = id
+        self.request = request
+        self.timeout = timeout
+        self.deadline = deadline
+    }
+
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    /// On the loop: hands the request to the state machine, or fails it if already cancelled.
+    func submit() {
+        guard let continuation else { preconditionFailure("PendingRequest submitted without a continuation") }
+        self.continuation = nil
+        core.submit(self, continuation: continuation)
+    }
+
+    /// From the cancellation handler (any thread).
+    func cancel() {
+        cancelled.store(true, ordering: .releasing)
+        core.cancel(id)
+    }
 }
