@@ -79,7 +79,7 @@ extension MQTTProperties.ReceivedList {
                         break
                     }
                     if next == identifier {
-                        try fields.readValue(of: next, from: &reader, keepingValue: true)
+                        try fields.readValue(of: next, from: &reader)
                     } else {
                         try reader.skipValue(of: next)
                     }
@@ -97,7 +97,7 @@ extension MQTTProperties.ReceivedList {
             var reader = MQTTRawReader(memory, of: bytes)
             var fields = MQTTProperties.Fields()
             do throws(MQTTCodecError) {
-                try fields.readList(from: &reader, in: context, keepingValues: true)
+                try fields.readList(from: &reader, in: context)
             } catch {
                 assertionFailure("a received property list failed to decode again: \(error)")
             }
@@ -382,37 +382,51 @@ extension MQTTProperties.Fields {
 
     // MARK: Decoding
 
-    /// Checks the properties of one list as ``readList(from:in:keepingValues:)`` does, building
-    /// none of them.
+    /// Checks the properties of one list as ``readList(from:in:)`` does, building none of them.
     static func checkList(from list: inout MQTTRawReader, in context: MQTTPropertyContext) throws(MQTTCodecError) {
-        var scratch = Self()
-        try scratch.readList(from: &list, in: context, keepingValues: false)
+        var seen: UInt64 = 0
+        while !list.isAtEnd {
+            let identifier = try nextIdentifier(from: &list, in: context, seen: &seen)
+            try list.checkValue(of: identifier)
+        }
+        try checkAuthentication(seen, in: context)
     }
 
     /// Reads the properties of one list, checking each is known, allowed in `context`, not
-    /// duplicated and in range. Without `keepingValues` it only checks: strings, binary data
-    /// and the lists of user properties and subscription identifiers are not built.
-    mutating func readList(
-        from list: inout MQTTRawReader, in context: MQTTPropertyContext, keepingValues: Bool
-    ) throws(MQTTCodecError) {
+    /// duplicated and in range.
+    mutating func readList(from list: inout MQTTRawReader, in context: MQTTPropertyContext) throws(MQTTCodecError) {
         var seen: UInt64 = 0
         while !list.isAtEnd {
-            let rawIdentifier = try list.byte("property identifier")
-            guard let identifier = MQTTPropertyIdentifier(rawValue: rawIdentifier) else {
-                throw .malformedPacket("unknown property identifier 0x\(hexByte(rawIdentifier)) in \(context)")
-            }
-            guard identifier.allowedIn.contains(context) else {
-                throw .protocolError("\(identifier) is not allowed in \(context)")
-            }
-            let bit: UInt64 = 1 << UInt64(rawIdentifier)
-            if seen & bit != 0 && identifier != .userProperty
-                && !(identifier == .subscriptionIdentifier && context == .publish)
-            {
-                throw .protocolError("\(identifier) included more than once in \(context)")
-            }
-            seen |= bit
-            try readValue(of: identifier, from: &list, keepingValue: keepingValues)
+            let identifier = try Self.nextIdentifier(from: &list, in: context, seen: &seen)
+            try readValue(of: identifier, from: &list)
         }
+        try Self.checkAuthentication(seen, in: context)
+    }
+
+    /// Reads a property identifier, checking it is known (else malformed), allowed in `context`
+    /// and not repeated (else protocol error); `seen` has a bit per identifier read so far.
+    @inline(__always)
+    private static func nextIdentifier(
+        from list: inout MQTTRawReader, in context: MQTTPropertyContext, seen: inout UInt64
+    ) throws(MQTTCodecError) -> MQTTPropertyIdentifier {
+        let rawIdentifier = try list.byte("property identifier")
+        guard let identifier = MQTTPropertyIdentifier(rawValue: rawIdentifier) else {
+            throw .malformedPacket("unknown property identifier 0x\(hexByte(rawIdentifier)) in \(context)")
+        }
+        guard identifier.allowedIn.contains(context) else {
+            throw .protocolError("\(identifier) is not allowed in \(context)")
+        }
+        let bit: UInt64 = 1 << UInt64(rawIdentifier)
+        if seen & bit != 0 && identifier != .userProperty
+            && !(identifier == .subscriptionIdentifier && context == .publish)
+        {
+            throw .protocolError("\(identifier) included more than once in \(context)")
+        }
+        seen |= bit
+        return identifier
+    }
+
+    private static func checkAuthentication(_ seen: UInt64, in context: MQTTPropertyContext) throws(MQTTCodecError) {
         let authenticationDataBit: UInt64 = 1 << UInt64(MQTTPropertyIdentifier.authenticationData.rawValue)
         let authenticationMethodBit: UInt64 = 1 << UInt64(MQTTPropertyIdentifier.authenticationMethod.rawValue)
         if seen & authenticationDataBit != 0 && seen & authenticationMethodBit == 0 {
@@ -420,121 +434,69 @@ extension MQTTProperties.Fields {
         }
     }
 
-    private static func readBoolean(
-        _ identifier: MQTTPropertyIdentifier, from reader: inout MQTTRawReader
-    ) throws(MQTTCodecError) -> Bool {
-        switch try reader.byte("\(identifier)") {
-        case 0: return false
-        case 1: return true
-        case let value: throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
-        }
-    }
-
-    /// Reads one property's value; without `keepingValue`, a string, binary data, user property
-    /// or subscription identifier is checked and skipped, not stored.
+    /// Reads one property's value, checked by the rules ``MQTTRawReader/checkValue(of:)`` applies.
     mutating func readValue(
-        of identifier: MQTTPropertyIdentifier, from list: inout MQTTRawReader, keepingValue keep: Bool
+        of identifier: MQTTPropertyIdentifier, from list: inout MQTTRawReader
     ) throws(MQTTCodecError) {
         switch identifier {
         case .payloadFormatIndicator:
-            let value = try list.byte("\(identifier)")
-            guard let format = MQTTPayloadFormat(rawValue: value) else {
-                throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
-            }
-            payloadFormatIndicator = format
+            payloadFormatIndicator = try list.flag(identifier) ? .utf8 : .bytes
         case .messageExpiryInterval:
             messageExpiryInterval = try list.uint32("\(identifier)")
         case .contentType:
-            if keep { contentType = try list.string("\(identifier)") } else { try list.skipString("\(identifier)") }
+            contentType = try list.string("\(identifier)")
         case .responseTopic:
-            if keep {
-                let topic = try list.topicName("\(identifier)")
-                guard !topic.isEmpty else { throw .protocolError("empty \(identifier)") }
-                responseTopic = topic
-            } else {
-                guard try list.skipTopicName("\(identifier)") > 0 else { throw .protocolError("empty \(identifier)") }
-            }
+            let topic = try list.topicName("\(identifier)")
+            guard !topic.isEmpty else { throw .protocolError("empty \(identifier)") }
+            responseTopic = topic
         case .correlationData:
-            if keep { correlationData = try list.binary("\(identifier)") } else { try list.skipBinary("\(identifier)") }
+            correlationData = try list.binary("\(identifier)")
         case .subscriptionIdentifier:
-            let value = try list.variableByteInteger("\(identifier)")
-            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-            if keep { subscriptionIdentifiers.append(value) }
+            subscriptionIdentifiers.append(try list.nonZeroVariableByteInteger(identifier))
         case .sessionExpiryInterval:
             sessionExpiryInterval = try list.uint32("\(identifier)")
         case .assignedClientIdentifier:
-            if keep {
-                assignedClientIdentifier = try list.string("\(identifier)")
-            } else {
-                try list.skipString("\(identifier)")
-            }
+            assignedClientIdentifier = try list.string("\(identifier)")
         case .serverKeepAlive:
             serverKeepAlive = try list.uint16("\(identifier)")
         case .authenticationMethod:
-            if keep {
-                authenticationMethod = try list.string("\(identifier)")
-            } else {
-                try list.skipString("\(identifier)")
-            }
+            authenticationMethod = try list.string("\(identifier)")
         case .authenticationData:
-            if keep {
-                authenticationData = try list.binary("\(identifier)")
-            } else {
-                try list.skipBinary("\(identifier)")
-            }
+            authenticationData = try list.binary("\(identifier)")
         case .requestProblemInformation:
-            requestProblemInformation = try Self.readBoolean(identifier, from: &list)
+            requestProblemInformation = try list.flag(identifier)
         case .willDelayInterval:
             willDelayInterval = try list.uint32("\(identifier)")
         case .requestResponseInformation:
-            requestResponseInformation = try Self.readBoolean(identifier, from: &list)
+            requestResponseInformation = try list.flag(identifier)
         case .responseInformation:
-            if keep {
-                responseInformation = try list.string("\(identifier)")
-            } else {
-                try list.skipString("\(identifier)")
-            }
+            responseInformation = try list.string("\(identifier)")
         case .serverReference:
-            if keep { serverReference = try list.string("\(identifier)") } else { try list.skipString("\(identifier)") }
+            serverReference = try list.string("\(identifier)")
         case .reasonString:
-            if keep { reasonString = try list.string("\(identifier)") } else { try list.skipString("\(identifier)") }
+            reasonString = try list.string("\(identifier)")
         case .receiveMaximum:
-            let value = try list.uint16("\(identifier)")
-            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-            receiveMaximum = value
+            receiveMaximum = try list.nonZeroUInt16(identifier)
         case .topicAliasMaximum:
             topicAliasMaximum = try list.uint16("\(identifier)")
         case .topicAlias:
-            let value = try list.uint16("\(identifier)")
-            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-            topicAlias = value
+            topicAlias = try list.nonZeroUInt16(identifier)
         case .maximumQoS:
-            let value = try list.byte("\(identifier)")
-            guard value <= 1, let qos = MQTTQoS(rawValue: value) else {
-                throw .protocolError("\(identifier) of \(value); only 0 and 1 are allowed")
-            }
-            maximumQoS = qos
+            maximumQoS = try list.flag(identifier) ? .atLeastOnce : .atMostOnce
         case .retainAvailable:
-            retainAvailable = try Self.readBoolean(identifier, from: &list)
+            retainAvailable = try list.flag(identifier)
         case .userProperty:
-            if keep {
-                let name = try list.string("User Property name")
-                let value = try list.string("User Property value")
-                userProperties.append(MQTTUserProperty(name: name, value: value))
-            } else {
-                try list.skipString("User Property name")
-                try list.skipString("User Property value")
-            }
+            let name = try list.string("User Property name")
+            let value = try list.string("User Property value")
+            userProperties.append(MQTTUserProperty(name: name, value: value))
         case .maximumPacketSize:
-            let value = try list.uint32("\(identifier)")
-            guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-            maximumPacketSize = value
+            maximumPacketSize = try list.nonZeroUInt32(identifier)
         case .wildcardSubscriptionAvailable:
-            wildcardSubscriptionAvailable = try Self.readBoolean(identifier, from: &list)
+            wildcardSubscriptionAvailable = try list.flag(identifier)
         case .subscriptionIdentifiersAvailable:
-            subscriptionIdentifiersAvailable = try Self.readBoolean(identifier, from: &list)
+            subscriptionIdentifiersAvailable = try list.flag(identifier)
         case .sharedSubscriptionAvailable:
-            sharedSubscriptionAvailable = try Self.readBoolean(identifier, from: &list)
+            sharedSubscriptionAvailable = try list.flag(identifier)
         }
     }
 }
