@@ -15,23 +15,25 @@ extension MQTTRawReader {
     /// A two-byte value that must not be 0.
     @inline(__always)
     mutating func nonZeroUInt16(_ identifier: MQTTPropertyIdentifier) throws(MQTTCodecError) -> UInt16 {
-        let value = try uint16("\(identifier)")
-        guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-        return value
+        try Self.nonZero(try uint16("\(identifier)"), identifier)
     }
 
     /// A four-byte value that must not be 0.
     @inline(__always)
     mutating func nonZeroUInt32(_ identifier: MQTTPropertyIdentifier) throws(MQTTCodecError) -> UInt32 {
-        let value = try uint32("\(identifier)")
-        guard value != 0 else { throw .protocolError("\(identifier) of 0") }
-        return value
+        try Self.nonZero(try uint32("\(identifier)"), identifier)
     }
 
     /// A Variable Byte Integer that must not be 0.
     @inline(__always)
     mutating func nonZeroVariableByteInteger(_ identifier: MQTTPropertyIdentifier) throws(MQTTCodecError) -> UInt32 {
-        let value = try variableByteInteger("\(identifier)")
+        try Self.nonZero(try variableByteInteger("\(identifier)"), identifier)
+    }
+
+    @inline(__always)
+    private static func nonZero<Value: FixedWidthInteger>(
+        _ value: Value, _ identifier: MQTTPropertyIdentifier
+    ) throws(MQTTCodecError) -> Value {
         guard value != 0 else { throw .protocolError("\(identifier) of 0") }
         return value
     }
