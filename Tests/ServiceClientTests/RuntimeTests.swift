@@ -28,6 +28,17 @@ import Testing
         #expect(template.match("$aws/things/lamp/shadow/name/cfg/get") == ["thingName": "lamp", "shadowName": "cfg"])
         #expect(template.match("$aws/things/lamp/shadow/get") == nil)
         #expect(template.match("$aws/things//shadow/name/cfg/get") == nil)
+        // One level more or fewer, a trailing separator, another literal, nothing at all.
+        #expect(template.match("$aws/things/lamp/shadow/name/cfg/get/x") == nil)
+        #expect(template.match("$aws/things/lamp/shadow/name/cfg/get/") == nil)
+        #expect(template.match("$aws/things/lamp/shadow/name/cfg") == nil)
+        #expect(template.match("$aws/things/lamp/shadow/name/cfg/put") == nil)
+        #expect(template.match("") == nil)
+        // A level is what lies between `/` bytes, whatever characters surround them.
+        #expect(
+            template.match("$aws/things/l\u{301}amp/shadow/name/\u{301}/get") == [
+                "thingName": "l\u{301}amp", "shadowName": "\u{301}",
+            ])
     }
 
     @Test(arguments: [

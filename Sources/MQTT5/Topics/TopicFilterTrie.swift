@@ -130,7 +130,10 @@ public struct TopicFilterTrie<Value>: Sendable where Value: Hashable & Sendable 
     @inlinable
     static func levels(of string: String) -> [Substring] {
         let utf8 = string.utf8
+        var separators = 0
+        for byte in utf8 where byte == UInt8(ascii: "/") { separators += 1 }
         var levels: [Substring] = []
+        levels.reserveCapacity(separators + 1)  // one allocation, not one per doubling
         var start = utf8.startIndex
         var index = start
         while index != utf8.endIndex {

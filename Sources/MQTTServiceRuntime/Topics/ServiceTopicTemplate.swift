@@ -116,11 +116,23 @@ public struct ServiceTopicTemplate: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// The placeholder values of `topic`, or `nil` when it does not have the template's shape.
+    ///
+    /// Levels are split at every `/` byte, as MQTT defines them, walking the topic once without
+    /// building an array of its levels.
     public func match(_ topic: String) -> [String: String]? {
-        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard topicLevels.count == levels.count else { return nil }
+        guard !levels.isEmpty else { return nil }
+        let utf8 = topic.utf8
+        var start = utf8.startIndex
         var values: [String: String] = [:]
-        for (level, topicLevel) in zip(levels, topicLevels) {
+        for (offset, level) in levels.enumerated() {
+            let separator = utf8[start...].firstIndex(of: UInt8(ascii: "/"))
+            let topicLevel = topic[start..<(separator ?? utf8.endIndex)]
+            if offset == levels.count - 1 {
+                guard separator == nil else { return nil }  // the topic has more levels
+            } else {
+                guard let separator else { return nil }  // the topic has fewer levels
+                start = utf8.index(after: separator)
+            }
             switch level {
             case .literal(let text):
                 guard text == topicLevel else { return nil }
