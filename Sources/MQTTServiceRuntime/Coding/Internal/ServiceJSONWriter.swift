@@ -93,16 +93,25 @@ struct ServiceJSONWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            var first = true
-            for key in members.keys.sorted() {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key)
-                bytes.append(UInt8(ascii: ":"))
-                try Self.at(ServiceCodingKey(stringValue: key)) { try write(members[key]!) }
+            if members.count == 1, let (key, member) = members.first {
+                // Nothing to sort (and no array of keys to allocate): common in shadow metadata.
+                try writeMember(key, member)
+            } else {
+                var first = true
+                for key in members.keys.sorted() {
+                    if !first { bytes.append(UInt8(ascii: ",")) }
+                    first = false
+                    try writeMember(key, members[key]!)
+                }
             }
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    private mutating func writeMember(_ key: String, _ value: ServiceJSONValue) throws {
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+        try Self.at(ServiceCodingKey(stringValue: key)) { try write(value) }
     }
 
     /// A finite floating-point number as `JSONEncoder` writes it: its shortest round-tripping
