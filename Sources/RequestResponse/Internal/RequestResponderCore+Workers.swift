@@ -9,6 +9,15 @@ extension RequestResponderCore {
     /// Runs `first`, then every job the event loop hands back when this worker reports, until it
     /// hands `nil` (the run ended).
     func work(first: Job) async {
+        if options.handlerExecutor != nil {
+            // A task added with an executor preference does not always start on that executor
+            // (seen with Swift 6.3: a worker's first handler ran on the default executor in
+            // about one test run in 25); a continuation resumed from the loop always lands on
+            // it, as every later job shows. One hop per worker, and workers are reused.
+            await withUnsafeContinuation { (onPreferred: UnsafeContinuation<Void, Never>) in
+                eventLoop.execute { onPreferred.resume() }
+            }
+        }
         var next: Job? = first
         while let job = next {
             let outcome = await Self.execute(job, core: self)
