@@ -1,17 +1,30 @@
 import NIOCore
 
-/// The channel handler of a client connection: hands decoded packets to the client's connection
-/// state machine (through ``MQTTClientCore``) and writes the packets it asks for.
+/// The channel handler of a client connection: decodes the inbound bytes, hands the packets to
+/// the client's connection state machine (through ``MQTTClientCore``) and writes the packets it
+/// asks for.
+///
+/// It decodes with a `NIOSingleStepByteToMessageProcessor` rather than behind a
+/// `ByteToMessageHandler`: a packet then reaches the core without being boxed into an `NIOAny`
+/// (an allocation per packet, as `MQTTPacket` is larger than an existential's inline storage)
+/// or passing through the pipeline. A malformed packet ends decoding on this connection; the
+/// state machine closes it with the matching reason code.
 ///
 /// It encodes packets itself into one buffer per flush, so the acknowledgements produced while
-/// reading a burst of packets leave in a single write at `channelReadComplete`, and a packet the
-/// application submits leaves at once.
+/// reading a burst of packets leave in a single write, and a packet the application submits
+/// leaves at once. The acknowledgements of a burst leave after the loop has run the work the burst
+/// woke up: a caller resumed on this loop (a request-response worker with the client's task
+/// executor) usually submits its next request in the same tick, and then that request and the
+/// acknowledgements share one write instead of two.
 final class MQTTConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = MQTTPacket
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let core: MQTTClientCore
     private let version: MQTTProtocolVersion
+    private var decoder: NIOSingleStepByteToMessageProcessor<MQTTPacketDecoder>
+    /// Set by the first malformed packet: the bytes after it are not read.
+    private var decodingFailed = false
     private var context: ChannelHandlerContext?
     private var pending: ByteBuffer?
     /// The buffer last handed to the channel, reused (cleared) for the next writes: once the
@@ -23,13 +36,16 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
     private static let maximumSpareCapacity = 64 * 1024
     private var reading = false
     private var needsFlush = false
+    /// Whether a task that flushes the acknowledgements of the last read burst is queued.
+    private var deferredFlushQueued = false
     private var closed = false
     /// The last error the pipeline reported (TLS, I/O), to explain the closure.
     private(set) var error: (any Error)?
 
-    init(core: MQTTClientCore, version: MQTTProtocolVersion) {
+    init(core: MQTTClientCore, version: MQTTProtocolVersion, codecSettings: MQTTCodecSettings) {
         self.core = core
         self.version = version
+        self.decoder = NIOSingleStepByteToMessageProcessor(MQTTPacketDecoder(settings: codecSettings))
     }
 
     /// The channel, while the handler is in a pipeline (for tests that shape the transport).
@@ -52,14 +68,38 @@ final class MQTTConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !decodingFailed else { return }
         reading = true
-        core.received(unwrapInboundIn(data), from: self)
+        do {
+            try decoder.process(buffer: unwrapInboundIn(data)) { packet in
+                core.received(packet, from: self)
+            }
+        } catch let error as MQTTCodecError {
+            decodingFailed = true
+            core.decodingFailed(error, from: self)
+        } catch {
+            decodingFailed = true
+            self.errorCaught(context: context, error: error)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         reading = false
-        if needsFlush { flushNow() }
+        if needsFlush { queueDeferredFlush(context: context) }
         context.fireChannelReadComplete()
+    }
+
+    /// Flushes what the read burst left pending once the loop has run the tasks queued so far.
+    ///
+    /// Those include the jobs of callers the burst resumed on this loop: a packet one of them
+    /// writes flushes the acknowledgements with it, and the queued task then finds nothing left.
+    private func queueDeferredFlush(context: ChannelHandlerContext) {
+        guard !deferredFlushQueued else { return }
+        deferredFlushQueued = true
+        context.eventLoop.assumeIsolated().execute {
+            self.deferredFlushQueued = false
+            if self.needsFlush && !self.reading { self.flushNow() }
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -87,7 +87,13 @@ final class RequestResponseClientCore: @unchecked Sendable {
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: Continuation) in
                 pending.continuation = continuation
-                eventLoop.execute { pending.submit() }
+                // A caller already on the loop (the client's task executor) submits at once: the
+                // request then leaves in this tick, with the acknowledgements the loop holds back.
+                if eventLoop.inEventLoop {
+                    pending.submit()
+                } else {
+                    eventLoop.execute { pending.submit() }
+                }
             }
         } onCancel: {
             pending.cancel()

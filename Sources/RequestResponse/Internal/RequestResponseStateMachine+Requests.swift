@@ -81,7 +81,7 @@ extension RequestResponseStateMachine {
             switch operation.key {
             case .token:
                 responseTopics[path.topic, default: ResponseTopicEntry()]
-                    .tokenPaths[operation.request.tokenPath(at: index)!, default: 0] += 1
+                    .tokenPaths.add(operation.request.tokenPath(at: index)!)
             case .tokenless: responseTopics[path.topic, default: ResponseTopicEntry()].tokenless += 1
             case .data: responseTopics[path.topic, default: ResponseTopicEntry()].correlationData += 1
             }
@@ -92,7 +92,7 @@ extension RequestResponseStateMachine {
         for (index, path) in operation.request.responsePaths.enumerated() {
             guard let position = responseTopics.index(forKey: path.topic) else { continue }
             switch operation.key {
-            case .token: responseTopics.values[position].removeTokenPath(operation.request.tokenPath(at: index)!)
+            case .token: responseTopics.values[position].tokenPaths.remove(operation.request.tokenPath(at: index)!)
             case .tokenless: responseTopics.values[position].tokenless -= 1
             case .data: responseTopics.values[position].correlationData -= 1
             }

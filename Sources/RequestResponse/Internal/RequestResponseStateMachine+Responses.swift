@@ -40,7 +40,7 @@ extension RequestResponseStateMachine {
             }
         }
         if completed == nil {
-            for path in entry.tokenPaths.keys {
+            for path in entry.tokenPaths {
                 let (outcome, usedFallback) = JSONTokenScanner.extract(from: publish.payload, path: path)
                 if usedFallback { counters.tokenScanFallbacks += 1 }
                 switch outcome {

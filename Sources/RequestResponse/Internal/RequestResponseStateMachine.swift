@@ -120,21 +120,11 @@ struct RequestResponseStateMachine {
     }
 
     struct ResponseTopicEntry: Sendable {
-        var tokenPaths: [JSONTokenScanner.Path: Int] = [:]
+        var tokenPaths = TokenPathCounts()
         var tokenless = 0
         var correlationData = 0
 
         var isEmpty: Bool { tokenPaths.isEmpty && tokenless == 0 && correlationData == 0 }
-
-        /// Counts one request fewer with its token at `path` (one look-up).
-        mutating func removeTokenPath(_ path: JSONTokenScanner.Path) {
-            guard let index = tokenPaths.index(forKey: path) else { return }
-            if tokenPaths.values[index] > 1 {
-                tokenPaths.values[index] -= 1
-            } else {
-                tokenPaths.remove(at: index)
-            }
-        }
     }
 
     let configuration: Configuration

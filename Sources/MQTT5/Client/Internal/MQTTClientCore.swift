@@ -345,12 +345,13 @@ final class MQTTClientCore: @unchecked Sendable {
         attempt thisAttempt: UInt64, tls: MQTTTransportContexts, request: MQTTWebSocketHandshakeRequest?
     ) {
         guard reconnect.isConnecting(attempt: thisAttempt) else { return }
-        let handler = MQTTConnectionHandler(core: self, version: configuration.protocolVersion)
-        let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
         let codecSettings = MQTTCodecSettings(
             version: configuration.protocolVersion,
             maximumIncomingPacketSize: configuration.maximumPacketSize ?? MQTTFrameDecoder.maximumPossiblePacketSize
         )
+        let handler = MQTTConnectionHandler(
+            core: self, version: configuration.protocolVersion, codecSettings: codecSettings)
+        let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
         let options = MQTTTransport.Options(
             endpoint: currentEndpoint,
             tlsContext: tls.broker,
@@ -368,7 +369,6 @@ final class MQTTClientCore: @unchecked Sendable {
             eventLoop: eventLoop,
             addMQTTHandlers: { channel in
                 let operations = channel.pipeline.syncOperations
-                try operations.addHandler(ByteToMessageHandler(MQTTPacketDecoder(settings: codecSettings)))
                 try operations.addHandler(boundHandler.value)
             }
         )
