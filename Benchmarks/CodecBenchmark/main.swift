@@ -121,6 +121,22 @@ measure("decode PUBLISH (payload sliced)", batch: batch, bytesPerOperation: fram
     }
 }
 
+// The same frames with a different topic each (`things/device-1000/...` on): every name misses
+// the decoder's cache of recent topic names and is built and checked.
+var distinctTopics = ByteBufferAllocator().buffer(capacity: (frameSize + 3) * batch)
+for index in 0..<batch {
+    guard case .publish(var packet) = publish else { fatalError("the benchmark packet is a PUBLISH") }
+    packet.topic = "things/device-\(1_000 + index)/shadow/update"
+    try! MQTTPacket.publish(packet).encode(into: &distinctTopics, version: .v5_0)
+}
+measure("decode PUBLISH (a new topic each)", batch: batch, bytesPerOperation: frameSize) {
+    var input = distinctTopics
+    var decoder = MQTTFrameDecoder(version: .v5_0)
+    while let packet = try! decoder.decode(&input) {
+        if case .publish(let decoded) = packet { sink &+= decoded.payload.readableBytes }
+    }
+}
+
 measure("encode + decode PUBLISH", batch: batch, bytesPerOperation: frameSize) {
     encodeBuffer.clear()
     for _ in 0..<batch {

@@ -19,6 +19,8 @@ public struct MQTTFrameDecoder: Sendable {
     public var version: MQTTProtocolVersion
     /// The largest frame accepted, in bytes, counting the fixed header.
     public var maximumPacketSize: UInt32
+    /// The PUBLISH topic names received last: one received again is not built again.
+    private var topicNames = MQTTTopicNameCache()
 
     /// Creates a decoder.
     ///
@@ -56,7 +58,7 @@ public struct MQTTFrameDecoder: Sendable {
             throw .packetTooLarge("\(type) of \(frameSize) bytes exceeds the maximum packet size \(maximumPacketSize)")
         }
         guard var body = buffer.getSlice(at: start + 1 + lengthSize, length: Int(remainingLength)) else { return nil }
-        let packet = try Self.decodeBody(&body, type: type, flags: first & 0x0F, version: version)
+        let packet = try decodeBody(&body, type: type, flags: first & 0x0F)
         guard body.readableBytes == 0 else {
             throw .malformedPacket("\(type) has \(body.readableBytes) bytes beyond its content")
         }
@@ -79,16 +81,17 @@ public struct MQTTFrameDecoder: Sendable {
         return type
     }
 
-    private static func decodeBody(
+    private mutating func decodeBody(
         _ body: inout ByteBuffer,
         type: MQTTPacketType,
-        flags: UInt8,
-        version: MQTTProtocolVersion
+        flags: UInt8
     ) throws(MQTTCodecError) -> MQTTPacket {
         switch type {
         case .connect: .connect(try MQTTConnectPacket.decode(from: &body))
         case .connAck: .connAck(try MQTTConnAckPacket.decode(from: &body, version: version))
-        case .publish: .publish(try MQTTPublishPacket.decode(from: &body, flags: flags, version: version))
+        case .publish:
+            .publish(
+                try MQTTPublishPacket.decode(from: &body, flags: flags, version: version, topicNames: &topicNames))
         case .pubAck: .pubAck(try MQTTPubAckPacket.decode(from: &body, version: version))
         case .pubRec: .pubRec(try MQTTPubRecPacket.decode(from: &body, version: version))
         case .pubRel: .pubRel(try MQTTPubRelPacket.decode(from: &body, version: version))

@@ -11,15 +11,21 @@ public struct MQTTPacketDecoder: ByteToMessageDecoder, NIOSingleStepByteToMessag
     /// The settings shared with the encoder and the connection.
     public let settings: MQTTCodecSettings
 
+    /// The frame decoder, kept for its cache of topic names; version and maximum size are set
+    /// from ``settings`` before every frame.
+    private var frames: MQTTFrameDecoder
+
     /// Creates a decoder reading version and maximum packet size from `settings` for every frame.
     public init(settings: MQTTCodecSettings) {
         self.settings = settings
+        self.frames = MQTTFrameDecoder(version: settings.version)
     }
 
     /// Decodes the next packet, if a whole frame is buffered.
     public mutating func decode(buffer: inout ByteBuffer) throws -> MQTTPacket? {
-        var decoder = MQTTFrameDecoder(version: settings.version, maximumPacketSize: settings.maximumIncomingPacketSize)
-        let packet = try decoder.decode(&buffer)
+        frames.version = settings.version
+        frames.maximumPacketSize = settings.maximumIncomingPacketSize
+        let packet = try frames.decode(&buffer)
         if case .connect(let connect) = packet, connect.protocolVersion != settings.version {
             settings.version = connect.protocolVersion
         }

@@ -40,7 +40,8 @@ extension MQTTPublishPacket {
     }
 
     static func decode(
-        from body: inout ByteBuffer, flags: UInt8, version: MQTTProtocolVersion
+        from body: inout ByteBuffer, flags: UInt8, version: MQTTProtocolVersion,
+        topicNames: inout MQTTTopicNameCache
     ) throws(MQTTCodecError) -> MQTTPublishPacket {
         guard let qos = MQTTQoS(rawValue: (flags >> 1) & 0x03) else {
             throw .malformedPacket("PUBLISH with QoS 3")
@@ -52,7 +53,8 @@ extension MQTTPublishPacket {
         let header = bytes.withUnsafeReadableBytes { memory -> Result<VariableHeader, MQTTCodecError> in
             var reader = MQTTRawReader(memory, of: bytes)
             do throws(MQTTCodecError) {
-                return .success(try VariableHeader(from: &reader, qos: qos, version: version))
+                return .success(
+                    try VariableHeader(from: &reader, qos: qos, version: version, topicNames: &topicNames))
             } catch {
                 return .failure(error)
             }
@@ -91,8 +93,11 @@ extension MQTTPublishPacket {
         /// The length of the variable header.
         var length: Int
 
-        init(from reader: inout MQTTRawReader, qos: MQTTQoS, version: MQTTProtocolVersion) throws(MQTTCodecError) {
-            topic = try reader.topicName("PUBLISH topic")
+        init(
+            from reader: inout MQTTRawReader, qos: MQTTQoS, version: MQTTProtocolVersion,
+            topicNames: inout MQTTTopicNameCache
+        ) throws(MQTTCodecError) {
+            topic = try reader.topicName("PUBLISH topic", cache: &topicNames)
             packetIdentifier = qos == .atMostOnce ? nil : try reader.packetIdentifier(.publish)
             if version == .v5_0 {
                 let length = Int(try reader.variableByteInteger("property length of PUBLISH"))

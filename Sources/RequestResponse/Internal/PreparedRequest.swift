@@ -61,10 +61,10 @@ struct PreparedRequest: Sendable {
         guard !options.subscriptionTopicFilters.isEmpty else {
             throw .invalidArgument("a request needs at least one subscription topic filter")
         }
-        var distinct: [String] = []
-        distinct.reserveCapacity(options.subscriptionTopicFilters.count)
+        let requested = options.subscriptionTopicFilters
+        var hasDuplicates = false
         var seen: Set<String> = []  // an empty set allocates nothing
-        for filter in options.subscriptionTopicFilters {
+        for (index, filter) in requested.enumerated() {
             do {
                 try MQTTTopic.validateFilter(filter)
             } catch {
@@ -76,22 +76,22 @@ struct PreparedRequest: Sendable {
             }
             // Usually one or two filters: a linear check, without a set to allocate and hash into,
             // until there are many.
-            if distinct.count < 16 {
-                if !distinct.contains(filter) { distinct.append(filter) }
+            if index < 16 {
+                if requested[..<index].contains(filter) { hasDuplicates = true }
             } else {
-                if seen.isEmpty { seen = Set(distinct) }
-                if seen.insert(filter).inserted { distinct.append(filter) }
+                if seen.isEmpty { seen = Set(requested[..<index]) }
+                if !seen.insert(filter).inserted { hasDuplicates = true }
             }
         }
-        guard distinct.count <= maxRequestResponseSubscriptions else {
+        // The caller's array itself unless it repeats a filter: no copy.
+        filters = hasDuplicates ? Self.distinct(requested) : requested
+        guard filters.count <= maxRequestResponseSubscriptions else {
             throw RequestResponseError(
                 code: .noSubscriptionCapacity,
                 message:
-                    "the request needs \(distinct.count) subscriptions but maxRequestResponseSubscriptions is \(maxRequestResponseSubscriptions)"
+                    "the request needs \(filters.count) subscriptions but maxRequestResponseSubscriptions is \(maxRequestResponseSubscriptions)"
             )
         }
-        // Share the caller's storage unless duplicates were dropped.
-        filters = distinct.count == options.subscriptionTopicFilters.count ? options.subscriptionTopicFilters : distinct
 
         guard !options.responsePaths.isEmpty else {
             throw .invalidArgument("a request needs at least one response path")
@@ -112,7 +112,7 @@ struct PreparedRequest: Sendable {
             } catch {
                 throw .invalidArgument("invalid response topic: \(error)", cause: error)
             }
-            guard distinct.contains(where: { MQTTTopic.matches(filter: $0, topic: path.topic) }) else {
+            guard filters.contains(where: { MQTTTopic.matches(filter: $0, topic: path.topic) }) else {
                 throw .invalidArgument("response topic '\(path.topic)' is not covered by any subscription topic filter")
             }
             guard case .token = correlation else { continue }
@@ -143,6 +143,12 @@ struct PreparedRequest: Sendable {
         } else {
             tokenPaths = .none
         }
+    }
+
+    /// `filters` without repeats, each at its first place.
+    private static func distinct(_ filters: [String]) -> [String] {
+        var seen: Set<String> = []
+        return filters.filter { seen.insert($0).inserted }
     }
 
     /// The token path of the response path at `index`; `nil` for token-less and correlation-data requests.

@@ -159,7 +159,12 @@ extension RequestResponseStateMachine {
         }
         var properties = operation.request.properties
         if configuration.sendsDeadline, supportsProperties, properties.messageExpiryInterval == nil {
-            properties.messageExpiryInterval = Self.expiryInterval(until: operation.deadline, now: now)
+            let seconds = Self.expiryInterval(until: operation.deadline, now: now)
+            if properties.isEmpty {
+                properties = expiryOnlyProperties(seconds)
+            } else {
+                properties.messageExpiryInterval = seconds
+            }
         }
         if case .data(let data) = operation.key {
             guard supportsProperties else {
@@ -179,6 +184,15 @@ extension RequestResponseStateMachine {
             .publish(
                 id, topic: operation.request.publishTopic, payload: operation.request.payload, properties: properties
             ))
+    }
+
+    /// Properties holding only a message expiry interval of `seconds`.
+    mutating func expiryOnlyProperties(_ seconds: UInt32) -> MQTTProperties {
+        if let cached = expiryOnlyProperties, cached.seconds == seconds { return cached.properties }
+        var properties = MQTTProperties()
+        properties.messageExpiryInterval = seconds
+        expiryOnlyProperties = (seconds, properties)
+        return properties
     }
 
     /// Ends a request: completes it, releases its subscriptions and hands its key on.

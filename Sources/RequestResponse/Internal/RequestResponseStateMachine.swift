@@ -146,6 +146,10 @@ struct RequestResponseStateMachine {
     var waitingForConnection: Deque<OperationID> = []
     var timers = DeadlineHeap<TimerEvent>()
     var correlationCounter: UInt64 = 0
+    /// The last properties made for a request without properties of its own: only its message
+    /// expiry interval. Reused while the interval repeats, as it does for requests with one
+    /// timeout (a property box per request otherwise).
+    var expiryOnlyProperties: (seconds: UInt32, properties: MQTTProperties)?
     var supportsProperties: Bool
     var isShutDown = false
     var counters = RequestResponseStatistics()

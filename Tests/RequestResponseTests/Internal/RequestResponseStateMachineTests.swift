@@ -276,6 +276,39 @@ extension RRSuite {
             #expect(Self.completed(done).keys.sorted() == [2])
         }
 
+        @Test("each request carries its own remaining time as message expiry, next to its own properties")
+        func messageExpiryPerRequest() throws {
+            var machine = Self.make(rr: 8)
+            var withUserProperty = ThingService.request(thing: "d", token: "four")
+            withUserProperty.properties.userProperties = [MQTTUserProperty(name: "trace", value: "1")]
+            let submissions: [(UInt64, PreparedRequest, seconds: Int64)] = [
+                (1, try Self.request("a", "one"), 60), (2, try Self.request("b", "two"), 60),
+                (3, try Self.request("c", "three"), 3),
+                (
+                    4,
+                    try PreparedRequest(
+                        withUserProperty, maxRequestResponseSubscriptions: 8,
+                        correlationDataResponseTopic: "rr/responses/test"),
+                    60
+                ),
+                (5, try Self.request("e", "five"), 60),
+            ]
+            var published: [UInt64: MQTTProperties] = [:]
+            for (id, request, seconds) in submissions {
+                let actions = Self.grantAll(
+                    &machine,
+                    machine.submitRequest(
+                        id: id, request: request, timeout: .seconds(seconds), deadline: .zero + .seconds(seconds),
+                        now: .zero))
+                for action in actions {
+                    if case .publish(let id, _, _, let properties) = action { published[id] = properties }
+                }
+            }
+            #expect(published.mapValues(\.messageExpiryInterval) == [1: 60, 2: 60, 3: 3, 4: 60, 5: 60])
+            #expect(published[4]?.userProperties == [MQTTUserProperty(name: "trace", value: "1")])
+            #expect(published.filter { $0.key != 4 }.allSatisfy { $0.value.userProperties.isEmpty })
+        }
+
         @Test("the response carries the index of the response path it matched (accepted 0, rejected 1)")
         func responsePathIndex() throws {
             var machine = Self.make()

@@ -98,6 +98,18 @@ struct MQTTRawReader {
         try utf8(rejectWildcards: true, what)
     }
 
+    /// A topic name, taken from `cache` when it holds one with the same bytes.
+    mutating func topicName(
+        _ what: @autoclosure () -> String, cache: inout MQTTTopicNameCache
+    ) throws(MQTTCodecError) -> String {
+        try cache.name(try lengthPrefixedBytes(what)) { bytes throws(MQTTCodecError) in
+            switch MQTTUTF8.decode(bytes, rejectWildcards: true) {
+            case .string(let name): return name
+            case .problem(let problem): throw problem.error(what())
+            }
+        }
+    }
+
     private mutating func utf8(rejectWildcards: Bool, _ what: () -> String) throws(MQTTCodecError) -> String {
         switch MQTTUTF8.decode(try lengthPrefixedBytes(what), rejectWildcards: rejectWildcards) {
         case .string(let string): return string
