@@ -53,6 +53,24 @@ import Testing
         }
     }
 
+    /// The client reuses an operation's rendered topics while the thing repeats: alternating
+    /// things, and repeating one, must still reach each thing's own shadow.
+    @Test func alternatingThingsReachTheirOwnShadows() async throws {
+        try await withShadow { shadow in
+            let things = ["lamp", "lamp", "fan", "lamp", "heater-with-a-long-name", "fan", "fan"]
+            for (index, thing) in things.enumerated() {
+                _ = try await shadow.updateShadow(
+                    thingName: thing, state: .init(reported: .value(["step": .number(Double(index))])))
+            }
+            for thing in Set(things) {
+                let last = things.lastIndex(of: thing)!
+                let document = try await shadow.getShadow(thingName: thing)
+                #expect(document.state.reported == ["step": .number(Double(last))], "\(thing)")
+                #expect(document.version == things.count { $0 == thing }, "\(thing)")
+            }
+        }
+    }
+
     @Test func versionConflictIsTheModeledError() async throws {
         try await withShadow { shadow in
             _ = try await shadow.updateShadow(thingName: "lamp", state: .init(reported: .value(["on": true])))

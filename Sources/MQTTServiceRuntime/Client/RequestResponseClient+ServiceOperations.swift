@@ -29,8 +29,7 @@ extension RequestResponseClient {
             token = value
             tokenPath = jsonPath
         }
-        let parameters = operation.topicParameters(request)
-        let publishTopic = try render(operation.publishTopic, parameters, operation: operation.name, as: Modeled.self)
+        let topics = try renderTopics(operation, for: request, tokenPath: tokenPath)
         let payload: ByteBuffer
         do {
             payload = try ServiceCoding.encode(request)
@@ -41,25 +40,12 @@ extension RequestResponseClient {
         }
 
         let options: RequestResponseClient.RequestOptions
-        var routes: [(topic: String, isError: Bool)] = []
         if case .correlationData = operation.correlation.kind {
-            options = .correlationData(publishTopic: publishTopic, payload: payload)
+            options = .correlationData(publishTopic: topics.publishTopic, payload: payload)
         } else {
-            var filters: [String] = []
-            for filter in operation.subscriptionTopicFilters {
-                filters.append(try render(filter, parameters, operation: operation.name, as: Modeled.self))
-            }
-            for route in operation.responses {
-                guard let topic = route.topic else { continue }
-                routes.append(
-                    (try render(topic, parameters, operation: operation.name, as: Modeled.self), route.isError))
-            }
             options = RequestResponseClient.RequestOptions(
-                subscriptionTopicFilters: filters,
-                responsePaths: routes.map {
-                    RequestResponseClient.ResponsePath(topic: $0.topic, correlationTokenJSONPath: tokenPath)
-                },
-                publishTopic: publishTopic, payload: payload, correlationToken: token)
+                subscriptionTopicFilters: topics.subscriptionTopicFilters, responsePaths: topics.responsePaths,
+                publishTopic: topics.publishTopic, payload: payload, correlationToken: token)
         }
 
         let response: RequestResponseClient.Response
@@ -72,8 +58,8 @@ extension RequestResponseClient {
         let isError: Bool
         if case .correlationData = operation.correlation.kind {
             isError = response.properties?.userProperties.contains(ServiceResponseRoute.errorUserProperty) ?? false
-        } else if let index = response.responsePathIndex, routes.indices.contains(index) {
-            isError = routes[index].isError
+        } else if let index = response.responsePathIndex, topics.isError.indices.contains(index) {
+            isError = topics.isError[index]
         } else {
             throw .decoding(
                 ServiceDecodingError(
@@ -85,6 +71,33 @@ extension RequestResponseClient {
             throw .rejected(try decodeResponse(Modeled.self, response, operation: operation.name, as: Modeled.self))
         }
         return try decodeResponse(Output.self, response, operation: operation.name, as: Modeled.self)
+    }
+
+    /// The operation's topics for `request`'s placeholder values (cached while they repeat).
+    private func renderTopics<Input, Output, Modeled>(
+        _ operation: ServiceOperationDescriptor<Input, Output, Modeled>, for request: Input, tokenPath: String?
+    ) throws(ServiceError<Modeled>) -> RenderedTopics {
+        let parameters = operation.topicParameters(request)
+        return try operation.renderedTopics.topics(for: parameters) { () throws(ServiceError<Modeled>) in
+            let name = operation.name
+            var topics = RenderedTopics(
+                publishTopic: try render(operation.publishTopic, parameters, operation: name, as: Modeled.self),
+                subscriptionTopicFilters: [], responsePaths: [], isError: [])
+            if case .correlationData = operation.correlation.kind { return topics }
+            for filter in operation.subscriptionTopicFilters {
+                topics.subscriptionTopicFilters.append(
+                    try render(filter, parameters, operation: name, as: Modeled.self))
+            }
+            for route in operation.responses {
+                guard let topic = route.topic else { continue }
+                topics.responsePaths.append(
+                    RequestResponseClient.ResponsePath(
+                        topic: try render(topic, parameters, operation: name, as: Modeled.self),
+                        correlationTokenJSONPath: tokenPath))
+                topics.isError.append(route.isError)
+            }
+            return topics
+        }
     }
 
     /// Opens one stream of a generated client.

@@ -48,7 +48,9 @@ public enum ServiceCoding {
         _ type: Value.Type, from payload: ByteBuffer, topicPlaceholders: [String: String] = [:]
     ) throws -> Value {
         var decoder = ServiceJSONDecoder()
-        decoder.userInfo[TopicPlaceholders.userInfoKey] = topicPlaceholders
+        // Absent reads as empty (`TopicPlaceholders` then reports the member missing): no
+        // dictionary to make for the many payloads decoded without placeholders.
+        if !topicPlaceholders.isEmpty { decoder.userInfo[TopicPlaceholders.userInfoKey] = topicPlaceholders }
         return try decoder.decode(Value.self, from: payload)
     }
 }

@@ -18,6 +18,8 @@ public struct ServiceOperationDescriptor<
     public let correlation: ServiceCorrelation<Input, Output, Modeled>
     /// The placeholder values of a request (its topic-bound members as strings).
     public let topicParameters: @Sendable (Input) -> [String: String]
+    /// The topics rendered last, for the client (see ``RenderedTopicsCache``).
+    let renderedTopics = RenderedTopicsCache()
 
     /// Creates a descriptor.
     ///

@@ -46,7 +46,8 @@ struct CodecTopicNameCacheTests {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcXYZ019/_-$é€😀")
         let topics = (0..<64).map { _ in
-            String((0..<Int.random(in: 1...70, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            String(
+                (0..<Int.random(in: 1...70, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
         }
         let frames = try topics.map { try Self.frame($0, qos: .atMostOnce) }
         var decoder = MQTTFrameDecoder(version: .v5_0)

@@ -53,8 +53,9 @@ struct MQTTTopicNameCache: Sendable {
     private static func equal(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset + 8 <= lhs.count {
-            guard lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                == rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            guard
+                lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    == rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             else { return false }
             offset += 8
         }
