@@ -99,28 +99,33 @@ public struct TopicFilterTrie<Value>: Sendable where Value: Hashable & Sendable 
     /// (once per matching filter if a value is stored under several filters).
     @inlinable
     public func forEachMatch(of topic: String, _ body: (Value) throws -> Void) rethrows {
-        let levels = Self.levels(of: topic)
         let isSystem = topic.utf8.first == UInt8(ascii: "$")
-        try Self.visit(root, levels: levels[...], isFirstLevel: true, isSystem: isSystem, body)
+        try Self.visit(
+            root, topic: topic, levelStart: topic.utf8.startIndex, isFirstLevel: true, isSystem: isSystem, body)
     }
 
+    /// Visits `node` for the level of `topic` that starts at `levelStart` (`nil` past the last
+    /// level). Levels are found as the walk reaches them, between `/` bytes: routing a topic
+    /// allocates no array of its levels.
     @inlinable
     static func visit(
-        _ node: Node, levels: ArraySlice<Substring>, isFirstLevel: Bool, isSystem: Bool,
+        _ node: Node, topic: String, levelStart: String.Index?, isFirstLevel: Bool, isSystem: Bool,
         _ body: (Value) throws -> Void
     ) rethrows {
         let wildcardsAllowed = !(isFirstLevel && isSystem)
         if wildcardsAllowed { for value in node.hashValues { try body(value) } }
-        guard let level = levels.first else {
+        guard let levelStart else {
             for value in node.values { try body(value) }
             return
         }
-        let rest = levels.dropFirst()
-        if let child = node.children[level] {
-            try visit(child, levels: rest, isFirstLevel: false, isSystem: isSystem, body)
+        let utf8 = topic.utf8
+        let levelEnd = utf8[levelStart...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+        let next = levelEnd == utf8.endIndex ? nil : utf8.index(after: levelEnd)
+        if let child = node.children[topic[levelStart..<levelEnd]] {
+            try visit(child, topic: topic, levelStart: next, isFirstLevel: false, isSystem: isSystem, body)
         }
         if wildcardsAllowed, let plus = node.plus {
-            try visit(plus, levels: rest, isFirstLevel: false, isSystem: isSystem, body)
+            try visit(plus, topic: topic, levelStart: next, isFirstLevel: false, isSystem: isSystem, body)
         }
     }
 

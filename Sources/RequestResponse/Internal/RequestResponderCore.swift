@@ -443,11 +443,14 @@ final class RequestResponderCore: @unchecked Sendable {
     }
 
     private func receive(_ publish: RequestResponsePublish) {
-        var matched: [Registration] = []
+        // Nearly always one registration matches: it is kept inline, an array only for more.
+        var first: Registration?
+        var others: [Registration] = []
         trie.forEachMatch(of: publish.topic) { id in
-            if let registration = registrations[id] { matched.append(registration) }
+            guard let registration = registrations[id] else { return }
+            if first == nil { first = registration } else { others.append(registration) }
         }
-        guard !matched.isEmpty else { return }
+        guard let first else { return }
         let acknowledgement = transport.deferAcknowledgement()
         let request = IncomingRequest(topic: publish.topic, payload: publish.payload, properties: publish.properties)
         counters.received += 1
@@ -461,12 +464,12 @@ final class RequestResponderCore: @unchecked Sendable {
             case .dropDuplicate:
                 acknowledgement?()
                 counters.deduplicated += 1
-                matched[0].metrics.deduplicated.increment()
+                first.metrics.deduplicated.increment()
                 return
             case .answer(let responses):
                 acknowledgement?()
                 counters.deduplicated += 1
-                matched[0].metrics.deduplicated.increment()
+                first.metrics.deduplicated.increment()
                 for response in responses {
                     publishOnLoop(topic: response.topic, payload: response.payload, properties: response.properties)
                         .whenFailure { [logger] error in
@@ -477,7 +480,7 @@ final class RequestResponderCore: @unchecked Sendable {
                 return
             }
         }
-        for registration in matched {
+        func enqueue(_ registration: Registration) {
             var request = request
             request.replies = ResponderReplies()
             pending.append(
@@ -485,6 +488,8 @@ final class RequestResponderCore: @unchecked Sendable {
                     request: request, handler: registration.handler, operation: registration.operation,
                     metrics: registration.metrics, acknowledgement: acknowledgement))
         }
+        enqueue(first)
+        others.forEach(enqueue)
         startJobs()
     }
 

@@ -102,4 +102,31 @@ import Testing
         #expect(copy.matches("a") == ["hash", "root"], "value semantics")
         #expect(trie.matches("a") == ["root"])
     }
+
+    /// The trie finds exactly the filters a linear `MQTTTopic.matches` scan finds, for random
+    /// filters and topics with empty levels, leading and trailing `/` and `$` topics.
+    @Test func trieAgreesWithLinearMatching() {
+        var generator = SystemRandomNumberGenerator()
+        let levels = ["a", "b", "", "$x", "é"]
+        func name(maxLevels: Int) -> String {
+            (0..<Int.random(in: 1...maxLevels, using: &generator)).map { _ in
+                levels.randomElement(using: &generator)!
+            }.joined(separator: "/")
+        }
+        var filters: Set<String> = []
+        while filters.count < 60 {
+            var parts = name(maxLevels: 4).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            for index in parts.indices where Int.random(in: 0..<4, using: &generator) == 0 { parts[index] = "+" }
+            if Bool.random(using: &generator) { parts.append("#") }
+            let filter = parts.joined(separator: "/")
+            if (try? MQTTTopic.validateFilter(filter)) != nil { filters.insert(filter) }
+        }
+        var trie = TopicFilterTrie<String>()
+        for filter in filters { trie.insert(filter, for: filter) }
+        for _ in 0..<2_000 {
+            let topic = name(maxLevels: 5)
+            let expected = Set(filters.filter { MQTTTopic.matches(filter: $0, topic: topic) })
+            #expect(trie.matches(topic) == expected, "\(topic)")
+        }
+    }
 }
