@@ -22,14 +22,12 @@ extension RequestResponseClient {
     ) async throws(ServiceError<Modeled>) -> Output {
         var request = request
         var token: String?
-        var tokenPath: String?
-        if case .token(let jsonPath, let requestToken, _, _) = operation.correlation.kind {
+        if case .token(_, let requestToken, _, _) = operation.correlation.kind {
             let value = request[keyPath: requestToken] ?? RandomUUIDString.make()
             request[keyPath: requestToken] = value
             token = value
-            tokenPath = jsonPath
         }
-        let topics = try renderTopics(operation, for: request, tokenPath: tokenPath)
+        let topics = try renderTopics(operation, for: request)
         let payload: ByteBuffer
         do {
             payload = try ServiceCoding.encode(request)
@@ -73,9 +71,10 @@ extension RequestResponseClient {
         return try decodeResponse(Output.self, response, operation: operation.name, as: Modeled.self)
     }
 
-    /// The operation's topics for `request`'s placeholder values (cached while they repeat).
+    /// The operation's topics for `request`'s placeholder values (cached while they repeat: the
+    /// cache is keyed by those values alone, so everything else here comes from the operation).
     private func renderTopics<Input, Output, Modeled>(
-        _ operation: ServiceOperationDescriptor<Input, Output, Modeled>, for request: Input, tokenPath: String?
+        _ operation: ServiceOperationDescriptor<Input, Output, Modeled>, for request: Input
     ) throws(ServiceError<Modeled>) -> RenderedTopics {
         let parameters = operation.topicParameters(request)
         return try operation.renderedTopics.topics(for: parameters) { () throws(ServiceError<Modeled>) in
@@ -83,7 +82,12 @@ extension RequestResponseClient {
             var topics = RenderedTopics(
                 publishTopic: try render(operation.publishTopic, parameters, operation: name, as: Modeled.self),
                 subscriptionTopicFilters: [], responsePaths: [], isError: [])
-            if case .correlationData = operation.correlation.kind { return topics }
+            let tokenPath: String?
+            switch operation.correlation.kind {
+            case .correlationData: return topics
+            case .none: tokenPath = nil
+            case .token(let jsonPath, _, _, _): tokenPath = jsonPath
+            }
             for filter in operation.subscriptionTopicFilters {
                 topics.subscriptionTopicFilters.append(
                     try render(filter, parameters, operation: name, as: Modeled.self))
