@@ -9,7 +9,7 @@
 /// name with the same bytes needs no check again.
 struct MQTTTopicNameCache: Sendable {
     /// Names shorter than this are stored inline in a `String`: making one allocates nothing.
-    static let minimumLength = 16
+    private static let minimumLength = 16
     private static let slotCount = 16
     /// The stored names with their hashes: a different hash tells a miss without reading the name.
     private var slots: [(hash: UInt64, name: String)] = []
